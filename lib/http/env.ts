@@ -1,0 +1,21 @@
+/** The per-request variables every Kiln middleware and route can rely on. */
+import type { Logger } from "../log.ts";
+import type { Services } from "../services.ts";
+import type { PageRenderer } from "../web/router.ts";
+
+export interface AppVariables {
+  services: Services;
+  requestId: string;
+  /** Per-request CSP nonce for inline scripts and styles on pages. */
+  nonce: string;
+  clientIp: string;
+  log: Logger;
+  /** On page routes: renders the route's page with the given data. */
+  render?: PageRenderer;
+}
+
+export interface AppEnv {
+  Variables: AppVariables;
+  /** Deno.serve's connection info, passed as Hono's env by main.ts. */
+  Bindings: { remoteAddr?: { hostname?: string } } | undefined;
+}

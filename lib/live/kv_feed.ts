@@ -1,0 +1,166 @@
+/**
+ * The Deno KV change feed. Writes are plain KV (an event key plus a head bump, `keys.ts`); reads are
+ * range lists; wake-ups come from ONE `kv.watch` per topic, shared by all of the topic's local
+ * subscribers through a `TopicHub` (`hub.ts`). kv.watch only fires in the process that wrote, which
+ * is why the server, the job engine and every subscriber live in one process (SPEC §1);
+ * `heartbeatMs` adds a periodic re-read as a safety net for writes the watcher cannot see.
+ */
+import { KilnError } from "../errors.ts";
+import { randomFraction } from "../ids.ts";
+import type { Logger } from "../log.ts";
+import { createTopicHub, type TopicHub } from "./hub.ts";
+import {
+  assertSeq,
+  assertTopic,
+  DEFAULT_HEAD_RETENTION_MS,
+  DEFAULT_RETENTION_MS,
+  type LiveHead,
+  liveKeys,
+  type Retention,
+  stageEvent,
+} from "./keys.ts";
+import type { ChangeFeed, LiveEvent } from "./types.ts";
+
+export interface KvChangeFeedOptions {
+  kv: Deno.Kv;
+  log: Logger;
+  /** How long events stay replayable (ms). Default 1 hour. */
+  retentionMs?: number;
+  /** How long an idle topic keeps its seq counter (ms); at least `retentionMs`. Default 7 days. */
+  headRetentionMs?: number;
+  /**
+   * Safety-net re-read of every watched topic every `heartbeatMs` (0 = off, the default). Only
+   * needed when events can be written by something whose writes the watcher does not see, e.g.
+   * another process on the same KV file; in one process the watcher alone is complete.
+   */
+  heartbeatMs?: number;
+  /** Version-conflict retries of `publish` before it gives up (default 100). */
+  maxPublishAttempts?: number;
+}
+
+/** Most events `since` returns in one call. */
+const MAX_LIMIT = 1_000;
+
+export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
+  const { kv, log } = options;
+  const retentionMs = options.retentionMs ?? DEFAULT_RETENTION_MS;
+  const retention: Retention = {
+    retentionMs,
+    headRetentionMs: Math.max(options.headRetentionMs ?? DEFAULT_HEAD_RETENTION_MS, retentionMs),
+  };
+  const maxAttempts = options.maxPublishAttempts ?? 100;
+  const hubs = new Map<string, TopicHub>();
+  /** Hubs being stopped after their last subscriber left; `close()` waits for them. */
+  const stopping = new Set<Promise<void>>();
+  let closed = false;
+
+  let heartbeat: number | undefined;
+  if (options.heartbeatMs && options.heartbeatMs > 0) {
+    heartbeat = setInterval(() => {
+      for (const hub of hubs.values()) hub.poke();
+    }, options.heartbeatMs);
+    Deno.unrefTimer(heartbeat);
+  }
+
+  function assertOpen() {
+    if (closed) throw new KilnError("unavailable", "live_closed", "the live feed is shut down");
+  }
+
+  async function read(topic: string, fromSeq: number, limit: number): Promise<LiveEvent[]> {
+    const events: LiveEvent[] = [];
+    const entries = kv.list<LiveEvent>(
+      { prefix: liveKeys.events(topic), start: liveKeys.event(topic, fromSeq) },
+      { limit, batchSize: Math.min(limit, 500) },
+    );
+    // Expired events may linger briefly (expireIn is lazy); replaying one is harmless, so no filter.
+    for await (const entry of entries) events.push(entry.value);
+    return events;
+  }
+
+  async function head(topic: string): Promise<number> {
+    assertTopic(topic);
+    const entry = await kv.get<LiveHead>(liveKeys.head(topic));
+    return entry.value?.seq ?? 0;
+  }
+
+  function hubFor(topic: string): TopicHub {
+    const existing = hubs.get(topic);
+    if (existing) return existing;
+    const hub = createTopicHub({
+      topic,
+      log,
+      source: {
+        read: (fromSeq, limit) => read(topic, fromSeq, limit),
+        head: () => head(topic),
+        watch: () => kv.watch([liveKeys.head(topic)]),
+      },
+      onIdle(idle) {
+        if (hubs.get(topic) === idle) hubs.delete(topic);
+        const done = idle.stop(false).finally(() => stopping.delete(done));
+        stopping.add(done);
+      },
+    });
+    hubs.set(topic, hub);
+    return hub;
+  }
+
+  return {
+    async publish<T>(topic: string, type: string, data: T): Promise<LiveEvent<T>> {
+      assertOpen();
+      assertTopic(topic);
+      // The head's versionstamp is the lock: concurrent publishers each read it, one commits, the
+      // others see a conflict and retry with the new head, so seqs are distinct and consecutive.
+      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
+        const current = await kv.get<LiveHead>(liveKeys.head(topic));
+        const event: LiveEvent<T> = { seq: (current.value?.seq ?? 0) + 1, type, data, at: Date.now() };
+        const result = await stageEvent(kv.atomic().check(current), topic, event, retention).commit();
+        if (result.ok) return event;
+        // Past a few immediate retries, jitter spreads a thundering herd instead of re-colliding.
+        if (attempt >= 3) await delay(randomFraction() * Math.min(50, 2 ** attempt));
+      }
+      log.warn("live.publish_contended", { topic, attempts: maxAttempts });
+      throw new KilnError("unavailable", "live_contended", `too many concurrent publishers on ${topic}`, {
+        retryAfterSeconds: 1,
+      });
+    },
+
+    stage(operation, topic, event) {
+      assertTopic(topic);
+      assertSeq(event.seq);
+      return stageEvent(operation, topic, event, retention);
+    },
+
+    since(topic, afterSeq, limit = 500) {
+      assertTopic(topic);
+      const after = Number.isSafeInteger(afterSeq) && afterSeq > 0 ? afterSeq : 0;
+      const bounded = Math.max(1, Math.min(MAX_LIMIT, Math.floor(limit) || 1));
+      return read(topic, after + 1, bounded);
+    },
+
+    head,
+
+    subscribe(topic, afterSeq, listener, subscribeOptions) {
+      assertOpen();
+      assertTopic(topic);
+      return hubFor(topic).add(afterSeq, listener, subscribeOptions);
+    },
+
+    stats() {
+      let subscribers = 0;
+      for (const hub of hubs.values()) subscribers += hub.size();
+      return { topics: hubs.size, subscribers };
+    },
+
+    async close() {
+      closed = true;
+      clearInterval(heartbeat);
+      const all = [...hubs.values()];
+      hubs.clear();
+      await Promise.all([...all.map((hub) => hub.stop(true)), ...stopping]);
+    },
+  };
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

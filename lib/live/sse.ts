@@ -1,0 +1,166 @@
+/**
+ * Server-Sent Events over a ChangeFeed topic. The SSE `id` is the event's seq, so a browser's
+ * EventSource resumes by itself: it reconnects (after `retry`) with `Last-Event-ID`, the route passes
+ * `parseLastEventId(...)` back as `afterSeq`, and the feed replays exactly what was missed.
+ *
+ * Messages on the wire:
+ * - `retry: 3000` first (reconnect delay);
+ * - `event: snapshot` (no id) when `initial` returns a plain value: the current state;
+ * - `id: <seq>` / `event: <type>` / `data: <json>` per event;
+ * - `event: reset` (no id) with `{reason, afterSeq, …}` when the requested history is gone (see
+ *   `LiveReset`): the client should refetch the full state, then keep reading;
+ * - `: heartbeat` comments, so proxies keep the connection and clients notice a dead one.
+ * The stream ends when the client goes away, the feed shuts down, or the client is too slow (it
+ * then reconnects and resumes from its last id instead of the server buffering without bound).
+ */
+import { errorMessage, type Logger, silentLogger } from "../log.ts";
+import type { ChangeFeed, LiveEvent, LiveReset, Subscription } from "./types.ts";
+
+export interface SseOptions {
+  feed: ChangeFeed;
+  topic: string;
+  /** Resume point, usually `parseLastEventId(request)`; 0 for "everything retained". */
+  afterSeq: number;
+  /** The request's signal: aborting it ends the stream. */
+  signal?: AbortSignal;
+  heartbeatMs?: number;
+  /**
+   * Called once before live events. Return LiveEvents (e.g. a state snapshot with the record's
+   * current seq) to send them as ordinary events and continue after the highest of their seqs; or
+   * return any other value to send it as an `event: snapshot`; `undefined` sends nothing.
+   */
+  initial?: () => Promise<LiveEvent[] | unknown>;
+  /** Shapes an event's `data` for this client (e.g. a public view); `undefined` skips the event. */
+  map?: (event: LiveEvent) => unknown;
+  log?: Logger;
+  /** Chunks allowed to pile up for a slow client before the stream is ended (default 1000). */
+  maxQueued?: number;
+}
+
+const encoder = new TextEncoder();
+
+/** One SSE message. `data` is JSON (one line); any line breaks still become separate data lines. */
+export function formatSseMessage(message: { id?: number; event?: string; data: unknown }): string {
+  let out = "";
+  if (message.id !== undefined) out += `id: ${message.id}\n`;
+  if (message.event !== undefined) out += `event: ${message.event.replace(/[\r\n]/g, "")}\n`;
+  const text = typeof message.data === "string" ? message.data : JSON.stringify(message.data) ?? "null";
+  for (const line of text.split(/\r\n|\r|\n/)) out += `data: ${line}\n`;
+  return out + "\n";
+}
+
+export function sseResponse(options: SseOptions): Response {
+  const { feed, topic, signal, initial, map } = options;
+  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const maxQueued = options.maxQueued ?? 1_000;
+  const log = options.log ?? silentLogger;
+  let controller!: ReadableStreamDefaultController<Uint8Array>;
+  let subscription: Subscription | undefined;
+  let heartbeat: number | undefined;
+  let finished = false;
+
+  function finish() {
+    if (finished) return;
+    finished = true;
+    clearInterval(heartbeat);
+    subscription?.close();
+    signal?.removeEventListener("abort", finish);
+    try {
+      controller.close();
+    } catch {
+      // Already closed or cancelled by the client.
+    }
+  }
+
+  function write(text: string) {
+    if (finished) return;
+    // desiredSize goes negative as chunks queue up behind a client that is not reading.
+    if ((controller.desiredSize ?? 0) < -maxQueued) {
+      log.warn("live.sse_slow_client", { topic });
+      finish();
+      return;
+    }
+    controller.enqueue(encoder.encode(text));
+  }
+
+  function sendEvent(event: LiveEvent) {
+    const data = map ? map(event) : event.data;
+    if (data === undefined) return;
+    write(formatSseMessage({ id: event.seq, event: event.type, data }));
+  }
+
+  async function begin() {
+    write("retry: 3000\n\n");
+    let after = options.afterSeq;
+    if (initial) {
+      try {
+        const value = await initial();
+        if (finished) return;
+        if (isEventList(value)) {
+          for (const event of value) {
+            sendEvent(event);
+            after = Math.max(after, event.seq);
+          }
+        } else if (value !== undefined) write(formatSseMessage({ event: "snapshot", data: value }));
+      } catch (error) {
+        log.error("live.sse_initial_failed", { topic, error: errorMessage(error) });
+        write(formatSseMessage({ event: "error", data: { code: "snapshot_failed" } }));
+        finish();
+        return;
+      }
+    }
+    if (finished) return;
+    try {
+      subscription = feed.subscribe(topic, after, sendEvent, {
+        onReset: (reset: LiveReset) => write(formatSseMessage({ event: "reset", data: reset })),
+        onClose: finish,
+      });
+    } catch (error) {
+      log.warn("live.sse_subscribe_failed", { topic, error: errorMessage(error) });
+      finish();
+      return;
+    }
+    heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
+  }
+
+  const body = new ReadableStream<Uint8Array>({
+    start(streamController) {
+      controller = streamController;
+      if (signal?.aborted) return finish();
+      signal?.addEventListener("abort", finish, { once: true });
+      void begin();
+    },
+    cancel: finish,
+  });
+
+  return new Response(body, {
+    headers: {
+      "content-type": "text/event-stream; charset=utf-8",
+      "cache-control": "no-cache",
+      "x-accel-buffering": "no",
+    },
+  });
+}
+
+/**
+ * The resume point of an SSE request: the `Last-Event-ID` header (sent by EventSource on reconnect)
+ * or a `lastEventId` query parameter (EventSource polyfills, first connects from a saved id).
+ * Anything that is not a plain non-negative safe integer counts as absent: 0.
+ */
+export function parseLastEventId(request: Request, url: URL = new URL(request.url)): number {
+  for (const raw of [request.headers.get("last-event-id"), url.searchParams.get("lastEventId")]) {
+    const value = raw?.trim();
+    if (value && /^\d{1,16}$/.test(value)) {
+      const seq = Number(value);
+      if (Number.isSafeInteger(seq)) return seq;
+    }
+  }
+  return 0;
+}
+
+function isEventList(value: unknown): value is LiveEvent[] {
+  return Array.isArray(value) && value.every((item) =>
+    typeof item === "object" && item !== null && Number.isSafeInteger(item.seq) &&
+    typeof item.type === "string" && "data" in item
+  );
+}

@@ -1,0 +1,111 @@
+/**
+ * The OpenAPI 3.1 document, generated from the same `define.*` specs that validate requests, so
+ * the docs cannot drift from the code. zod 4 converts the schemas to JSON Schema itself.
+ */
+import { z } from "zod";
+import type { MethodHandler } from "./http/route.ts";
+import type { Manifest, RouteModule } from "./web/manifest.ts";
+import { routePattern } from "./web/manifest.ts";
+
+type JsonObject = Record<string, unknown>;
+
+const problemSchema: JsonObject = {
+  type: "object",
+  description: "RFC 9457 problem details. `code` is stable and machine-readable.",
+  required: ["type", "title", "status", "detail", "code"],
+  properties: {
+    type: { type: "string" },
+    title: { type: "string" },
+    status: { type: "integer" },
+    detail: { type: "string" },
+    code: { type: "string" },
+    requestId: { type: "string" },
+    issues: {
+      type: "array",
+      items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" }, code: { type: "string" } } },
+    },
+  },
+};
+
+function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
+  try {
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonObject;
+    return rest;
+  } catch {
+    return {};
+  }
+}
+
+function parametersOf(pattern: string, handler: MethodHandler): JsonObject[] {
+  const path = [...pattern.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
+  const query = handler.spec?.query ? jsonSchema(handler.spec.query, "input") : undefined;
+  const queryProperties = (query?.properties ?? {}) as Record<string, JsonObject>;
+  const required = new Set((query?.required ?? []) as string[]);
+  return [
+    ...path,
+    ...Object.entries(queryProperties).map(([name, schema]) => ({ name, in: "query", required: required.has(name), schema })),
+  ];
+}
+
+function operationOf(pattern: string, handler: MethodHandler): JsonObject {
+  const spec = handler.spec!;
+  const auth = [spec.auth ?? "public"].flat().filter((kind) => kind !== "public" && kind !== "optional");
+  const responses: JsonObject = {};
+  for (const [status, response] of Object.entries(spec.responses ?? { 200: { description: "OK" } })) {
+    responses[status] = {
+      description: response.description,
+      ...(response.schema ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } } : {}),
+    };
+  }
+  responses.default = { description: "Error", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+  const operation: JsonObject = {
+    summary: spec.summary,
+    description: spec.description,
+    tags: spec.tags,
+    parameters: parametersOf(pattern, handler),
+    responses,
+  };
+  if (auth.length) operation.security = auth.map((kind) => ({ [kind]: [] }));
+  if (spec.idempotent) {
+    (operation.parameters as JsonObject[]).push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } });
+  }
+  if (spec.bodyType === "multipart") {
+    operation.requestBody = { required: true, content: { "multipart/form-data": { schema: { type: "object" } } } };
+  } else if (spec.body) {
+    operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } };
+  }
+  return operation;
+}
+
+export interface OpenApiOptions {
+  version: string;
+  serverUrl: string;
+  /** Auth kinds → OpenAPI security schemes. */
+  securitySchemes: Record<string, JsonObject>;
+}
+
+export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonObject {
+  const paths: Record<string, JsonObject> = {};
+  for (const [file, module] of Object.entries(manifest.routes)) {
+    const pattern = routePattern(file);
+    const handlers = (module as RouteModule).handler;
+    if (!pattern || !handlers) continue;
+    const openApiPath = pattern.replace(/:(\w+)/g, "{$1}").replace(/\*$/, "{path}");
+    for (const [method, handler] of Object.entries(handlers)) {
+      if (!handler?.spec) continue;
+      paths[openApiPath] ??= {};
+      paths[openApiPath][method.toLowerCase()] = operationOf(pattern, handler);
+    }
+  }
+  return {
+    openapi: "3.1.0",
+    info: {
+      title: "Kiln API",
+      version: options.version,
+      description: "Every page's data is also a JSON route. Errors are RFC 9457 problem+json with a stable `code`.",
+    },
+    servers: [{ url: options.serverUrl }],
+    paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
+    components: { schemas: { Problem: problemSchema }, securitySchemes: options.securitySchemes },
+  };
+}

@@ -1,0 +1,41 @@
+/**
+ * Secrets that are not configured are generated once (CSPRNG) and kept in
+ * `$KILN_DATA_DIR/secrets.json` (mode 0600), so a laptop start needs no setup and restarts keep the
+ * same tokens. The log names the file to read, never the value.
+ */
+import type { Logger } from "./log.ts";
+
+const fileName = "secrets.json";
+
+/** Returns `provided` when set, else the stored or newly generated secret called `name`. */
+export async function ensureSecret(
+  dataDir: string,
+  name: string,
+  provided: string | undefined,
+  log: Logger,
+): Promise<string> {
+  if (provided) return provided;
+  const path = `${dataDir}/${fileName}`;
+  const stored = await readSecrets(path);
+  if (stored[name]) return stored[name];
+  const secret = generateSecret();
+  await Deno.mkdir(dataDir, { recursive: true });
+  await Deno.writeTextFile(path, JSON.stringify({ ...stored, [name]: secret }, null, 2) + "\n", { mode: 0o600 });
+  log.warn("secret_generated", { variable: name, file: path, hint: `set ${name} or read it from ${path}` });
+  return secret;
+}
+
+/** 256 random bits, base64url. */
+export function generateSecret(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+async function readSecrets(path: string): Promise<Record<string, string>> {
+  try {
+    return JSON.parse(await Deno.readTextFile(path));
+  } catch (error) {
+    if (error instanceof Deno.errors.NotFound) return {};
+    throw new Error(`${path} is not valid JSON; fix or delete it`);
+  }
+}

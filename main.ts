@@ -1,0 +1,171 @@
+/**
+ * Composition root: reads the configuration, opens KV, builds every service once, registers job
+ * kinds, starts the single queue dispatcher and serves HTTP. Nothing below this file chooses an
+ * implementation; tests call `createKiln` with their own config (`:memory:` KV) and drive
+ * `kiln.app.request()`.
+ */
+import type { Hono } from "hono";
+import { type Config, ConfigError, loadConfig } from "./fresh.config.ts";
+import manifest from "./fresh.gen.ts";
+import { defineDemoJob } from "./lib/demo/countdown.ts";
+import { createHealthRegistry } from "./lib/health.ts";
+import { staticTokenResolver } from "./lib/http/auth.ts";
+import type { AppEnv } from "./lib/http/env.ts";
+import { createIdempotencyStore } from "./lib/http/idempotency.ts";
+import { createRateLimiter } from "./lib/http/rate_limit.ts";
+import { createJobEngine } from "./lib/jobs/engine.ts";
+import { createKvJobQueue, createQueueDispatcher } from "./lib/jobs/kv_queue.ts";
+import { createKvChangeFeed } from "./lib/live/kv_feed.ts";
+import { createLogger, errorMessage, type Logger } from "./lib/log.ts";
+import { createMetrics } from "./lib/metrics.ts";
+import { buildOpenApi } from "./lib/openapi.ts";
+import { createIntervalScheduler } from "./lib/scheduler.ts";
+import { ensureSecret } from "./lib/secrets.ts";
+import type { Services } from "./lib/services.ts";
+import { buildApp } from "./lib/web/app.ts";
+import { loadAssetManifest } from "./lib/web/assets.ts";
+import type { Manifest } from "./lib/web/manifest.ts";
+
+export interface Kiln {
+  app: Hono<AppEnv>;
+  services: Services;
+  /** Stops jobs (releasing running ones), live streams and KV. */
+  close(): Promise<void>;
+}
+
+export interface KilnOptions {
+  log?: Logger;
+  manifest?: Manifest;
+  /** Project root for static assets (default: this file's folder). */
+  root?: string;
+}
+
+const projectRoot = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
+
+export async function createKiln(config: Config, options: KilnOptions = {}): Promise<Kiln> {
+  const log = options.log ?? createLogger({ level: config.logLevel });
+  const root = options.root ?? projectRoot;
+  if (config.kvPath !== ":memory:") await Deno.mkdir(config.kvPath.replace(/\/[^/]*$/, "") || ".", { recursive: true });
+  const kv = await Deno.openKv(config.kvPath);
+  const adminToken = await ensureSecret(config.dataDir, "KILN_ADMIN_TOKEN", config.adminToken, log);
+  config = { ...config, adminToken };
+
+  const metrics = createMetrics();
+  const health = createHealthRegistry();
+  const scheduler = createIntervalScheduler(log);
+  const live = createKvChangeFeed({ kv, log });
+  const dispatcher = createQueueDispatcher(kv, log);
+  const jobs = createJobEngine({
+    kv,
+    queue: createKvJobQueue(kv, dispatcher, log),
+    feed: live,
+    scheduler,
+    log,
+    leaseMs: config.jobLeaseMs,
+    sweepIntervalMs: config.jobSweepMs,
+  });
+  const appManifest = options.manifest ?? manifest;
+  let openApi: Record<string, unknown> | undefined;
+  const services: Services = {
+    config,
+    kv,
+    log,
+    metrics,
+    health,
+    auth: { admin: staticTokenResolver("admin", adminToken, { header: "x-api-key" }) },
+    rateLimiter: createRateLimiter(kv),
+    idempotency: createIdempotencyStore(kv),
+    jobs,
+    live,
+    scheduler,
+    startedAt: Date.now(),
+    openApi: () =>
+      openApi ??= buildOpenApi(appManifest, {
+        version: config.version,
+        serverUrl: config.publicUrl,
+        securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
+      }),
+  };
+
+  registerPlatformHealth(services);
+  registerPlatformMetrics(services);
+  defineDemoJob(jobs);
+
+  jobs.start();
+  dispatcher.start();
+
+  const assets = await loadAssetManifest(root);
+  if (!assets) log.warn("assets_missing", { hint: "run `deno task build` to bundle islands; pages render without interactivity" });
+  const app = buildApp(services, appManifest, assets, root);
+
+  let closed = false;
+  return {
+    app,
+    services,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await live.close(); // ends SSE/WebSocket streams so the HTTP server can drain
+      await jobs.stop(config.shutdownGraceMs);
+      await scheduler.stop();
+      kv.close();
+      await dispatcher.closed;
+    },
+  };
+}
+
+function registerPlatformHealth({ health, kv, jobs, live }: Services): void {
+  health.register("kv", async () => {
+    const started = performance.now();
+    await kv.get(["health", "probe"]);
+    return { state: "ok", latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+  });
+  health.register("jobs", async () => ({ state: "ok", ...(await jobs.counts()) }));
+  health.register("live", async () => ({ state: "ok", ...live.stats() }));
+}
+
+function registerPlatformMetrics({ metrics, jobs, live }: Services): void {
+  metrics.collect("kiln_jobs", "Jobs currently queued, running or failed (dead letters).", ["status"], async () => {
+    const counts = await jobs.counts();
+    return Object.entries(counts).map(([status, value]) => ({ labels: { status }, value }));
+  });
+  metrics.collect("kiln_live_subscribers", "Open live-update subscriptions (SSE and WebSocket clients).", [], () =>
+    Promise.resolve([{ labels: {}, value: live.stats().subscribers }]));
+  metrics.collect("kiln_live_topics", "Topics with at least one subscriber (one KV watch each).", [], () =>
+    Promise.resolve([{ labels: {}, value: live.stats().topics }]));
+}
+
+async function serve(): Promise<void> {
+  let config: Config;
+  try {
+    config = loadConfig(Deno.env.toObject());
+  } catch (error) {
+    if (!(error instanceof ConfigError)) throw error;
+    console.error(error.message);
+    Deno.exit(1);
+  }
+  const kiln = await createKiln(config);
+  const { log } = kiln.services;
+  const server = Deno.serve({
+    port: config.port,
+    hostname: config.host,
+    onListen: ({ hostname, port }) => log.info("server_listening", { url: `http://${hostname}:${port}`, publicUrl: config.publicUrl }),
+  }, (request, info) => kiln.app.fetch(request, info));
+
+  let stopping = false;
+  const shutdown = async (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    log.info("shutdown_started", { signal });
+    try {
+      await Promise.all([server.shutdown(), kiln.close()]);
+      log.info("shutdown_finished", {});
+    } catch (error) {
+      log.error("shutdown_failed", { error: errorMessage(error) });
+    }
+    Deno.exit(0);
+  };
+  for (const signal of ["SIGINT", "SIGTERM"] as const) Deno.addSignalListener(signal, () => shutdown(signal));
+}
+
+if (import.meta.main) await serve();
