@@ -14,21 +14,76 @@ const csv = z.string().transform((value) => value.split(",").map((item) => item.
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
 export const configVariables = {
   PORT: { schema: port, default: "8000", doc: "TCP port to listen on (0 picks a free port)." },
-  HOST: { schema: z.string().min(1), default: "127.0.0.1", doc: "Interface to bind; use 0.0.0.0 in containers." },
-  KILN_DATA_DIR: { schema: z.string().min(1), default: "./data", doc: "Directory for the KV file, blobs and generated secrets." },
-  KILN_KV_PATH: { schema: z.string().min(1).optional(), doc: "Deno KV path (default `$KILN_DATA_DIR/kiln.sqlite3`); `:memory:` for throw-away runs." },
-  KILN_PUBLIC_URL: { schema: z.url().optional(), doc: "Absolute base URL used in responses and webhooks (default `http://localhost:$PORT`)." },
-  KILN_ADMIN_TOKEN: { schema: z.string().min(32).optional(), doc: "Bearer token for admin routes (≥ 32 chars); generated into `$KILN_DATA_DIR/secrets.json` when unset." },
-  KILN_LOG_LEVEL: { schema: z.enum(["debug", "info", "warn", "error"]), default: "info", doc: "Minimum level of the JSON log lines on stdout." },
+  HOST: {
+    schema: z.string().min(1),
+    default: "127.0.0.1",
+    doc: "Interface to bind; use 0.0.0.0 in containers.",
+  },
+  KILN_DATA_DIR: {
+    schema: z.string().min(1),
+    default: "./data",
+    doc: "Directory for the KV file, blobs and generated secrets.",
+  },
+  KILN_KV_PATH: {
+    schema: z.string().min(1).optional(),
+    doc: "Deno KV path (default `$KILN_DATA_DIR/kiln.sqlite3`); `:memory:` for throw-away runs.",
+  },
+  KILN_PUBLIC_URL: {
+    schema: z.url().optional(),
+    doc: "Absolute base URL used in responses and webhooks (default `http://localhost:$PORT`).",
+  },
+  KILN_ADMIN_TOKEN: {
+    schema: z.string().min(32).optional(),
+    doc:
+      "Bearer token for admin routes (≥ 32 chars); generated into `$KILN_DATA_DIR/secrets.json` when unset.",
+  },
+  KILN_LOG_LEVEL: {
+    schema: z.enum(["debug", "info", "warn", "error"]),
+    default: "info",
+    doc: "Minimum level of the JSON log lines on stdout.",
+  },
   KILN_ACCESS_LOG: { schema: flag, default: "true", doc: "Write one JSON access-log line per request." },
-  KILN_TRUST_PROXY_HOPS: { schema: z.coerce.number().int().min(0).max(10), default: "0", doc: "How many reverse proxies in front of Kiln append to X-Forwarded-For; 0 ignores the header." },
-  KILN_CORS_ORIGINS: { schema: csv, default: "", doc: "Comma-separated origins allowed to call the JSON API from browsers (empty: same-origin only)." },
-  KILN_MAX_BODY_BYTES: { schema: z.coerce.number().int().min(1024), default: "1048576", doc: "Default request body limit for JSON routes (routes may set their own)." },
-  KILN_JOB_LEASE_MS: { schema: positiveMs, default: "30000", doc: "How long a running job's lease lasts without a heartbeat before another worker may recover it." },
-  KILN_JOB_SWEEP_MS: { schema: positiveMs, default: "5000", doc: "Interval of the sweep that re-queues jobs whose message was lost or whose worker died." },
-  KILN_SHUTDOWN_GRACE_MS: { schema: z.coerce.number().int().min(0), default: "10000", doc: "On SIGTERM/SIGINT, how long running jobs may finish before they are released for the next start." },
-  KILN_LIVE_HEARTBEAT_MS: { schema: positiveMs, default: "15000", doc: "Interval of SSE heartbeat comments and WebSocket pings." },
-  KILN_REQUIRE_SYSTEM_TOOLS: { schema: flag, default: "false", doc: "Tests only: a missing system tool (chromium, ffmpeg…) fails the run instead of skipping (CI sets 1)." },
+  KILN_TRUST_PROXY_HOPS: {
+    schema: z.coerce.number().int().min(0).max(10),
+    default: "0",
+    doc: "How many reverse proxies in front of Kiln append to X-Forwarded-For; 0 ignores the header.",
+  },
+  KILN_CORS_ORIGINS: {
+    schema: csv,
+    default: "",
+    doc: "Comma-separated origins allowed to call the JSON API from browsers (empty: same-origin only).",
+  },
+  KILN_MAX_BODY_BYTES: {
+    schema: z.coerce.number().int().min(1024),
+    default: "1048576",
+    doc: "Default request body limit for JSON routes (routes may set their own).",
+  },
+  KILN_JOB_LEASE_MS: {
+    schema: positiveMs,
+    default: "30000",
+    doc: "How long a running job's lease lasts without a heartbeat before another worker may recover it.",
+  },
+  KILN_JOB_SWEEP_MS: {
+    schema: positiveMs,
+    default: "5000",
+    doc: "Interval of the sweep that re-queues jobs whose message was lost or whose worker died.",
+  },
+  KILN_SHUTDOWN_GRACE_MS: {
+    schema: z.coerce.number().int().min(0),
+    default: "10000",
+    doc: "On SIGTERM/SIGINT, how long running jobs may finish before they are released for the next start.",
+  },
+  KILN_LIVE_HEARTBEAT_MS: {
+    schema: positiveMs,
+    default: "15000",
+    doc: "Interval of SSE heartbeat comments and WebSocket pings.",
+  },
+  KILN_REQUIRE_SYSTEM_TOOLS: {
+    schema: flag,
+    default: "false",
+    doc:
+      "Tests only: a missing system tool (chromium, ffmpeg…) fails the run instead of skipping (CI sets 1).",
+  },
 } as const;
 
 type Variables = typeof configVariables;
@@ -67,7 +122,9 @@ export const version = "0.1.0";
 /** Parses the environment into a Config, throwing a ConfigError naming the first bad variable. */
 export function loadConfig(env: Record<string, string | undefined>): Config {
   const values: Record<string, unknown> = {};
-  for (const [name, variable] of Object.entries(configVariables) as [VariableName, Variables[VariableName]][]) {
+  for (
+    const [name, variable] of Object.entries(configVariables) as [VariableName, Variables[VariableName]][]
+  ) {
     const raw = env[name] === "" ? undefined : env[name];
     const input = raw ?? ("default" in variable ? variable.default : undefined);
     const result = (variable.schema as z.ZodType).safeParse(input);

@@ -45,7 +45,9 @@ const projectRoot = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 export async function createKiln(config: Config, options: KilnOptions = {}): Promise<Kiln> {
   const log = options.log ?? createLogger({ level: config.logLevel });
   const root = options.root ?? projectRoot;
-  if (config.kvPath !== ":memory:") await Deno.mkdir(config.kvPath.replace(/\/[^/]*$/, "") || ".", { recursive: true });
+  if (config.kvPath !== ":memory:") {
+    await Deno.mkdir(config.kvPath.replace(/\/[^/]*$/, "") || ".", { recursive: true });
+  }
   const kv = await Deno.openKv(config.kvPath);
   const adminToken = await ensureSecret(config.dataDir, "KILN_ADMIN_TOKEN", config.adminToken, log);
   config = { ...config, adminToken };
@@ -63,6 +65,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     log,
     leaseMs: config.jobLeaseMs,
     sweepIntervalMs: config.jobSweepMs,
+    onFinished: (job) => metrics.jobsFinished.inc({ kind: job.kind, status: job.status }),
   });
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
@@ -74,7 +77,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     health,
     auth: { admin: staticTokenResolver("admin", adminToken, { header: "x-api-key" }) },
     rateLimiter: createRateLimiter(kv),
-    idempotency: createIdempotencyStore(kv),
+    idempotency: createIdempotencyStore(kv, { logger: log }),
     jobs,
     live,
     scheduler,
@@ -95,7 +98,11 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   dispatcher.start();
 
   const assets = await loadAssetManifest(root);
-  if (!assets) log.warn("assets_missing", { hint: "run `deno task build` to bundle islands; pages render without interactivity" });
+  if (!assets) {
+    log.warn("assets_missing", {
+      hint: "run `deno task build` to bundle islands; pages render without interactivity",
+    });
+  }
   const app = buildApp(services, appManifest, assets, root);
 
   let closed = false;
@@ -121,18 +128,31 @@ function registerPlatformHealth({ health, kv, jobs, live }: Services): void {
     return { state: "ok", latencyMs: Math.round((performance.now() - started) * 100) / 100 };
   });
   health.register("jobs", async () => ({ state: "ok", ...(await jobs.counts()) }));
-  health.register("live", async () => ({ state: "ok", ...live.stats() }));
+  health.register("live", () => Promise.resolve({ state: "ok", ...live.stats() }));
 }
 
 function registerPlatformMetrics({ metrics, jobs, live }: Services): void {
-  metrics.collect("kiln_jobs", "Jobs currently queued, running or failed (dead letters).", ["status"], async () => {
-    const counts = await jobs.counts();
-    return Object.entries(counts).map(([status, value]) => ({ labels: { status }, value }));
-  });
-  metrics.collect("kiln_live_subscribers", "Open live-update subscriptions (SSE and WebSocket clients).", [], () =>
-    Promise.resolve([{ labels: {}, value: live.stats().subscribers }]));
-  metrics.collect("kiln_live_topics", "Topics with at least one subscriber (one KV watch each).", [], () =>
-    Promise.resolve([{ labels: {}, value: live.stats().topics }]));
+  metrics.collect(
+    "kiln_jobs",
+    "Jobs currently queued, running or failed (dead letters).",
+    ["status"],
+    async () => {
+      const counts = await jobs.counts();
+      return Object.entries(counts).map(([status, value]) => ({ labels: { status }, value }));
+    },
+  );
+  metrics.collect(
+    "kiln_live_subscribers",
+    "Open live-update subscriptions (SSE and WebSocket clients).",
+    [],
+    () => Promise.resolve([{ labels: {}, value: live.stats().subscribers }]),
+  );
+  metrics.collect(
+    "kiln_live_topics",
+    "Topics with at least one subscriber (one KV watch each).",
+    [],
+    () => Promise.resolve([{ labels: {}, value: live.stats().topics }]),
+  );
 }
 
 async function serve(): Promise<void> {
@@ -149,7 +169,8 @@ async function serve(): Promise<void> {
   const server = Deno.serve({
     port: config.port,
     hostname: config.host,
-    onListen: ({ hostname, port }) => log.info("server_listening", { url: `http://${hostname}:${port}`, publicUrl: config.publicUrl }),
+    onListen: ({ hostname, port }) =>
+      log.info("server_listening", { url: `http://${hostname}:${port}`, publicUrl: config.publicUrl }),
   }, (request, info) => kiln.app.fetch(request, info));
 
   let stopping = false;

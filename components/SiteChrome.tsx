@@ -3,7 +3,10 @@ import { kilnModules } from "../lib/modules.ts";
 /** Site header: brand and navigation to each module page that exists, plus the API docs. */
 export function SiteHeader({ path }: { path: string }) {
   const links = [
-    ...kilnModules.filter((module) => module.href).map((module) => ({ href: module.href!, label: module.name })),
+    ...kilnModules.filter((module) => module.href).map((module) => ({
+      href: module.href!,
+      label: module.name,
+    })),
     { href: "/docs", label: "API docs" },
   ];
   return (

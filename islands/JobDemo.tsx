@@ -56,13 +56,22 @@ export default function JobDemo({ steps }: { steps: number }) {
         <button class="button" type="button" onClick={start} disabled={busy || running}>
           {running ? "Running…" : "Run a sample job"}
         </button>
-        {job && <span class={`badge ${job.status === "succeeded" ? "ok" : job.status === "failed" ? "error" : ""}`} data-testid="job-status">{job.status}</span>}
+        {job && (
+          <span
+            class={`badge ${job.status === "succeeded" ? "ok" : job.status === "failed" ? "error" : ""}`}
+            data-testid="job-status"
+          >
+            {job.status}
+          </span>
+        )}
       </div>
       {job && (
         <>
-          <label class="muted" for="job-demo-progress">{job.step ?? "Waiting for a worker"} — {job.progress}%</label>
+          <label class="muted" for="job-demo-progress">
+            {job.step ?? "Waiting for a worker"} — {job.progress}%
+          </label>
           <progress id="job-demo-progress" max={100} value={job.progress} />
-          <ol class="steps" data-testid="job-steps">{done.map((step) => <li>{step}</li>)}</ol>
+          <ol class="steps" data-testid="job-steps">{done.map((step) => <li key={step}>{step}</li>)}</ol>
         </>
       )}
       {problem && <p class="banner error" role="alert">{problem}</p>}

@@ -32,7 +32,11 @@ export function createHealthRegistry(timeoutMs = 2_000): HealthRegistry {
       );
       const results = Object.fromEntries(entries);
       const states = entries.map(([, report]) => report.state);
-      const state: HealthState = states.includes("down") ? "down" : states.includes("degraded") ? "degraded" : "ok";
+      const state: HealthState = states.includes("down")
+        ? "down"
+        : states.includes("degraded")
+        ? "degraded"
+        : "ok";
       return { state, checks: results };
     },
   };
@@ -41,10 +45,16 @@ export function createHealthRegistry(timeoutMs = 2_000): HealthRegistry {
 async function runWithTimeout(check: HealthCheck, timeoutMs: number): Promise<HealthReport> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<HealthReport>((resolve) => {
-    timer = setTimeout(() => resolve({ state: "down", error: `no answer within ${timeoutMs} ms` }), timeoutMs);
+    timer = setTimeout(
+      () => resolve({ state: "down", error: `no answer within ${timeoutMs} ms` }),
+      timeoutMs,
+    );
   });
   try {
-    return await Promise.race([check().catch((error) => ({ state: "down" as const, error: errorMessage(error) })), timeout]);
+    return await Promise.race([
+      check().catch((error) => ({ state: "down" as const, error: errorMessage(error) })),
+      timeout,
+    ]);
   } finally {
     clearTimeout(timer);
   }

@@ -10,7 +10,12 @@ export interface Metrics {
   observeRequest(method: string, route: string, status: number, seconds: number): void;
   jobsFinished: client.Counter<"kind" | "status">;
   /** Adds a gauge whose value is read at scrape time. */
-  collect(name: string, help: string, labelNames: string[], read: () => Promise<Array<{ labels: Record<string, string>; value: number }>>): void;
+  collect(
+    name: string,
+    help: string,
+    labelNames: string[],
+    read: () => Promise<Array<{ labels: Record<string, string>; value: number }>>,
+  ): void;
   render(): Promise<string>;
   contentType: string;
 }

@@ -12,7 +12,8 @@ export interface KilnModule {
 export const kilnModules: KilnModule[] = [
   {
     name: "Conversation display",
-    summary: "A themed, live second screen for a voice assistant: every open browser shows each update at once.",
+    summary:
+      "A themed, live second screen for a voice assistant: every open browser shows each update at once.",
     apiTag: "conversation",
   },
   {

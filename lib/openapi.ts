@@ -22,14 +22,20 @@ const problemSchema: JsonObject = {
     requestId: { type: "string" },
     issues: {
       type: "array",
-      items: { type: "object", properties: { path: { type: "string" }, message: { type: "string" }, code: { type: "string" } } },
+      items: {
+        type: "object",
+        properties: { path: { type: "string" }, message: { type: "string" }, code: { type: "string" } },
+      },
     },
   },
 };
 
 function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
   try {
-    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, { io, unrepresentable: "any" }) as JsonObject;
+    const { $schema: _ignored, ...rest } = z.toJSONSchema(schema, {
+      io,
+      unrepresentable: "any",
+    }) as JsonObject;
     return rest;
   } catch {
     return {};
@@ -37,13 +43,23 @@ function jsonSchema(schema: z.ZodType, io: "input" | "output"): JsonObject {
 }
 
 function parametersOf(pattern: string, handler: MethodHandler): JsonObject[] {
-  const path = [...pattern.matchAll(/:(\w+)/g)].map(([, name]) => ({ name, in: "path", required: true, schema: { type: "string" } }));
+  const path = [...pattern.matchAll(/:(\w+)/g)].map(([, name]) => ({
+    name,
+    in: "path",
+    required: true,
+    schema: { type: "string" },
+  }));
   const query = handler.spec?.query ? jsonSchema(handler.spec.query, "input") : undefined;
   const queryProperties = (query?.properties ?? {}) as Record<string, JsonObject>;
   const required = new Set((query?.required ?? []) as string[]);
   return [
     ...path,
-    ...Object.entries(queryProperties).map(([name, schema]) => ({ name, in: "query", required: required.has(name), schema })),
+    ...Object.entries(queryProperties).map(([name, schema]) => ({
+      name,
+      in: "query",
+      required: required.has(name),
+      schema,
+    })),
   ];
 }
 
@@ -54,10 +70,15 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
   for (const [status, response] of Object.entries(spec.responses ?? { 200: { description: "OK" } })) {
     responses[status] = {
       description: response.description,
-      ...(response.schema ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } } : {}),
+      ...(response.schema
+        ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
+        : {}),
     };
   }
-  responses.default = { description: "Error", content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } } };
+  responses.default = {
+    description: "Error",
+    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
+  };
   const operation: JsonObject = {
     summary: spec.summary,
     description: spec.description,
@@ -67,12 +88,23 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
   };
   if (auth.length) operation.security = auth.map((kind) => ({ [kind]: [] }));
   if (spec.idempotent) {
-    (operation.parameters as JsonObject[]).push({ name: "Idempotency-Key", in: "header", required: false, schema: { type: "string", maxLength: 255 } });
+    (operation.parameters as JsonObject[]).push({
+      name: "Idempotency-Key",
+      in: "header",
+      required: false,
+      schema: { type: "string", maxLength: 255 },
+    });
   }
   if (spec.bodyType === "multipart") {
-    operation.requestBody = { required: true, content: { "multipart/form-data": { schema: { type: "object" } } } };
+    operation.requestBody = {
+      required: true,
+      content: { "multipart/form-data": { schema: { type: "object" } } },
+    };
   } else if (spec.body) {
-    operation.requestBody = { required: true, content: { "application/json": { schema: jsonSchema(spec.body, "input") } } };
+    operation.requestBody = {
+      required: true,
+      content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
+    };
   }
   return operation;
 }
@@ -102,7 +134,8 @@ export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonO
     info: {
       title: "Kiln API",
       version: options.version,
-      description: "Every page's data is also a JSON route. Errors are RFC 9457 problem+json with a stable `code`.",
+      description:
+        "Every page's data is also a JSON route. Errors are RFC 9457 problem+json with a stable `code`.",
     },
     servers: [{ url: options.serverUrl }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),

@@ -13,7 +13,7 @@ export interface Scheduler {
 }
 
 export function createIntervalScheduler(log: Logger): Scheduler {
-  const timers = new Set<number>();
+  const timers = new Set<ReturnType<typeof setTimeout>>();
   const inFlight = new Set<Promise<void>>();
   let stopped = false;
 
@@ -21,7 +21,9 @@ export function createIntervalScheduler(log: Logger): Scheduler {
     every(name, intervalMs, task, options = {}) {
       const run = async () => {
         if (stopped) return;
-        const running = task().catch((error) => log.error("scheduler_task_failed", { task: name, error: errorMessage(error) }));
+        const running = task().catch((error) =>
+          log.error("scheduler_task_failed", { task: name, error: errorMessage(error) })
+        );
         inFlight.add(running);
         await running;
         inFlight.delete(running);

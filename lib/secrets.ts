@@ -20,7 +20,9 @@ export async function ensureSecret(
   if (stored[name]) return stored[name];
   const secret = generateSecret();
   await Deno.mkdir(dataDir, { recursive: true });
-  await Deno.writeTextFile(path, JSON.stringify({ ...stored, [name]: secret }, null, 2) + "\n", { mode: 0o600 });
+  await Deno.writeTextFile(path, JSON.stringify({ ...stored, [name]: secret }, null, 2) + "\n", {
+    mode: 0o600,
+  });
   log.warn("secret_generated", { variable: name, file: path, hint: `set ${name} or read it from ${path}` });
   return secret;
 }

@@ -33,19 +33,23 @@ export default function Docs({ data }: PageProps<Document>) {
     <>
       <h1>API documentation</h1>
       <p class="lead">
-        Version {data.info.version}. Machine-readable: <a href="/openapi.json">/openapi.json</a>. Every error is{" "}
-        <code>application/problem+json</code> with a stable <code>code</code>; send <code>Idempotency-Key</code> on POSTs that
-        create or spend.
+        Version {data.info.version}. Machine-readable:{" "}
+        <a href="/openapi.json">/openapi.json</a>. Every error is <code>application/problem+json</code>{" "}
+        with a stable <code>code</code>; send <code>Idempotency-Key</code> on POSTs that create or spend.
       </p>
       <section id="problems" class="card">
         <h2>Errors</h2>
         <p>
-          400 malformed JSON · 401 missing credentials (<code>WWW-Authenticate</code>) · 403 forbidden · 404 not found · 405
-          wrong method (<code>Allow</code>) · 409 conflict · 413 body too large · 415 unsupported media type · 422 validation
-          (<code>issues</code>) · 429 rate limited (<code>Retry-After</code>, <code>RateLimit-*</code>) · 502/503/504 upstream.
+          400 malformed JSON · 401 missing credentials (<code>WWW-Authenticate</code>) · 403 forbidden · 404
+          not found · 405 wrong method (<code>Allow</code>) · 409 conflict · 413 body too large · 415
+          unsupported media type · 422 validation (<code>issues</code>) · 429 rate limited (<code>
+            Retry-After
+          </code>, <code>RateLimit-*</code>) · 502/503/504 upstream.
         </p>
       </section>
-      {[...byTag].sort(([a], [b]) => a.localeCompare(b)).map(([tag, operations]) => (
+      {[...byTag].sort(([a], [b]) =>
+        a.localeCompare(b)
+      ).map(([tag, operations]) => (
         <section id={`tag-${tag}`}>
           <h2>{tag}</h2>
           <table>
@@ -59,7 +63,9 @@ export default function Docs({ data }: PageProps<Document>) {
                     <code>{path}</code>
                     <div class="muted">{operation.summary}</div>
                     {operation.security && (
-                      <span class="badge">auth: {operation.security.map((scheme) => Object.keys(scheme)[0]).join(" or ")}</span>
+                      <span class="badge">
+                        auth: {operation.security.map((scheme) => Object.keys(scheme)[0]).join(" or ")}
+                      </span>
                     )}
                     {operation.requestBody && (
                       <details>

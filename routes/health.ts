@@ -4,7 +4,8 @@ import type { Handlers } from "../lib/web/manifest.ts";
 export const handler: Handlers = {
   GET: define.get({
     summary: "Liveness, version, configuration booleans and dependency state",
-    description: "503 when a required dependency (KV, job engine) is down; `degraded` when an optional tool is missing.",
+    description:
+      "503 when a required dependency (KV, job engine) is down; `degraded` when an optional tool is missing.",
     tags: ["operations"],
     async handle({ services }) {
       const { state, checks } = await services.health.run();

@@ -9,9 +9,9 @@ export default function Home() {
     <>
       <h1>Kiln</h1>
       <p class="lead">
-        One Deno app doing the work of five production services: a live conversation display, document-to-video, speech
-        transcription, a credit-metered business engine and batch image preprocessing — on Deno KV, with durable jobs and
-        live updates.
+        One Deno app doing the work of five production services: a live conversation display,
+        document-to-video, speech transcription, a credit-metered business engine and batch image
+        preprocessing — on Deno KV, with durable jobs and live updates.
       </p>
       <h2>Modules</h2>
       <div class="grid">
@@ -25,14 +25,15 @@ export default function Home() {
       </div>
       <h2>See the job engine work</h2>
       <p class="muted">
-        Start a sample job: it runs on the durable queue and streams its progress here over Server-Sent Events. Reload
-        the page mid-run — the job keeps going on the server.
+        Start a sample job: it runs on the durable queue and streams its progress here over Server-Sent
+        Events. Reload the page mid-run — the job keeps going on the server.
       </p>
       <JobDemo steps={5} />
       <h2>For developers</h2>
       <ul>
         <li>
-          <a href="/docs">API documentation</a> generated from the route schemas (<a href="/openapi.json">OpenAPI 3.1</a>).
+          <a href="/docs">API documentation</a>{" "}
+          generated from the route schemas (<a href="/openapi.json">OpenAPI 3.1</a>).
         </li>
         <li>
           <a href="/health">/health</a> and <a href="/metrics">/metrics</a> for operations.

@@ -6,7 +6,9 @@ export const handler: Handlers = {
     summary: "Prometheus metrics (text exposition format)",
     tags: ["operations"],
     async handle({ services }) {
-      return new Response(await services.metrics.render(), { headers: { "content-type": services.metrics.contentType } });
+      return new Response(await services.metrics.render(), {
+        headers: { "content-type": services.metrics.contentType },
+      });
     },
   }),
 };

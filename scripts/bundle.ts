@@ -9,7 +9,7 @@ import { islandName } from "../lib/web/manifest.ts";
 
 const bootEntry = "lib/web/client/boot.ts";
 
-async function contentHash(bytes: Uint8Array): Promise<string> {
+async function contentHash(bytes: Uint8Array<ArrayBuffer>): Promise<string> {
   const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
   return [...digest.slice(0, 6)].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }
@@ -29,7 +29,17 @@ export async function bundleAssets(root: string): Promise<AssetManifest> {
       .map((entry) => `islands/${entry.name}`)
       .sort();
     const command = new Deno.Command(Deno.execPath(), {
-      args: ["bundle", "--platform", "browser", "--code-splitting", "--minify", "--outdir", staging, bootEntry, ...islands],
+      args: [
+        "bundle",
+        "--platform",
+        "browser",
+        "--code-splitting",
+        "--minify",
+        "--outdir",
+        staging,
+        bootEntry,
+        ...islands,
+      ],
       cwd: root,
       stdout: "piped",
       stderr: "piped",
@@ -41,15 +51,20 @@ export async function bundleAssets(root: string): Promise<AssetManifest> {
     await Deno.mkdir(output, { recursive: true });
     const manifest: AssetManifest = { boot: "", islands: {}, stylesheet: "" };
     const entryNames = new Set([islandName(bootEntry), ...islands.map(islandName)]);
+    // Entries keep their folder (their imports of shared chunks are relative); only their file name
+    // gains a content hash. Chunks are already named by esbuild's content hash.
     for (const file of walkFiles(staging)) {
       const bytes = await Deno.readFile(file);
-      const base = file.slice(file.lastIndexOf("/") + 1).replace(/\.js$/, "");
-      // Chunks already carry esbuild's content hash in their name and are imported by it: keep it.
-      const name = entryNames.has(base) ? `${base}-${await contentHash(bytes)}.js` : `${base}.js`;
+      const relative = file.slice(staging.length + 1);
+      const folder = relative.includes("/") ? relative.slice(0, relative.lastIndexOf("/") + 1) : "";
+      const base = relative.slice(folder.length).replace(/\.js$/, "");
+      const isEntry = entryNames.has(base) && folder !== "";
+      const name = `${folder}${isEntry ? `${base}-${await contentHash(bytes)}` : base}.js`;
+      await Deno.mkdir(`${output}/${folder}`, { recursive: true });
       await Deno.writeFile(`${output}/${name}`, bytes);
       const url = `/${buildDirectory}/${name}`;
-      if (base === islandName(bootEntry)) manifest.boot = url;
-      else if (entryNames.has(base)) manifest.islands[base] = url;
+      if (isEntry && base === islandName(bootEntry)) manifest.boot = url;
+      else if (isEntry) manifest.islands[base] = url;
     }
     const styles = await Deno.readFile(`${root}/static/styles.css`);
     const stylesName = `styles-${await contentHash(styles)}.css`;

@@ -18,7 +18,9 @@ async function listModules(root: string, directory: string): Promise<string[]> {
     for (const entry of entries) {
       const path = `${relative}/${entry.name}`;
       if (entry.isDirectory) await walk(path);
-      else if (/\.(tsx?|jsx?)$/.test(entry.name) && !/_test\.(tsx?|jsx?)$/.test(entry.name)) found.push(`./${path}`);
+      else if (/\.(tsx?|jsx?)$/.test(entry.name) && !/_test\.(tsx?|jsx?)$/.test(entry.name)) {
+        found.push(`./${path}`);
+      }
     }
   };
   await walk(directory);

@@ -6,9 +6,23 @@ import { z } from "zod";
 import type { JobEngine } from "../jobs/types.ts";
 
 export const demoJobKind = "demo.countdown";
-export const DemoJobInput = z.object({ steps: z.number().int().min(1).max(10), stepMs: z.number().int().min(0).max(2_000) });
+export const DemoJobInput = z.object({
+  steps: z.number().int().min(1).max(10),
+  stepMs: z.number().int().min(0).max(2_000),
+});
 
-const stepNames = ["Warming the kiln", "Loading the job", "Shaping the work", "Firing", "Glazing", "Cooling", "Inspecting", "Packing", "Labelling", "Shipping"];
+const stepNames = [
+  "Warming the kiln",
+  "Loading the job",
+  "Shaping the work",
+  "Firing",
+  "Glazing",
+  "Cooling",
+  "Inspecting",
+  "Packing",
+  "Labelling",
+  "Shipping",
+];
 
 export function defineDemoJob(jobs: JobEngine): void {
   jobs.define(demoJobKind, DemoJobInput, async ({ input, progress, signal }) => {

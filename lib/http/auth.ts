@@ -49,7 +49,8 @@ export function staticTokenResolver(
   options: { header?: string; scopes?: string[] } = {},
 ): AuthResolver {
   return async (request) => {
-    const presented = bearerToken(request) ?? (options.header ? request.headers.get(options.header) ?? undefined : undefined);
+    const presented = bearerToken(request) ??
+      (options.header ? request.headers.get(options.header) ?? undefined : undefined);
     if (!presented) return null;
     if (!(await secretsEqual(presented, secret))) return null;
     return { kind, id: kind, scopes: options.scopes };

@@ -44,10 +44,15 @@ export function isJsonMediaType(type: string): boolean {
 }
 
 /** Parses a JSON body: 415 for another media type, 400 for bytes that are not JSON. */
-export async function readJsonBody(request: Request, limit: number): Promise<{ value: unknown; text: string }> {
+export async function readJsonBody(
+  request: Request,
+  limit: number,
+): Promise<{ value: unknown; text: string }> {
   const bytes = await readBodyLimited(request, limit);
   const type = mediaType(request);
-  if (bytes.byteLength > 0 && !isJsonMediaType(type)) throw httpErrors.unsupportedMediaType(["application/json"]);
+  if (bytes.byteLength > 0 && !isJsonMediaType(type)) {
+    throw httpErrors.unsupportedMediaType(["application/json"]);
+  }
   const text = new TextDecoder().decode(bytes);
   if (text.trim() === "") return { value: undefined, text };
   try {
@@ -59,10 +64,13 @@ export async function readJsonBody(request: Request, limit: number): Promise<{ v
 
 /** Parses a multipart/form-data body within the limit (415 for another media type). */
 export async function readMultipartBody(request: Request, limit: number): Promise<FormData> {
-  if (mediaType(request) !== "multipart/form-data") throw httpErrors.unsupportedMediaType(["multipart/form-data"]);
+  if (mediaType(request) !== "multipart/form-data") {
+    throw httpErrors.unsupportedMediaType(["multipart/form-data"]);
+  }
   const bytes = await readBodyLimited(request, limit);
   try {
-    return await new Response(bytes, { headers: { "content-type": request.headers.get("content-type")! } }).formData();
+    return await new Response(bytes, { headers: { "content-type": request.headers.get("content-type")! } })
+      .formData();
   } catch {
     throw new KilnError("malformed", "malformed_multipart", "The multipart body could not be parsed.");
   }

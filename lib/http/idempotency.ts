@@ -76,7 +76,16 @@ export interface IdempotencyOptions {
   /** Clock in ms since the epoch (tests inject one); the waiting timeout itself uses real time. */
   now?: () => number;
   logger?: Logger;
+  /** Observes the store's decisions (metrics, tests). Must not throw. */
+  onEvent?: (event: IdempotencyEvent) => void;
 }
+
+/**
+ * `claimed`: this call executes; `takeover`: … after taking over an abandoned or expired record;
+ * `waiting`: a duplicate starts waiting for a running original; `replayed`: a stored response was
+ * returned; `in_progress`: gave up waiting (409).
+ */
+export type IdempotencyEvent = "claimed" | "takeover" | "waiting" | "replayed" | "in_progress";
 
 interface RunningRecord {
   state: "running";
@@ -123,9 +132,11 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
   const staleMs = options.staleMs ?? Math.max(1000, 3 * waitMs);
   const heartbeatMs = Math.max(1, Math.floor(staleMs / 3));
   const maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
-  const shouldStore = options.shouldStore ?? ((status: number) => status < 500 && status !== 408 && status !== 429);
+  const shouldStore = options.shouldStore ??
+    ((status: number) => status < 500 && status !== 408 && status !== 429);
   const now = options.now ?? Date.now;
   const log = options.logger ?? createLogger();
+  const emit = options.onEvent ?? (() => {});
   // Running records are judged by heartbeat; the KV expiry only cleans up after dead processes.
   const runningExpireMs = 4 * staleMs;
 
@@ -139,7 +150,13 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
     fingerprint: string,
   ): Promise<{ record: RunningRecord; versionstamp: string } | undefined> {
     const at = now();
-    const record: RunningRecord = { state: "running", fingerprint, runId: randomId(), startedAt: at, heartbeatAt: at };
+    const record: RunningRecord = {
+      state: "running",
+      fingerprint,
+      runId: randomId(),
+      startedAt: at,
+      heartbeatAt: at,
+    };
     const op = kv.atomic().check(entry).set(recordKey, record, { expireIn: runningExpireMs });
     if (previous?.state === "done" && previous.chunks) {
       for (let i = 0; i < previous.chunks; i++) op.delete([...recordKey, previous.runId, i]);
@@ -149,6 +166,7 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
     if (previous?.state === "running") {
       log.warn("idempotency_takeover", { abandonedForMs: at - previous.heartbeatAt, runId: record.runId });
     }
+    emit(previous ? "takeover" : "claimed");
     return { record, versionstamp: result.versionstamp };
   }
 
@@ -166,7 +184,9 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
       beat = (async () => {
         const result = await kv.atomic()
           .check({ key: recordKey, versionstamp })
-          .set(recordKey, { ...record, heartbeatAt: now() } satisfies RunningRecord, { expireIn: runningExpireMs })
+          .set(recordKey, { ...record, heartbeatAt: now() } satisfies RunningRecord, {
+            expireIn: runningExpireMs,
+          })
           .commit();
         if (result.ok) {
           versionstamp = result.versionstamp;
@@ -175,7 +195,9 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
           log.warn("idempotency_lease_lost", { runId: record.runId });
         }
       })()
-        .catch((error) => log.warn("idempotency_heartbeat_failed", { runId: record.runId, error: errorMessage(error) }))
+        .catch((error) =>
+          log.warn("idempotency_heartbeat_failed", { runId: record.runId, error: errorMessage(error) })
+        )
         .finally(() => beat = undefined);
     }, heartbeatMs);
     const stopHeartbeat = async () => {
@@ -247,7 +269,11 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
         done.byteLength = bytes.length;
       } else {
         done.notStored = true;
-        log.warn("idempotency_response_too_large", { runId: running.runId, bytes: bytes.length, maxResponseBytes });
+        log.warn("idempotency_response_too_large", {
+          runId: running.runId,
+          bytes: bytes.length,
+          maxResponseBytes,
+        });
       }
     } catch (error) {
       // Could not write the chunks: keep the outcome (no second execution) without the body.
@@ -275,7 +301,9 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
     try {
       for (let first = 0; first < count; first += chunksPerCommit) {
         const op = kv.atomic();
-        for (let i = first; i < Math.min(count, first + chunksPerCommit); i++) op.delete([...recordKey, runId, i]);
+        for (let i = first; i < Math.min(count, first + chunksPerCommit); i++) {
+          op.delete([...recordKey, runId, i]);
+        }
         await op.commit();
       }
     } catch (error) {
@@ -296,7 +324,9 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
     const parts: Uint8Array[] = [];
     for (let first = 0; first < record.chunks; first += chunksPerRead) {
       const keys: Deno.KvKey[] = [];
-      for (let i = first; i < Math.min(record.chunks, first + chunksPerRead); i++) keys.push([...recordKey, record.runId, i]);
+      for (let i = first; i < Math.min(record.chunks, first + chunksPerRead); i++) {
+        keys.push([...recordKey, record.runId, i]);
+      }
       for (const entry of await kv.getMany<Uint8Array[]>(keys)) {
         if (!(entry.value instanceof Uint8Array)) throw corrupt();
         parts.push(entry.value);
@@ -309,8 +339,13 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
       offset += part.length;
     }
     if (bytes.length !== record.byteLength) throw corrupt();
-    const response = JSON.parse(new TextDecoder().decode(bytes));
-    assertStoredResponse(response);
+    let response: unknown;
+    try {
+      response = JSON.parse(new TextDecoder().decode(bytes));
+      assertStoredResponse(response);
+    } catch {
+      throw corrupt();
+    }
     return response;
   }
 
@@ -320,7 +355,9 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
         throw new TypeError(`idempotency scope must be 1–${maxScopeLength} characters`);
       }
       if (validateIdempotencyKey(key) === undefined) throw invalidKey();
-      if (typeof fingerprint !== "string" || fingerprint === "") throw new TypeError("idempotency fingerprint is required");
+      if (typeof fingerprint !== "string" || fingerprint === "") {
+        throw new TypeError("idempotency fingerprint is required");
+      }
       const recordKey: Deno.KvKey = ["idempotency", scope, key];
       const deadline = performance.now() + waitMs;
 
@@ -341,10 +378,17 @@ export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions 
             "This Idempotency-Key was already used for a different request; use a new key for a new request.",
           );
         }
-        if (record.state === "done") return { response: await replay(recordKey, record), replayed: true };
+        if (record.state === "done") {
+          const response = await replay(recordKey, record);
+          emit("replayed");
+          return { response, replayed: true };
+        }
         const remaining = deadline - performance.now();
-        if (remaining <= 0 || !(await waitForChange(kv, recordKey, entry.versionstamp, remaining))) break;
+        if (remaining <= 0) break;
+        emit("waiting");
+        if (!(await waitForChange(kv, recordKey, entry.versionstamp, remaining))) break;
       }
+      emit("in_progress");
       throw new KilnError(
         "conflict",
         "idempotency_in_progress",

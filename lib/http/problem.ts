@@ -55,10 +55,15 @@ export interface ProblemDocument {
 }
 
 /** Builds the problem document and headers for any thrown value. Unknown errors become a bare 500. */
-export function toProblem(error: unknown, requestId?: string): { status: number; body: ProblemDocument; headers: Headers } {
-  const known = error instanceof KilnError
-    ? error
-    : new KilnError("internal", "internal_error", "An unexpected error occurred. Quote the request id when reporting it.");
+export function toProblem(
+  error: unknown,
+  requestId?: string,
+): { status: number; body: ProblemDocument; headers: Headers } {
+  const known = error instanceof KilnError ? error : new KilnError(
+    "internal",
+    "internal_error",
+    "An unexpected error occurred. Quote the request id when reporting it.",
+  );
   const status = statusOfKind[known.kind];
   const headers = new Headers(known.headers);
   headers.set("content-type", "application/problem+json");
@@ -91,13 +96,24 @@ export const httpErrors = {
       headers: { allow: allow.join(", ") },
       details: { allow },
     }),
-  malformedJson: (reason: string) => new KilnError("malformed", "malformed_json", `The body is not valid JSON: ${reason}`),
+  malformedJson: (reason: string) =>
+    new KilnError("malformed", "malformed_json", `The body is not valid JSON: ${reason}`),
   tooLarge: (limit: number) =>
-    new KilnError("too_large", "body_too_large", `The body exceeds the limit of ${limit} bytes for this route.`, {
-      details: { limitBytes: limit },
-    }),
+    new KilnError(
+      "too_large",
+      "body_too_large",
+      `The body exceeds the limit of ${limit} bytes for this route.`,
+      {
+        details: { limitBytes: limit },
+      },
+    ),
   unsupportedMediaType: (expected: string[]) =>
-    new KilnError("unsupported_media_type", "unsupported_media_type", `Send the body as ${expected.join(" or ")}.`, {
-      details: { expected },
-    }),
+    new KilnError(
+      "unsupported_media_type",
+      "unsupported_media_type",
+      `Send the body as ${expected.join(" or ")}.`,
+      {
+        details: { expected },
+      },
+    ),
 };

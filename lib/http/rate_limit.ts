@@ -63,7 +63,9 @@ export function createRateLimiter(kv: Deno.Kv, options: RateLimiterOptions = {})
   return {
     async consume(rule, key, cost = 1) {
       assertRule(rule);
-      if (!Number.isFinite(cost) || cost < 0) throw new RangeError(`rate limit cost must be ≥ 0, got ${cost}`);
+      if (!Number.isFinite(cost) || cost < 0) {
+        throw new RangeError(`rate limit cost must be ≥ 0, got ${cost}`);
+      }
       const keyPart = await storageKey(key);
       for (let attempt = 0; attempt < maxAttempts; attempt++) {
         const decision = rule.algorithm === "fixed_window"
@@ -71,7 +73,7 @@ export function createRateLimiter(kv: Deno.Kv, options: RateLimiterOptions = {})
           : await tryTokenBucket(kv, rule, keyPart, cost, now());
         if (decision) return decision;
         // Lost a race: retry at once a few times, then spread the herd out a little.
-        if (attempt >= 3) await delay(randomFraction() * Math.min(2 ** (attempt - 3), 20));
+        if (attempt >= 3) await delay(randomFraction() * Math.min(2 ** (attempt - 3), 50));
       }
       // Pathological contention on one key is itself "too many requests": fail closed.
       return {
@@ -103,7 +105,12 @@ async function tryFixedWindow(
   const base = { limit: rule.limit, resetSeconds, policy: rulePolicy(rule) };
 
   if (count + cost > rule.limit) {
-    return { ...base, allowed: false, remaining: Math.max(0, rule.limit - count), retryAfterSeconds: resetSeconds };
+    return {
+      ...base,
+      allowed: false,
+      remaining: Math.max(0, rule.limit - count),
+      retryAfterSeconds: resetSeconds,
+    };
   }
   if (cost > 0) {
     // The key carries the window index, so a new window starts from zero; expiry is only cleanup.
@@ -201,7 +208,9 @@ export function rateLimitError(decision: RateLimitDecision): KilnError {
  * the time an empty bucket takes to fill (capacity 10 at 10/min → `10;w=60`).
  */
 function rulePolicy(rule: RateLimitRule): string {
-  if (rule.algorithm === "fixed_window") return `${rule.limit};w=${Math.max(1, Math.ceil(rule.windowMs / 1000))}`;
+  if (rule.algorithm === "fixed_window") {
+    return `${rule.limit};w=${Math.max(1, Math.ceil(rule.windowMs / 1000))}`;
+  }
   return `${rule.capacity};w=${Math.max(1, Math.ceil((rule.capacity / rule.refillPerMinute) * 60))}`;
 }
 

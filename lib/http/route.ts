@@ -10,6 +10,7 @@ import { KilnError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { forbidden, type Principal, unauthorized } from "./auth.ts";
+import { ipRateLimitKey } from "./client_ip.ts";
 import { readJsonBody, readMultipartBody, validate } from "./body.ts";
 import type { AppEnv } from "./env.ts";
 import { fingerprintRequest, type StoredResponse, validateIdempotencyKey } from "./idempotency.ts";
@@ -40,7 +41,11 @@ export interface RouteContext<P, Q, B> {
 
 export type RouteResult = Response | { status?: number; json: unknown; headers?: Record<string, string> };
 
-export interface RouteSpec<P extends AnySchema | undefined, Q extends AnySchema | undefined, B extends AnySchema | undefined> {
+export interface RouteSpec<
+  P extends AnySchema | undefined,
+  Q extends AnySchema | undefined,
+  B extends AnySchema | undefined,
+> {
   summary: string;
   description?: string;
   tags?: string[];
@@ -61,7 +66,9 @@ export interface RouteSpec<P extends AnySchema | undefined, Q extends AnySchema 
   rateLimit?: { rule: RateLimitRule; by: "ip" | "principal" };
   /** Documented responses for OpenAPI (status → description and optional schema). */
   responses?: Record<number, { description: string; schema?: AnySchema }>;
-  handle(context: RouteContext<Out<P>, Out<Q>, B extends AnySchema ? Out<B> : FormData | undefined>): Promise<RouteResult> | RouteResult;
+  handle(
+    context: RouteContext<Out<P>, Out<Q>, B extends AnySchema ? Out<B> : FormData | undefined>,
+  ): Promise<RouteResult> | RouteResult;
 }
 
 /** A method handler as the router registers it; `spec` is kept for OpenAPI. */
@@ -72,10 +79,15 @@ export interface MethodHandler {
 }
 
 function defineMethod(method: Method) {
-  return <P extends AnySchema | undefined = undefined, Q extends AnySchema | undefined = undefined, B extends AnySchema | undefined = undefined>(
+  return <
+    P extends AnySchema | undefined = undefined,
+    Q extends AnySchema | undefined = undefined,
+    B extends AnySchema | undefined = undefined,
+  >(
     spec: RouteSpec<P, Q, B>,
   ): MethodHandler => {
-    const handler: MethodHandler = (c) => runRoute(c, method, spec as RouteSpec<AnySchema, AnySchema, AnySchema>);
+    const handler: MethodHandler = (c) =>
+      runRoute(c, method, spec as RouteSpec<AnySchema, AnySchema, AnySchema>);
     handler.spec = spec as MethodHandler["spec"];
     handler.method = method;
     return handler;
@@ -101,11 +113,15 @@ async function runRoute(
   const extraHeaders: Record<string, string> = {};
   try {
     const params = spec.params ? validate(spec.params, c.req.param(), "params") : undefined;
-    const query = spec.query ? validate(spec.query, Object.fromEntries(url.searchParams), "query") : undefined;
+    const query = spec.query
+      ? validate(spec.query, Object.fromEntries(url.searchParams), "query")
+      : undefined;
     const principal = await authenticate(request, spec, services);
 
     if (spec.rateLimit) {
-      const key = spec.rateLimit.by === "principal" && principal ? `${principal.kind}:${principal.id}` : `ip:${c.var.clientIp}`;
+      const key = spec.rateLimit.by === "principal" && principal
+        ? `${principal.kind}:${principal.id}`
+        : `ip:${ipRateLimitKey(c.var.clientIp)}`;
       const decision = await services.rateLimiter.consume(spec.rateLimit.rule, key);
       Object.assign(extraHeaders, rateLimitHeaders(decision));
       if (!decision.allowed) throw rateLimitError(decision);
@@ -140,7 +156,9 @@ async function runRoute(
         },
         hono: c,
       });
-      return result instanceof Response ? result : Response.json(result.json, { status: result.status ?? 200, headers: result.headers });
+      return result instanceof Response
+        ? result
+        : Response.json(result.json, { status: result.status ?? 200, headers: result.headers });
     };
 
     const idempotencyKey = spec.idempotent
@@ -188,16 +206,21 @@ async function runIdempotent(
 ): Promise<Response> {
   const owner = principal ? `${principal.kind}:${principal.id}` : `ip:${c.var.clientIp}`;
   const fingerprint = await fingerprintRequest(method, path, bodyText);
-  const { response, replayed } = await c.var.services.idempotency.run(`${owner} ${method} ${path}`, key, fingerprint, async () => {
-    let live: Response;
-    try {
-      live = await execute();
-    } catch (error) {
-      if (!(error instanceof KilnError)) throw error;
-      live = problemResponse(error, c.var.requestId);
-    }
-    return toStored(live);
-  });
+  const { response, replayed } = await c.var.services.idempotency.run(
+    `${owner} ${method} ${path}`,
+    key,
+    fingerprint,
+    async () => {
+      let live: Response;
+      try {
+        live = await execute();
+      } catch (error) {
+        if (!(error instanceof KilnError)) throw error;
+        live = problemResponse(error, c.var.requestId);
+      }
+      return toStored(live);
+    },
+  );
   const headers = new Headers(response.headers);
   if (replayed) headers.set("idempotent-replayed", "true");
   return new Response(response.body, { status: response.status, headers });

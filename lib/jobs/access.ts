@@ -13,8 +13,14 @@ export function mayAccessJob(job: JobRecord, principal: Principal | undefined): 
   return principal.kind === "admin" || `${principal.kind}:${principal.id}` === job.owner;
 }
 
-export async function accessibleJob(jobs: JobEngine, id: string, principal: Principal | undefined): Promise<JobRecord> {
+export async function accessibleJob(
+  jobs: JobEngine,
+  id: string,
+  principal: Principal | undefined,
+): Promise<JobRecord> {
   const job = await jobs.get(id);
-  if (!job || !mayAccessJob(job, principal)) throw new KilnError("not_found", "job_not_found", "No job with this id.");
+  if (!job || !mayAccessJob(job, principal)) {
+    throw new KilnError("not_found", "job_not_found", "No job with this id.");
+  }
   return job;
 }

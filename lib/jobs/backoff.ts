@@ -13,7 +13,11 @@ export const defaultBackoff: Backoff = { type: "exponential", baseMs: 1_000, max
 const jitterShare = 0.2;
 
 /** Delay before retry number `attempt` (1 = the retry after the first failed attempt). */
-export function backoffDelay(backoff: Backoff, attempt: number, random: () => number = randomFraction): number {
+export function backoffDelay(
+  backoff: Backoff,
+  attempt: number,
+  random: () => number = randomFraction,
+): number {
   const n = Math.max(1, Math.floor(attempt));
   if (backoff.type === "fixed") {
     const delays = backoff.delaysMs;

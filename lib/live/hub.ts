@@ -69,27 +69,8 @@ export function createTopicHub({ topic, source, log, onIdle }: TopicHubOptions):
   let running = false;
   let pumpDone: Promise<void> = Promise.resolve();
   let failures = 0;
-  let retryTimer: number | undefined;
+  let retryTimer: ReturnType<typeof setTimeout> | undefined;
   let stopDone: Promise<void> | undefined;
-
-  const reader = source.watch().getReader();
-  const watchDone = (async () => {
-    try {
-      while (true) {
-        const { done } = await reader.read();
-        if (done) break;
-        schedule();
-      }
-    } catch (error) {
-      if (!stopped) log.error("live.watch_failed", { topic, error: errorMessage(error) });
-    }
-    // The watch ended without us asking (KV closed, backend error): end the subscriptions so their
-    // clients reconnect and get a fresh watcher, rather than hang silently.
-    if (!stopped) {
-      void hub.stop(true);
-      onIdle(hub);
-    }
-  })();
 
   const hub: TopicHub = {
     topic,
@@ -118,6 +99,25 @@ export function createTopicHub({ topic, source, log, onIdle }: TopicHubOptions):
       return stopDone;
     },
   };
+
+  const reader = source.watch().getReader();
+  const watchDone: Promise<void> = (async () => {
+    try {
+      while (true) {
+        const { done } = await reader.read();
+        if (done) break;
+        schedule();
+      }
+    } catch (error) {
+      if (!stopped) log.error("live.watch_failed", { topic, error: errorMessage(error) });
+    }
+    // The watch ended without us asking (KV closed, backend error): end the subscriptions so their
+    // clients reconnect and get a fresh watcher, rather than hang silently.
+    if (!stopped) {
+      void hub.stop(true);
+      onIdle(hub);
+    }
+  })();
 
   function remove(subscriber: Subscriber) {
     if (subscriber.closed) return;

@@ -54,7 +54,7 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
   const stopping = new Set<Promise<void>>();
   let closed = false;
 
-  let heartbeat: number | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
   if (options.heartbeatMs && options.heartbeatMs > 0) {
     heartbeat = setInterval(() => {
       for (const hub of hubs.values()) hub.poke();

@@ -21,7 +21,11 @@ export interface SseOptions {
   topic: string;
   /** Resume point, usually `parseLastEventId(request)`; 0 for "everything retained". */
   afterSeq: number;
-  /** The request's signal: aborting it ends the stream. */
+  /**
+   * Ends the stream when aborted (e.g. server shutdown). Not needed for client disconnects: Deno.serve
+   * cancels the body stream, which tears down too. Note that merely reading `request.signal` under
+   * Deno 2.9 prints a one-time "legacy abort" warning; prefer not passing it.
+   */
   signal?: AbortSignal;
   heartbeatMs?: number;
   /**
@@ -56,7 +60,7 @@ export function sseResponse(options: SseOptions): Response {
   const log = options.log ?? silentLogger;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
   let subscription: Subscription | undefined;
-  let heartbeat: number | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let finished = false;
 
   function finish() {
@@ -84,7 +88,14 @@ export function sseResponse(options: SseOptions): Response {
   }
 
   function sendEvent(event: LiveEvent) {
-    const data = map ? map(event) : event.data;
+    let data: unknown;
+    try {
+      data = map ? map(event) : event.data;
+    } catch (error) {
+      // A broken map must not leave a stream that silently stops: end it and say so in the log.
+      log.error("live.sse_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
+      return finish();
+    }
     if (data === undefined) return;
     write(formatSseMessage({ id: event.seq, event: event.type, data }));
   }
@@ -159,8 +170,9 @@ export function parseLastEventId(request: Request, url: URL = new URL(request.ur
 }
 
 function isEventList(value: unknown): value is LiveEvent[] {
-  return Array.isArray(value) && value.every((item) =>
-    typeof item === "object" && item !== null && Number.isSafeInteger(item.seq) &&
-    typeof item.type === "string" && "data" in item
-  );
+  return Array.isArray(value) &&
+    value.every((item) =>
+      typeof item === "object" && item !== null && Number.isSafeInteger(item.seq) &&
+      typeof item.type === "string" && "data" in item
+    );
 }

@@ -16,7 +16,12 @@ import { type AssetManifest, buildDirectory } from "./assets.ts";
 import type { Manifest } from "./manifest.ts";
 import { registerManifest } from "./router.ts";
 
-export function buildApp(services: Services, manifest: Manifest, assets: AssetManifest | null, root = "."): Hono<AppEnv> {
+export function buildApp(
+  services: Services,
+  manifest: Manifest,
+  assets: AssetManifest | null,
+  root = ".",
+): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestContext(services));
   app.use(securityHeaders());

@@ -23,5 +23,8 @@ export async function loadAssetManifest(root: string): Promise<AssetManifest | n
 
 /** JSON for a `<script type="application/json">`: `<` escaped so data can never close the tag. */
 export function scriptSafeJson(value: unknown): string {
-  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(/\u2029/g, "\\u2029");
+  return JSON.stringify(value).replace(/</g, "\\u003c").replace(/\u2028/g, "\\u2028").replace(
+    /\u2029/g,
+    "\\u2029",
+  );
 }

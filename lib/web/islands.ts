@@ -4,17 +4,20 @@
  * hydrates exactly those elements. Which islands a render used is collected so the page loads only
  * their bundles. Props must be JSON; islands do not nest.
  */
-import { type ComponentType, h, options, type VNode } from "preact";
+import { h, options } from "preact";
+import type { AnyComponent, AnyVNode } from "./manifest.ts";
 
-const islandNames = new Map<ComponentType<any>, string>();
+const islandNames = new Map<AnyComponent, string>();
 let used: Set<string> | null = null;
 let creatingInner = false;
 
-export function registerIsland(name: string, component: ComponentType<any>): void {
+export function registerIsland(name: string, component: AnyComponent): void {
   islandNames.set(component, name);
 }
 
-function IslandMarker(props: { name: string; component: ComponentType<any>; props: Record<string, unknown> }): VNode {
+function IslandMarker(
+  props: { name: string; component: AnyComponent; props: Record<string, unknown> },
+): AnyVNode {
   used?.add(props.name);
   creatingInner = true;
   const inner = h(props.component, props.props);
@@ -23,12 +26,12 @@ function IslandMarker(props: { name: string; component: ComponentType<any>; prop
 }
 
 const previousHook = options.vnode;
-options.vnode = (vnode) => {
+options.vnode = (vnode: AnyVNode) => {
   const name = typeof vnode.type === "function" ? islandNames.get(vnode.type) : undefined;
   if (name && !creatingInner) {
     const { children: _children, ...props } = vnode.props as Record<string, unknown>;
     vnode.props = { name, component: vnode.type, props };
-    vnode.type = IslandMarker as ComponentType<any>;
+    vnode.type = IslandMarker as AnyComponent;
   }
   previousHook?.(vnode);
 };

@@ -6,6 +6,16 @@
 import type { ComponentType, VNode } from "preact";
 import type { MethodHandler } from "../http/route.ts";
 
+/**
+ * A component whose props are checked where it is written: pages, layouts and islands each take
+ * different props, and the manifest only needs to know it can render them.
+ */
+// deno-lint-ignore no-explicit-any
+export type AnyComponent = ComponentType<any>;
+/** A rendered element of any props (the result of rendering an AnyComponent). */
+// deno-lint-ignore no-explicit-any
+export type AnyVNode = VNode<any>;
+
 export interface PageProps<Data = unknown> {
   data: Data;
   url: URL;
@@ -19,8 +29,9 @@ export type Handlers = Partial<Record<"GET" | "POST" | "PUT" | "PATCH" | "DELETE
 
 export interface RouteModule {
   handler?: Handlers;
-  default?: ComponentType<PageProps<any>>;
+  default?: AnyComponent;
   /** Page title, or a function of the page data. */
+  // deno-lint-ignore no-explicit-any
   title?: string | ((data: any) => string);
 }
 
@@ -42,7 +53,7 @@ export interface LayoutModule {
 }
 
 export interface IslandModule {
-  default: ComponentType<any>;
+  default: AnyComponent;
 }
 
 export interface Manifest {
@@ -68,7 +79,9 @@ export function routePattern(file: string): string | null {
 /** Static segments before parameters before catch-alls, so `/a/new` wins over `/a/:id`. */
 export function compareRoutePatterns(a: string, b: string): number {
   const rank = (pattern: string) =>
-    pattern.split("/").map((segment) => (segment === "*" ? "2" : segment.startsWith(":") ? "1" : "0")).join("");
+    pattern.split("/").map((segment) => (segment === "*" ? "2" : segment.startsWith(":") ? "1" : "0")).join(
+      "",
+    );
   return rank(a).localeCompare(rank(b)) || a.localeCompare(b);
 }
 

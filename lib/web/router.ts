@@ -16,10 +16,19 @@ import { type PageShell, renderPage } from "./render.ts";
 const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
 
 /** Renders the route's page for this request; set by the router on page routes. */
-export type PageRenderer = (data?: unknown, init?: { status?: number; headers?: Record<string, string> }) => Response;
+export type PageRenderer = (
+  data?: unknown,
+  init?: { status?: number; headers?: Record<string, string> },
+) => Response;
 
-export function registerManifest(app: Hono<AppEnv>, manifest: Manifest, assets: AssetManifest | null): PageShell {
-  for (const [file, module] of Object.entries(manifest.islands)) registerIsland(islandName(file), module.default);
+export function registerManifest(
+  app: Hono<AppEnv>,
+  manifest: Manifest,
+  assets: AssetManifest | null,
+): PageShell {
+  for (const [file, module] of Object.entries(manifest.islands)) {
+    registerIsland(islandName(file), module.default);
+  }
   const appModule = manifest.routes["./routes/_app.tsx"] as AppModule | undefined;
   if (!appModule) throw new Error("routes/_app.tsx is required: it renders the <html> shell of every page");
   const shell: PageShell = { app: appModule.default, layouts: [], assets };
@@ -65,7 +74,12 @@ function pageRenderer(
 ): PageRenderer {
   return (data, init = {}) => {
     const title = typeof module.title === "function" ? module.title(data) : module.title ?? "Kiln";
-    const props: PageProps<unknown> = { data, url: new URL(c.req.url), params: c.req.param() as Record<string, string>, nonce: c.var.nonce };
+    const props: PageProps<unknown> = {
+      data,
+      url: new URL(c.req.url),
+      params: c.req.param() as Record<string, string>,
+      nonce: c.var.nonce,
+    };
     const html = renderPage(shell, page, props, title);
     return new Response(html, {
       status: init.status ?? 200,

@@ -20,7 +20,7 @@ async function setup(start = 1_700_000_000_000) {
     kv,
     clock,
     limiter,
-    async [Symbol.asyncDispose]() {
+    [Symbol.dispose]() {
       kv.close();
     },
   };
@@ -31,10 +31,16 @@ function range(n: number): number[] {
 }
 
 Deno.test("a fixed window allows exactly its limit, then denies with headers and Retry-After", async () => {
-  await using t = await setup(6_000_000); // exactly at a window start: 600 s left in the window
+  using t = await setup(6_000_000); // exactly at a window start: 600 s left in the window
   const allowed: RateLimitDecision[] = [];
   for (const _ of range(5)) allowed.push(await t.limiter.consume(videos, "ip:203.0.113.7"));
-  assert.deepEqual(allowed.map((d) => [d.allowed, d.remaining]), [[true, 4], [true, 3], [true, 2], [true, 1], [true, 0]]);
+  assert.deepEqual(allowed.map((d) => [d.allowed, d.remaining]), [
+    [true, 4],
+    [true, 3],
+    [true, 2],
+    [true, 1],
+    [true, 0],
+  ]);
   assert.deepEqual(rateLimitHeaders(allowed[0]), {
     "RateLimit-Limit": "5",
     "RateLimit-Remaining": "4",
@@ -65,7 +71,7 @@ Deno.test("a fixed window allows exactly its limit, then denies with headers and
 });
 
 Deno.test("a fixed window resets in the next window", async () => {
-  await using t = await setup(6_000_000);
+  using t = await setup(6_000_000);
   for (const _ of range(5)) assert.equal((await t.limiter.consume(videos, "k")).allowed, true);
   t.clock.now += 599_999;
   assert.equal((await t.limiter.consume(videos, "k")).allowed, false);
@@ -77,7 +83,7 @@ Deno.test("a fixed window resets in the next window", async () => {
 });
 
 Deno.test("denied requests do not use up quota, and a cost counts as several units", async () => {
-  await using t = await setup(6_000_000);
+  using t = await setup(6_000_000);
   assert.equal((await t.limiter.consume(videos, "k", 3)).remaining, 2);
   const tooBig = await t.limiter.consume(videos, "k", 3);
   assert.equal(tooBig.allowed, false);
@@ -87,7 +93,7 @@ Deno.test("denied requests do not use up quota, and a cost counts as several uni
 });
 
 Deno.test("a token bucket starts full, empties, and refills in proportion to elapsed time", async () => {
-  await using t = await setup();
+  using t = await setup();
   for (const i of range(10)) {
     const decision = await t.limiter.consume(api, "user:42");
     assert.equal(decision.allowed, true);
@@ -120,7 +126,7 @@ Deno.test("a token bucket starts full, empties, and refills in proportion to ela
 });
 
 Deno.test("a clock that goes backwards neither refills nor breaks a bucket", async () => {
-  await using t = await setup();
+  using t = await setup();
   for (const _ of range(10)) await t.limiter.consume(api, "k");
   t.clock.now -= 60_000;
   assert.equal((await t.limiter.consume(api, "k")).allowed, false);
@@ -129,7 +135,7 @@ Deno.test("a clock that goes backwards neither refills nor breaks a bucket", asy
 const contended: RateLimitRule[] = [{ ...videos, limit: 10 }, api];
 for (const rule of contended) {
   Deno.test(`100 concurrent consumes on a ${rule.algorithm} of 10 allow exactly 10`, async () => {
-    await using t = await setup(6_000_000);
+    using t = await setup(6_000_000);
     const limit = 10;
     const decisions = await Promise.all(range(100).map(() => t.limiter.consume(rule, "ip:198.51.100.9")));
     assert.equal(decisions.filter((d) => d.allowed).length, limit);
@@ -138,7 +144,7 @@ for (const rule of contended) {
 }
 
 Deno.test("no lost updates under contention: 100 concurrent consumes on a limit of 1000 all count", async () => {
-  await using t = await setup(6_000_000);
+  using t = await setup(6_000_000);
   const rule: RateLimitRule = { name: "big", algorithm: "fixed_window", limit: 1000, windowMs: 600_000 };
   const decisions = await Promise.all(range(100).map(() => t.limiter.consume(rule, "k")));
   assert.equal(decisions.filter((d) => d.allowed).length, 100);
@@ -146,7 +152,7 @@ Deno.test("no lost updates under contention: 100 concurrent consumes on a limit 
 });
 
 Deno.test("keys and rules are isolated from each other", async () => {
-  await using t = await setup(6_000_000);
+  using t = await setup(6_000_000);
   for (const _ of range(5)) await t.limiter.consume(videos, "ip:203.0.113.7");
   assert.equal((await t.limiter.consume(videos, "ip:203.0.113.7")).allowed, false);
   assert.equal((await t.limiter.consume(videos, "ip:203.0.113.8")).remaining, 4);
@@ -160,7 +166,7 @@ Deno.test("keys and rules are isolated from each other", async () => {
 });
 
 Deno.test("records live at [ratelimit, rule, key] plus the window index for fixed windows", async () => {
-  await using t = await setup(6_000_000);
+  using t = await setup(6_000_000);
   await t.limiter.consume(videos, "k");
   await t.limiter.consume(api, "k");
   const keys: Deno.KvKey[] = [];
@@ -169,7 +175,7 @@ Deno.test("records live at [ratelimit, rule, key] plus the window index for fixe
 });
 
 Deno.test("bad rules and costs are programming errors", async () => {
-  await using t = await setup();
+  using t = await setup();
   await assert.rejects(() => t.limiter.consume({ ...videos, limit: 0 }, "k"), RangeError);
   await assert.rejects(() => t.limiter.consume({ ...api, refillPerMinute: -1 }, "k"), RangeError);
   await assert.rejects(() => t.limiter.consume(videos, "k", -1), RangeError);

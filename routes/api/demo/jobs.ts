@@ -9,7 +9,10 @@ export const handler: Handlers = {
     summary: "Start a sample job (home page demo)",
     tags: ["jobs"],
     body: z.object({ steps: DemoJobInput.shape.steps.default(5) }),
-    rateLimit: { rule: { name: "demo_jobs", algorithm: "fixed_window", limit: 10, windowMs: 60_000 }, by: "ip" },
+    rateLimit: {
+      rule: { name: "demo_jobs", algorithm: "fixed_window", limit: 10, windowMs: 60_000 },
+      by: "ip",
+    },
     responses: { 202: { description: "Job accepted; follow it at events_url." } },
     async handle({ body, services, clientIp }) {
       const job = await services.jobs.enqueue(demoJobKind, { steps: body.steps, stepMs: 400 }, {
@@ -17,7 +20,11 @@ export const handler: Handlers = {
       });
       return {
         status: 202,
-        json: { job: publicJobView(job), status_url: `/api/jobs/${job.id}`, events_url: `/api/jobs/${job.id}/events` },
+        json: {
+          job: publicJobView(job),
+          status_url: `/api/jobs/${job.id}`,
+          events_url: `/api/jobs/${job.id}/events`,
+        },
       };
     },
   }),

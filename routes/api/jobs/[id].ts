@@ -14,7 +14,11 @@ export const handler: Handlers = {
     params: Params,
     async handle({ params, services, principal }) {
       const job = await accessibleJob(services.jobs, params.id, principal);
-      return { json: principal?.kind === "admin" ? { ...publicJobView(job), input: job.input, result: job.result } : publicJobView(job) };
+      return {
+        json: principal?.kind === "admin"
+          ? { ...publicJobView(job), input: job.input, result: job.result }
+          : publicJobView(job),
+      };
     },
   }),
   DELETE: define.delete({

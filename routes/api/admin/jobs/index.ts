@@ -8,7 +8,10 @@ export const handler: Handlers = {
     summary: "Dead letters: failed jobs, newest first (admin)",
     tags: ["jobs"],
     auth: "admin",
-    query: z.object({ kind: z.string().max(100).optional(), limit: z.coerce.number().int().min(1).max(500).default(100) }),
+    query: z.object({
+      kind: z.string().max(100).optional(),
+      limit: z.coerce.number().int().min(1).max(500).default(100),
+    }),
     async handle({ query, services }) {
       const jobs = await services.jobs.listFailed({ kind: query.kind, limit: query.limit });
       return { json: { jobs: jobs.map((job) => ({ ...publicJobView(job), input: job.input })) } };

@@ -17,10 +17,16 @@ export const handler: Handlers = {
       return sseResponse({
         feed: services.live,
         topic: services.jobs.topic(job.id),
-        afterSeq: Math.max(lastEventId, job.revision),
-        signal: request.signal,
+        afterSeq: lastEventId,
         heartbeatMs: services.config.liveHeartbeatMs,
-        initial: lastEventId < job.revision ? [{ seq: job.revision, type: "job", data: publicJobView(job), at: job.updatedAt }] : [],
+        log: services.log,
+        // A new or stale client first gets the job as it is now, then only newer changes.
+        initial: () =>
+          Promise.resolve(
+            lastEventId < job.revision
+              ? [{ seq: job.revision, type: "job", data: publicJobView(job), at: job.updatedAt }]
+              : [],
+          ),
       });
     },
   }),

@@ -1,0 +1,72 @@
+/**
+ * HTTP throughput (SPEC §3: JSON API ≥ 80 % of a bare Deno.serve + Hono endpoint, same run).
+ *
+ * Both servers run as subprocesses (each gets a core; the load generator, wrk with one thread, gets
+ * the other) and see identical load: 1 s warm-up, then 5 s measured, 50 keep-alive connections.
+ * Kiln runs as in production — `deno run -A main.ts`, a KV file, access log on (to /dev/null) — and
+ * is measured on `GET /health`, which passes the whole middleware stack and reads KV.
+ */
+import {
+  generateLoad,
+  type LoadResult,
+  randomToken,
+  type Row,
+  row,
+  startServer,
+  tempDir,
+} from "../support.ts";
+
+const connections = 50;
+const warmupSeconds = 1;
+const measureSeconds = 5;
+
+async function measure(url: string): Promise<LoadResult> {
+  await generateLoad(url, { connections, durationSeconds: warmupSeconds });
+  return await generateLoad(url, { connections, durationSeconds: measureSeconds });
+}
+
+export async function run(): Promise<Row[]> {
+  let bare: LoadResult;
+  {
+    await using server = await startServer("bench/bare_server.ts", { readyPath: "/health" });
+    bare = await measure(`${server.url}/health`);
+  }
+  if (bare.non2xx + bare.errors > 0) {
+    throw new Error(
+      `the bare server answered ${bare.non2xx} non-2xx responses and ${bare.errors} socket errors`,
+    );
+  }
+
+  let kiln: LoadResult;
+  {
+    await using data = await tempDir("kiln-bench-http-");
+    await using server = await startServer("main.ts", {
+      readyPath: "/health",
+      env: {
+        KILN_DATA_DIR: data.path,
+        KILN_KV_PATH: `${data.path}/kiln.sqlite3`,
+        KILN_ADMIN_TOKEN: randomToken(),
+        KILN_ACCESS_LOG: "true",
+        KILN_LOG_LEVEL: "info",
+        KILN_SHUTDOWN_GRACE_MS: "0",
+      },
+    });
+    kiln = await measure(`${server.url}/health`);
+  }
+
+  const load = `${kiln.tool} c${connections} ${measureSeconds}s`;
+  return [
+    row(`http bare Deno.serve+Hono req/s (${load})`, bare.requestsPerSecond, "req/s"),
+    row("http bare p50 latency", bare.p50Ms, "ms"),
+    row("http bare p99 latency", bare.p99Ms, "ms"),
+    row("http kiln GET /health req/s", kiln.requestsPerSecond, "req/s", {
+      baseline: bare.requestsPerSecond,
+      target: { on: "ratio", op: ">=", value: 0.8 },
+    }),
+    row("http kiln p50 latency", kiln.p50Ms, "ms", { baseline: bare.p50Ms }),
+    row("http kiln p99 latency", kiln.p99Ms, "ms", { baseline: bare.p99Ms }),
+    row("http kiln errors (non-2xx + socket)", kiln.non2xx + kiln.errors, "responses", {
+      target: { op: "==", value: 0 },
+    }),
+  ];
+}

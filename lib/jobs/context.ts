@@ -1,0 +1,48 @@
+/** The state the engine's parts share. Internal: only `engine.ts` builds it. */
+import type { ChangeFeed } from "../live/types.ts";
+import type { Logger } from "../log.ts";
+import type { JobDefinition, JobQueue, JobRecord } from "./types.ts";
+
+/** A job whose handler runs in this process. */
+export interface RunningJob {
+  id: string;
+  /** Resolves once the handler returned and its outcome was committed (or discarded). */
+  done: Promise<void>;
+  /** The job was cancelled or taken over elsewhere: abort the handler, commit nothing more. */
+  lose(reason: string): void;
+  /** Graceful shutdown: abort the handler and put the job back in the queue, due now. */
+  release(): Promise<void>;
+}
+
+export interface EngineContext {
+  kv: Deno.Kv;
+  queue: JobQueue;
+  feed: ChangeFeed;
+  log: Logger;
+  now: () => number;
+  workerId: string;
+  leaseMs: number;
+  pendingGraceMs: number;
+  progressIntervalMs: number;
+  slotRecheckMs: number;
+  // deno-lint-ignore no-explicit-any -- definitions of every kind live in one map
+  definitions: Map<string, JobDefinition<any, any>>;
+  running: Map<string, RunningJob>;
+  /** Called once per job that reached a terminal status here (metrics). Must not throw. */
+  onFinished?: (job: JobRecord) => void;
+  /** Set by stop(): no new claims, no sweeps. */
+  stopping: boolean;
+}
+
+export function jobTopic(id: string): string {
+  return `job:${id}`;
+}
+
+/** Reports a terminal job to the optional hook, shielding the engine from a faulty hook. */
+export function reportFinished(ctx: EngineContext, job: JobRecord): void {
+  try {
+    ctx.onFinished?.(job);
+  } catch {
+    // metrics must never break a job transition
+  }
+}

@@ -1,0 +1,110 @@
+/**
+ * The job engine: durable records in KV, the queue as the fast wake-up, a sweep as the safety net.
+ * This file only wires the parts together; each rule lives in its own file (enqueue, claim, run,
+ * sweep, admin).
+ */
+import type { ChangeFeed } from "../live/types.ts";
+import { randomId } from "../ids.ts";
+import { errorMessage, type Logger } from "../log.ts";
+import type { Scheduler } from "../scheduler.ts";
+import { cancelJob, countJobs, getJob, listFailedJobs, retryJob } from "./admin.ts";
+import { handleJobMessage } from "./claim.ts";
+import { type EngineContext, jobTopic } from "./context.ts";
+import { enqueueJob } from "./enqueue.ts";
+import { createSweeper } from "./sweep.ts";
+import type { JobEngine, JobQueue, JobRecord } from "./types.ts";
+
+export interface JobEngineOptions {
+  kv: Deno.Kv;
+  queue: JobQueue;
+  feed: ChangeFeed;
+  scheduler: Scheduler;
+  log: Logger;
+  /** Names this process in `leaseOwner`; random by default. */
+  workerId?: string;
+  /** How long a claim lasts without a heartbeat (heartbeats every leaseMs/3). */
+  leaseMs?: number;
+  sweepIntervalMs?: number;
+  /** A queued job this far past due is presumed to have lost its message and is re-sent. */
+  pendingGraceMs?: number;
+  /** Minimum spacing of progress writes of one job; the latest value is always kept. */
+  progressIntervalMs?: number;
+  /** How often a job waiting for a "queue" concurrency slot re-checks (a release also wakes it). */
+  slotRecheckMs?: number;
+  now?: () => number;
+  /** Called when a job reaches succeeded, failed or cancelled (e.g. `metrics.jobsFinished.inc`). */
+  onFinished?: (job: JobRecord) => void;
+}
+
+export function createJobEngine(options: JobEngineOptions): JobEngine {
+  const ctx: EngineContext = {
+    kv: options.kv,
+    queue: options.queue,
+    feed: options.feed,
+    log: options.log,
+    now: options.now ?? Date.now,
+    workerId: options.workerId ?? `worker-${randomId(8)}`,
+    leaseMs: options.leaseMs ?? 30_000,
+    pendingGraceMs: options.pendingGraceMs ?? 10_000,
+    progressIntervalMs: options.progressIntervalMs ?? 250,
+    slotRecheckMs: options.slotRecheckMs ?? 1_000,
+    definitions: new Map(),
+    running: new Map(),
+    onFinished: options.onFinished,
+    stopping: false,
+  };
+  const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
+  const sweeper = createSweeper(ctx);
+  /** Message handlers in progress (claims are short; stop() waits for them). */
+  const claiming = new Set<Promise<void>>();
+  let started = false;
+  let initialSweep: Promise<void> = Promise.resolve();
+
+  const onJob = async (id: string) => {
+    if (ctx.stopping) return;
+    const claim = handleJobMessage(ctx, id).catch((error) => {
+      ctx.log.error("job_claim_failed", { jobId: id, error: errorMessage(error) });
+    });
+    claiming.add(claim);
+    await claim;
+    claiming.delete(claim);
+  };
+
+  return {
+    define(kind, schema, handler, defaults) {
+      if (ctx.definitions.has(kind)) throw new Error(`job kind "${kind}" is already defined`);
+      ctx.definitions.set(kind, { kind, schema, handler, defaults });
+    },
+    enqueue: (kind, input, enqueueOptions) => enqueueJob(ctx, kind, input, enqueueOptions),
+    get: (id) => getJob(ctx, id),
+    cancel: (id, reason) => cancelJob(ctx, id, reason),
+    retry: (id) => retryJob(ctx, id),
+    listFailed: (listOptions) => listFailedJobs(ctx, listOptions),
+    counts: () => countJobs(ctx),
+    topic: jobTopic,
+    start() {
+      if (started) return;
+      started = true;
+      ctx.queue.listen(onJob);
+      // A restarted process picks up its work at once; the interval sweep keeps recovering.
+      initialSweep = sweeper.sweep({ initial: true }).catch((error) => {
+        ctx.log.error("job_sweep_failed", { error: errorMessage(error) });
+      });
+      options.scheduler.every("jobs.sweep", sweepIntervalMs, () => sweeper.sweep());
+    },
+    async stop(graceMs = 10_000) {
+      if (ctx.stopping) return;
+      ctx.stopping = true;
+      await Promise.all([...claiming, initialSweep]);
+      const running = [...ctx.running.values()];
+      if (running.length > 0) {
+        let timer: ReturnType<typeof setTimeout> | undefined;
+        const timeout = new Promise<void>((resolve) => (timer = setTimeout(resolve, graceMs)));
+        await Promise.race([Promise.all(running.map((job) => job.done)), timeout]);
+        clearTimeout(timer);
+      }
+      await Promise.all([...ctx.running.values()].map((job) => job.release()));
+      ctx.log.info("job_engine_stopped", { released: ctx.running.size });
+    },
+  };
+}

@@ -1,0 +1,169 @@
+/**
+ * A ChangeFeed topic over WebSocket, for clients that also talk back (voice/display sessions) or
+ * cannot use EventSource. JSON text frames both ways:
+ *
+ * server → client: `{type, seq, data}` per event (seq is the resume point);
+ *   `{type:"reset", reason, afterSeq, …}` when the requested history is gone (refetch state);
+ *   `{type:"ping", at}` heartbeats (browsers cannot see protocol-level pings);
+ *   `{type:"pong", at}`; `{type:"error", code}`.
+ * client → server: `{type:"ping"}`; `{type:"resume", after}` to restart delivery after a seq;
+ *   `{type:"pong"}` (ignored); anything else with a string `type` goes to `onMessage`.
+ *
+ * A bad client frame never closes the socket: it gets an error message, so one buggy message does
+ * not cost the client its stream. The subscription ends with the socket.
+ */
+import { z } from "zod";
+import { isKilnError, KilnError } from "../errors.ts";
+import { errorMessage, type Logger, silentLogger } from "../log.ts";
+import type { ChangeFeed, LiveEvent, Subscription } from "./types.ts";
+
+/** A client message that is not a built-in one, passed to the module. */
+export type ClientMessage = { type: string } & Record<string, unknown>;
+
+export interface WebSocketContext {
+  topic: string;
+  /** Sends a JSON message to this client (dropped if the socket is no longer open). */
+  send(message: unknown): void;
+  close(code?: number, reason?: string): void;
+}
+
+export interface ServeWebSocketOptions {
+  request: Request;
+  feed: ChangeFeed;
+  topic: string;
+  afterSeq: number;
+  onMessage?: (message: ClientMessage, context: WebSocketContext) => void | Promise<void>;
+  /** Interval of `{type:"ping"}` heartbeats (default 30 s). */
+  heartbeatMs?: number;
+  /** Shapes an event's `data` for this client; `undefined` skips the event. */
+  map?: (event: LiveEvent) => unknown;
+  log?: Logger;
+  /** Bytes allowed to queue behind a slow client before it is closed (1013) to resume later. */
+  maxBufferedBytes?: number;
+}
+
+const ClientFrame = z.looseObject({ type: z.string().min(1).max(64) });
+const Resume = z.object({
+  type: z.literal("resume"),
+  after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
+});
+
+/** True when the request asks for a WebSocket upgrade (routes serving SSE and WS on one URL). */
+export function isWebSocketUpgrade(request: Request): boolean {
+  return request.headers.get("upgrade")?.toLowerCase() === "websocket";
+}
+
+/** Upgrades `request` and streams `topic` over the socket. Returns the 101 response to send. */
+export function serveWebSocket(options: ServeWebSocketOptions): Response {
+  const { request, feed, topic, onMessage, map } = options;
+  const log = options.log ?? silentLogger;
+  const heartbeatMs = options.heartbeatMs ?? 30_000;
+  const maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
+  if (!isWebSocketUpgrade(request)) {
+    throw new KilnError(
+      "malformed",
+      "websocket_upgrade_required",
+      "this endpoint expects a WebSocket upgrade",
+    );
+  }
+  const { socket, response } = Deno.upgradeWebSocket(request);
+  let subscription: Subscription | undefined;
+  let heartbeat: ReturnType<typeof setInterval> | undefined;
+  let ended = false;
+
+  function send(message: unknown) {
+    if (socket.readyState !== WebSocket.OPEN) return;
+    if (socket.bufferedAmount > maxBufferedBytes) {
+      log.warn("live.ws_slow_client", { topic });
+      close(1013, "slow consumer; resume later");
+      return;
+    }
+    socket.send(JSON.stringify(message));
+  }
+
+  function close(code?: number, reason?: string) {
+    teardown();
+    if (socket.readyState === WebSocket.OPEN || socket.readyState === WebSocket.CONNECTING) {
+      socket.close(code, reason);
+    }
+  }
+
+  const context: WebSocketContext = { topic, send, close };
+
+  function subscribe(after: number) {
+    subscription?.close();
+    subscription = feed.subscribe(topic, after, (event) => {
+      let data: unknown;
+      try {
+        data = map ? map(event) : event.data;
+      } catch (error) {
+        // A broken map must not leave a silent socket behind: close so the client sees it.
+        log.error("live.ws_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
+        return close(1011, "internal error");
+      }
+      if (data !== undefined) send({ type: event.type, seq: event.seq, data });
+    }, {
+      onReset: (reset) => send({ type: "reset", ...reset }),
+      onClose: () => close(1012, "service restarting"),
+    });
+  }
+
+  function teardown() {
+    if (ended) return;
+    ended = true;
+    clearInterval(heartbeat);
+    subscription?.close();
+  }
+
+  /** Subscribes from `after`; a feed that is shutting down closes the socket instead of throwing. */
+  function startSubscription(after: number): boolean {
+    try {
+      subscribe(after);
+      return true;
+    } catch (error) {
+      log.warn("live.ws_subscribe_failed", { topic, error: errorMessage(error) });
+      close(1011, "unavailable");
+      return false;
+    }
+  }
+
+  socket.onopen = () => {
+    if (!startSubscription(options.afterSeq)) return;
+    heartbeat = setInterval(() => send({ type: "ping", at: Date.now() }), heartbeatMs);
+  };
+
+  socket.onmessage = (frame) => {
+    if (ended) return;
+    let parsed: unknown;
+    try {
+      if (typeof frame.data !== "string") throw new TypeError("binary frame");
+      parsed = JSON.parse(frame.data);
+    } catch {
+      return send({ type: "error", code: "malformed_message" });
+    }
+    const message = ClientFrame.safeParse(parsed);
+    if (!message.success) return send({ type: "error", code: "invalid_message" });
+    switch (message.data.type) {
+      case "ping":
+        return send({ type: "pong", at: Date.now() });
+      case "pong":
+        return;
+      case "resume": {
+        const resume = Resume.safeParse(parsed);
+        if (!resume.success) return send({ type: "error", code: "invalid_message" });
+        return startSubscription(resume.data.after);
+      }
+    }
+    if (!onMessage) return;
+    Promise.resolve()
+      .then(() => onMessage(message.data, context))
+      .catch((error) => {
+        log.warn("live.ws_message_failed", { topic, type: message.data.type, error: errorMessage(error) });
+        send({ type: "error", code: isKilnError(error) ? error.code : "message_failed" });
+      });
+  };
+
+  socket.onclose = teardown;
+  socket.onerror = teardown;
+  return response;
+}

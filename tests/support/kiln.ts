@@ -1,0 +1,45 @@
+/**
+ * A whole Kiln on `:memory:` KV for tests: the real middleware stack, routes and job engine, with
+ * `request()` going through `app.request()` (no sockets). Dispose it with `await using`.
+ */
+import { loadConfig } from "../../fresh.config.ts";
+import { createKiln, type Kiln } from "../../main.ts";
+import { createLogger, type LogFields } from "../../lib/log.ts";
+
+export const testAdminToken = "test-admin-token-0123456789abcdef-0123456789";
+
+export interface TestKiln extends Kiln, AsyncDisposable {
+  request(path: string, init?: RequestInit & { json?: unknown; admin?: boolean }): Promise<Response>;
+  /** Log lines written so far (parsed), for tests that assert on logging. */
+  logs: LogFields[];
+}
+
+export async function testKiln(env: Record<string, string> = {}): Promise<TestKiln> {
+  const config = loadConfig({
+    KILN_KV_PATH: ":memory:",
+    KILN_DATA_DIR: "/nonexistent-kiln-test-dir",
+    KILN_ADMIN_TOKEN: testAdminToken,
+    KILN_ACCESS_LOG: "false",
+    KILN_SHUTDOWN_GRACE_MS: "0",
+    ...env,
+  });
+  const logs: LogFields[] = [];
+  const log = createLogger({ level: "debug", sink: (line) => logs.push(JSON.parse(line)) });
+  const kiln = await createKiln(config, { log });
+  return {
+    ...kiln,
+    logs,
+    request(path, init = {}) {
+      const { json, admin, ...rest } = init;
+      const headers = new Headers(rest.headers);
+      if (json !== undefined) {
+        headers.set("content-type", "application/json");
+        rest.body = JSON.stringify(json);
+        rest.method ??= "POST";
+      }
+      if (admin) headers.set("authorization", `Bearer ${testAdminToken}`);
+      return Promise.resolve(kiln.app.request(path, { ...rest, headers }));
+    },
+    [Symbol.asyncDispose]: () => kiln.close(),
+  };
+}
