@@ -207,7 +207,7 @@ export function parseWrkOutput(text: string): LoadResult {
 
 /** Rejects with `what` if `promise` has not settled within `ms`; the timer never outlives it. */
 export async function withDeadline<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: number | undefined;
+  let timer: ReturnType<typeof setTimeout> | undefined;
   const timeout = new Promise<never>((_, reject) => {
     timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
   });
@@ -231,7 +231,7 @@ export function freePort(hostname = "127.0.0.1"): number {
 /** The repository root (bench/ lives directly below it). */
 export const repoRoot = new URL("..", import.meta.url).pathname.replace(/\/$/, "");
 
-/** Children still alive; killed on Ctrl-C and by `killAll` so a crash never leaks a server. */
+/** Children still alive; `cleanupAll` (after each suite, on Ctrl-C) stops them so a crash leaks no server. */
 const liveChildren = new Set<ServerProcess>();
 
 export interface ServerProcess extends AsyncDisposable {
@@ -287,7 +287,7 @@ export async function startServer(
           try {
             child.kill("SIGTERM");
           } catch { /* already gone */ }
-          let timer: number | undefined;
+          let timer: ReturnType<typeof setTimeout> | undefined;
           const killed = new Promise<void>((resolve) => {
             timer = setTimeout(() => {
               try {

@@ -4,7 +4,8 @@
  * Both servers run as subprocesses (each gets a core; the load generator, wrk with one thread, gets
  * the other) and see identical load: 1 s warm-up, then 5 s measured, 50 keep-alive connections.
  * Kiln runs as in production — `deno run -A main.ts`, a KV file, access log on (to /dev/null) — and
- * is measured on `GET /health`, which passes the whole middleware stack and reads KV.
+ * is measured on `GET /health`, which passes the whole middleware stack and reads KV; an unknown
+ * path (404 problem+json: middleware, no route work, no KV) shows the stack's own floor.
  */
 import {
   generateLoad,
@@ -38,6 +39,7 @@ export async function run(): Promise<Row[]> {
   }
 
   let kiln: LoadResult;
+  let floor: LoadResult;
   {
     await using data = await tempDir("kiln-bench-http-");
     await using server = await startServer("main.ts", {
@@ -52,6 +54,8 @@ export async function run(): Promise<Row[]> {
       },
     });
     kiln = await measure(`${server.url}/health`);
+    // The same stack without any route work or KV: an unknown path answered with problem+json 404.
+    floor = await measure(`${server.url}/bench-no-such-route`);
   }
 
   const load = `${kiln.tool} c${connections} ${measureSeconds}s`;
@@ -67,6 +71,9 @@ export async function run(): Promise<Row[]> {
     row("http kiln p99 latency", kiln.p99Ms, "ms", { baseline: bare.p99Ms }),
     row("http kiln errors (non-2xx + socket)", kiln.non2xx + kiln.errors, "responses", {
       target: { op: "==", value: 0 },
+    }),
+    row("http kiln middleware only (404, no KV) req/s", floor.requestsPerSecond, "req/s", {
+      baseline: bare.requestsPerSecond,
     }),
   ];
 }

@@ -3,24 +3,26 @@
  *
  * The whole Kiln app (`createKiln`, `:memory:` KV, access log on into a discarding sink) is served
  * by `Deno.serve` on a loopback port in this process. 1,000 `fetch` clients follow one queued job
- * through the real route `GET /api/jobs/:id/events` and parse the SSE stream incrementally. Then 50
+ * through the real route `GET /api/jobs/:id/events` and parse the SSE stream incrementally. Then 100
  * events are published on the job's topic, one at a time (the next only after every client has the
  * previous one, plus a short pause), each stamped with the time of publish; every client records
  * publish→receipt of every event.
  *
- * Measured twice on the same server:
- * - clients on a worker thread (the target row): the server's JS thread does only server work, as
- *   with real browsers, which do not run on the server's CPU;
- * - clients on the server's own thread (informational): the same process parses 1,000 streams
- *   between server turns, a pessimistic bound.
+ * Measured three times on the same server:
+ * - `fetch` clients on a worker thread (the target row): the server's JS thread does only server
+ *   work, as with real browsers, which do not run on the server's CPU;
+ * - `fetch` clients on the server's own thread (informational): this process parses 1,000 streams
+ *   between server turns, a pessimistic bound;
+ * - raw-socket clients on a worker thread (informational): HTTP/1.1 over `Deno.connect`, parsed by
+ *   hand — how fast bytes reach the clients' sockets, without the fetch client's own cost.
  * Two in-process probe subscribers, the first and the last of the topic's 1,000+ listeners, show
- * how much of the latency is the server's fan-out itself.
+ * how much of the latency is the server's fan-out itself (publish → last listener callback).
  */
 import { loadConfig } from "../../fresh.config.ts";
 import { silentLogger } from "../../lib/log.ts";
 import type { ChangeFeed, Subscription } from "../../lib/live/types.ts";
 import { createKiln, type Kiln } from "../../main.ts";
-import { benchEventType, type FleetOptions, now, SseFleet } from "../live_clients.ts";
+import { benchEventType, type FleetOptions, now, SseFleet, type Transport } from "../live_clients.ts";
 import type { WorkerReply, WorkerRequest } from "../live_worker.ts";
 import {
   delay,
@@ -35,7 +37,7 @@ import {
 
 const wantedClients = 1_000;
 const warmupEvents = 3;
-const measuredEvents = 50;
+const measuredEvents = 100;
 const pauseMs = 10;
 const connectConcurrency = 100;
 const connectDeadlineMs = 20_000;
@@ -122,6 +124,7 @@ async function measure(
   port: number,
   clients: number,
   where: "worker" | "local",
+  transport: Transport,
 ): Promise<Measurement> {
   const { jobs, live } = kiln.services;
   // A job that stays queued for the whole run: its topic is the one every client follows.
@@ -139,6 +142,7 @@ async function measure(
   const options = {
     url: `http://127.0.0.1:${port}/api/jobs/${job.id}/events`,
     clients,
+    transport,
     warmupEvents,
     totalEvents,
     connectConcurrency,
@@ -177,6 +181,17 @@ async function measure(
   }
 }
 
+function summary(name: string, m: Measurement): string {
+  const ms = (values: ArrayLike<number>, q: number) => `${percentile(values, q).toFixed(2)} ms`;
+  return `bench: live (${name}): ${m.clients} clients connected in ${(m.connectMs / 1000).toFixed(2)} s; ` +
+    `receipt p50 ${ms(m.latencies, 50)}, p99 ${
+      ms(m.latencies, 99)
+    }; server fan-out: publish→first listener ` +
+    `p50 ${ms(m.firstListener, 50)}, →last listener p50 ${ms(m.lastListener, 50)}, p99 ${
+      ms(m.lastListener, 99)
+    }`;
+}
+
 function subscribeProbe(live: ChangeFeed, topic: string, afterSeq: number, into: number[]): Subscription {
   return live.subscribe(topic, afterSeq, (event) => {
     const received = now();
@@ -208,34 +223,40 @@ export async function run(): Promise<Row[]> {
     (request, info) => kiln.app.fetch(request, info),
   );
   try {
-    const worker = await measure(kiln, server.addr.port, clients, "worker");
-    const local = await measure(kiln, server.addr.port, clients, "local");
-    for (const [name, m] of [["worker", worker], ["same thread", local]] as const) {
-      console.error(
-        `bench: live (${name}): ${m.clients} clients connected in ${(m.connectMs / 1000).toFixed(2)} s; ` +
-          `server fan-out publish→first listener p50 ${percentile(m.firstListener, 50).toFixed(2)} ms, ` +
-          `→last listener p50 ${percentile(m.lastListener, 50).toFixed(2)} ms, p99 ${
-            percentile(m.lastListener, 99).toFixed(2)
-          } ms`,
-      );
-    }
+    const port = server.addr.port;
+    const worker = await measure(kiln, port, clients, "worker", "fetch");
+    const local = await measure(kiln, port, clients, "local", "fetch");
+    const socket = await measure(kiln, port, clients, "worker", "socket");
+    console.error(summary("fetch, own thread", worker));
+    console.error(summary("fetch, server's thread", local));
+    console.error(summary("socket, own thread", socket));
     const shape = `${clients} clients × ${measuredEvents} events`;
     return [
       row(
-        `live SSE publish→receipt p50 (${shape}, clients on own thread)`,
+        `live SSE publish→receipt p50 (${shape}, fetch clients on own thread)`,
         percentile(worker.latencies, 50),
         "ms",
       ),
-      row("live SSE publish→receipt p99 (clients on own thread)", percentile(worker.latencies, 99), "ms", {
-        target: { op: "<", value: 20 },
-      }),
-      row("live SSE publish→receipt max (clients on own thread)", percentile(worker.latencies, 100), "ms"),
-      row("live server fan-out publish→last listener p99", percentile(worker.lastListener, 99), "ms"),
-      row("live SSE missed deliveries", worker.missed + local.missed, "events", {
+      row(
+        "live SSE publish→receipt p99 (fetch clients on own thread)",
+        percentile(worker.latencies, 99),
+        "ms",
+        {
+          target: { op: "<", value: 20 },
+        },
+      ),
+      row(
+        "live SSE publish→receipt max (fetch clients on own thread)",
+        percentile(worker.latencies, 100),
+        "ms",
+      ),
+      row("live SSE missed deliveries (all runs)", worker.missed + local.missed + socket.missed, "events", {
         target: { op: "==", value: 0 },
       }),
-      row("live SSE p50, clients on the server's thread", percentile(local.latencies, 50), "ms"),
-      row("live SSE p99, clients on the server's thread", percentile(local.latencies, 99), "ms"),
+      row("live server fan-out: publish→last listener p99", percentile(worker.lastListener, 99), "ms"),
+      row("live SSE p99, fetch clients on the server's thread", percentile(local.latencies, 99), "ms"),
+      row("live SSE p50, raw-socket clients on own thread", percentile(socket.latencies, 50), "ms"),
+      row("live SSE p99, raw-socket clients on own thread", percentile(socket.latencies, 99), "ms"),
     ];
   } finally {
     await kiln.close();

@@ -1,4 +1,5 @@
 /** Test kit for the job engine: a real engine over KV with fakes only where a test needs control. */
+import { waitFor } from "../support/wait.ts";
 import { createJobEngine, type JobEngineOptions } from "../../lib/jobs/engine.ts";
 import { createKvJobQueue, createQueueDispatcher, type QueueDispatcher } from "../../lib/jobs/kv_queue.ts";
 import type { JobEngine, JobQueue, JobRecord, JobStatus } from "../../lib/jobs/types.ts";
@@ -13,23 +14,6 @@ export {
   rejects as assertRejects,
   throws as assertThrows,
 } from "node:assert/strict";
-
-/** Polls `probe` until it returns a value other than undefined/false; fails with `what` after the deadline. */
-export async function waitFor<T>(
-  what: string,
-  probe: () => Promise<T | undefined | false> | T | undefined | false,
-  timeoutMs = 4_000,
-): Promise<T> {
-  const deadline = performance.now() + timeoutMs;
-  let last: unknown;
-  while (performance.now() < deadline) {
-    const value = await probe();
-    if (value !== undefined && value !== false) return value as T;
-    last = value;
-    await new Promise((resolve) => setTimeout(resolve, 5));
-  }
-  throw new Error(`timed out after ${timeoutMs} ms waiting for ${what} (last: ${JSON.stringify(last)})`);
-}
 
 /** Waits until the job reaches `status` and returns the record. */
 export async function waitForStatus(
@@ -188,3 +172,5 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
     },
   };
 }
+
+export { waitFor };

@@ -4,7 +4,7 @@ import { createLogger } from "../../lib/log.ts";
 import { formatSseMessage, parseLastEventId, type SseOptions, sseResponse } from "../../lib/live/sse.ts";
 import type { ChangeFeed } from "../../lib/live/types.ts";
 import { publishMany, range, testFeed, until } from "./_helpers.ts";
-import { openSse, serve } from "./_server.ts";
+import { openSse, serve } from "../support/sse_client.ts";
 
 /** A server whose `/topic/:name` streams that topic, resuming from Last-Event-ID. */
 function sseServer(feed: ChangeFeed, extra: Partial<SseOptions> = {}) {

@@ -3,7 +3,7 @@ import { liveKeys } from "../../lib/live/keys.ts";
 import type { ChangeFeed } from "../../lib/live/types.ts";
 import { isWebSocketUpgrade, serveWebSocket, type ServeWebSocketOptions } from "../../lib/live/websocket.ts";
 import { deadline, publishMany, range, testFeed, until } from "./_helpers.ts";
-import { serve } from "./_server.ts";
+import { serve } from "../support/sse_client.ts";
 
 // deno-lint-ignore no-explicit-any
 type Message = Record<string, any>;

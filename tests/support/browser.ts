@@ -50,9 +50,7 @@ export async function browserHarness(
     async [Symbol.asyncDispose]() {
       for (const page of pages) await page.close().catch(() => {});
       await browser.close();
-      await kiln.services.live.close(); // end open SSE streams so the server can drain
-      await server.shutdown();
-      await kiln.close();
+      await kiln[Symbol.asyncDispose]();
     },
   };
 }

@@ -12,6 +12,8 @@ export interface TestKiln extends Kiln, AsyncDisposable {
   request(path: string, init?: RequestInit & { json?: unknown; admin?: boolean }): Promise<Response>;
   /** Log lines written so far (parsed), for tests that assert on logging. */
   logs: LogFields[];
+  /** Serves the app on a free loopback port; closed (live streams first) when the kiln is disposed. */
+  listen(): string;
 }
 
 export async function testKiln(env: Record<string, string> = {}): Promise<TestKiln> {
@@ -26,9 +28,18 @@ export async function testKiln(env: Record<string, string> = {}): Promise<TestKi
   const logs: LogFields[] = [];
   const log = createLogger({ level: "debug", sink: (line) => logs.push(JSON.parse(line)) });
   const kiln = await createKiln(config, { log });
+  const servers: Deno.HttpServer[] = [];
   return {
     ...kiln,
     logs,
+    listen() {
+      const server = Deno.serve(
+        { hostname: "127.0.0.1", port: 0, onListen: () => {} },
+        (request, info) => kiln.app.fetch(request, info),
+      );
+      servers.push(server);
+      return `http://127.0.0.1:${server.addr.port}`;
+    },
     request(path, init = {}) {
       const { json, admin, ...rest } = init;
       const headers = new Headers(rest.headers);
@@ -40,6 +51,10 @@ export async function testKiln(env: Record<string, string> = {}): Promise<TestKi
       if (admin) headers.set("authorization", `Bearer ${testAdminToken}`);
       return Promise.resolve(kiln.app.request(path, { ...rest, headers }));
     },
-    [Symbol.asyncDispose]: () => kiln.close(),
+    async [Symbol.asyncDispose]() {
+      await kiln.services.live.close(); // ends open streams, so the servers can drain
+      for (const server of servers) await server.shutdown();
+      await kiln.close();
+    },
   };
 }

@@ -20,10 +20,10 @@ export const handler: Handlers = {
         afterSeq: lastEventId,
         heartbeatMs: services.config.liveHeartbeatMs,
         log: services.log,
-        // A new or stale client first gets the job as it is now, then only newer changes.
+        // A new client first gets the job as it is now; a resuming one gets exactly what it missed.
         initial: () =>
           Promise.resolve(
-            lastEventId < job.revision
+            lastEventId === 0
               ? [{ seq: job.revision, type: "job", data: publicJobView(job), at: job.updatedAt }]
               : [],
           ),

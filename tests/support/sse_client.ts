@@ -1,5 +1,5 @@
 /** A loopback Deno.serve for live tests, and a small SSE client that parses the wire format. */
-import { deadline } from "./_helpers.ts";
+import { deadline } from "./wait.ts";
 
 export interface TestServer extends AsyncDisposable {
   url: string;
