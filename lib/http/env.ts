@@ -6,8 +6,6 @@ import type { PageRenderer } from "../web/router.ts";
 export interface AppVariables {
   services: Services;
   requestId: string;
-  /** Per-request CSP nonce for inline scripts and styles on pages. */
-  nonce: string;
   clientIp: string;
   log: Logger;
   /** On page routes: renders the route's page with the given data. */

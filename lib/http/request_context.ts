@@ -5,7 +5,6 @@
  * the response, labelled by route pattern rather than raw path so ids never explode cardinality.
  */
 import type { MiddlewareHandler } from "hono";
-import { randomId } from "../ids.ts";
 import type { Services } from "../services.ts";
 import { clientIp } from "./client_ip.ts";
 import type { AppEnv } from "./env.ts";
@@ -17,7 +16,7 @@ export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
     const started = performance.now();
     const incoming = c.req.header("x-request-id");
-    const requestId = incoming && acceptableRequestId.test(incoming) ? incoming : randomId();
+    const requestId = incoming && acceptableRequestId.test(incoming) ? incoming : crypto.randomUUID();
     const ip = clientIp({
       remoteAddress: c.env?.remoteAddr?.hostname,
       forwardedFor: c.req.header("x-forwarded-for") ?? null,
@@ -28,7 +27,7 @@ export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
     c.set("clientIp", ip);
     c.set("log", log.child({ requestId }));
     await next();
-    c.header("x-request-id", requestId);
+    c.res.headers.set("x-request-id", requestId);
     const seconds = (performance.now() - started) / 1000;
     const route = c.req.routePath && c.req.routePath !== "/*" ? c.req.routePath : "unmatched";
     metrics.observeRequest(c.req.method, route, c.res.status, seconds);
@@ -37,7 +36,7 @@ export function requestContext(services: Services): MiddlewareHandler<AppEnv> {
         requestId,
         method: c.req.method,
         route,
-        path: new URL(c.req.url).pathname,
+        path: c.req.path,
         status: c.res.status,
         durationMs: Math.round(seconds * 100_000) / 100,
         ip,

@@ -107,7 +107,7 @@ async function runRoute(
   method: Method,
   spec: RouteSpec<AnySchema, AnySchema, AnySchema>,
 ): Promise<Response> {
-  const services = c.var.services;
+  const services = c.get("services");
   const request = c.req.raw;
   const url = new URL(request.url);
   const extraHeaders: Record<string, string> = {};
@@ -121,7 +121,7 @@ async function runRoute(
     if (spec.rateLimit) {
       const key = spec.rateLimit.by === "principal" && principal
         ? `${principal.kind}:${principal.id}`
-        : `ip:${ipRateLimitKey(c.var.clientIp)}`;
+        : `ip:${ipRateLimitKey(c.get("clientIp"))}`;
       const decision = await services.rateLimiter.consume(spec.rateLimit.rule, key);
       Object.assign(extraHeaders, rateLimitHeaders(decision));
       if (!decision.allowed) throw rateLimitError(decision);
@@ -147,12 +147,13 @@ async function runRoute(
         body,
         principal,
         services,
-        requestId: c.var.requestId,
-        clientIp: c.var.clientIp,
-        log: c.var.log,
+        requestId: c.get("requestId"),
+        clientIp: c.get("clientIp"),
+        log: c.get("log"),
         render: (data, init) => {
-          if (!c.var.render) throw new Error("render() called on a route without a page");
-          return c.var.render(data, init);
+          const render = c.get("render");
+          if (!render) throw new Error("render() called on a route without a page");
+          return render(data, init);
         },
         hono: c,
       });
@@ -170,7 +171,7 @@ async function runRoute(
     return withHeaders(response, extraHeaders);
   } catch (error) {
     if (!(error instanceof KilnError)) throw error;
-    return withHeaders(problemResponse(error, c.var.requestId), extraHeaders);
+    return withHeaders(problemResponse(error, c.get("requestId")), extraHeaders);
   }
 }
 
@@ -204,9 +205,9 @@ async function runIdempotent(
   bodyText: string,
   execute: () => Promise<Response>,
 ): Promise<Response> {
-  const owner = principal ? `${principal.kind}:${principal.id}` : `ip:${c.var.clientIp}`;
+  const owner = principal ? `${principal.kind}:${principal.id}` : `ip:${c.get("clientIp")}`;
   const fingerprint = await fingerprintRequest(method, path, bodyText);
-  const { response, replayed } = await c.var.services.idempotency.run(
+  const { response, replayed } = await c.get("services").idempotency.run(
     `${owner} ${method} ${path}`,
     key,
     fingerprint,
@@ -216,7 +217,7 @@ async function runIdempotent(
         live = await execute();
       } catch (error) {
         if (!(error instanceof KilnError)) throw error;
-        live = problemResponse(error, c.var.requestId);
+        live = problemResponse(error, c.get("requestId"));
       }
       return toStored(live);
     },

@@ -1,16 +1,19 @@
 /**
- * Security headers on every response, and a per-request nonce-based Content-Security-Policy on
- * HTML pages: only scripts and style blocks carrying this request's nonce run, so injected markup
- * can neither execute script nor load code from elsewhere.
+ * Security headers on every response, and a Content-Security-Policy on HTML: pages get a
+ * per-request nonce (set by the page renderer, the only place inline scripts and styles are
+ * written), so injected markup can neither execute script nor load code from elsewhere. The nonce
+ * is made only for pages, keeping the JSON hot path free of the extra randomness.
  */
 import type { MiddlewareHandler } from "hono";
 import type { AppEnv } from "./env.ts";
 
-export function contentSecurityPolicy(nonce: string): string {
+/** The CSP for an HTML page; without a nonce no inline script or style runs at all. */
+export function contentSecurityPolicy(nonce?: string): string {
+  const inline = nonce ? ` 'nonce-${nonce}'` : "";
   return [
     "default-src 'self'",
-    `script-src 'self' 'nonce-${nonce}'`,
-    `style-src 'self' 'nonce-${nonce}'`,
+    `script-src 'self'${inline}`,
+    `style-src 'self'${inline}`,
     "img-src 'self' data: https:",
     "media-src 'self' blob:",
     "font-src 'self'",
@@ -22,10 +25,13 @@ export function contentSecurityPolicy(nonce: string): string {
   ].join("; ");
 }
 
+/** 128 random bits for a CSP nonce. */
+export function createNonce(): string {
+  return btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
+}
+
 export function securityHeaders(): MiddlewareHandler<AppEnv> {
   return async (c, next) => {
-    const nonce = btoa(String.fromCharCode(...crypto.getRandomValues(new Uint8Array(16))));
-    c.set("nonce", nonce);
     await next();
     const headers = c.res.headers;
     headers.set("x-content-type-options", "nosniff");
@@ -33,8 +39,10 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     headers.set("x-frame-options", "DENY");
     headers.set("cross-origin-opener-policy", "same-origin");
     headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
-    if ((headers.get("content-type") ?? "").startsWith("text/html")) {
-      headers.set("content-security-policy", contentSecurityPolicy(nonce));
+    if (
+      !headers.has("content-security-policy") && (headers.get("content-type") ?? "").startsWith("text/html")
+    ) {
+      headers.set("content-security-policy", contentSecurityPolicy());
     }
   };
 }

@@ -29,23 +29,25 @@ export function buildApp(
 
   app.use(`/${buildDirectory}/*`, async (c, next) => {
     await next();
-    if (c.res.ok) c.header("cache-control", "public, max-age=31536000, immutable");
+    if (c.res.ok) c.res.headers.set("cache-control", "public, max-age=31536000, immutable");
   });
   app.use("/static/*", async (c, next) => {
     await next();
-    if (c.res.ok && !c.res.headers.has("cache-control")) c.header("cache-control", "public, max-age=3600");
+    if (c.res.ok && !c.res.headers.has("cache-control")) {
+      c.res.headers.set("cache-control", "public, max-age=3600");
+    }
   });
   app.use("/static/*", serveStatic({ root }));
 
   app.onError((error, c) => {
-    if (error instanceof KilnError) return problemResponse(error, c.var.requestId);
-    (c.var.log ?? services.log).error("unhandled_error", {
+    if (error instanceof KilnError) return problemResponse(error, c.get("requestId"));
+    (c.get("log") ?? services.log).error("unhandled_error", {
       method: c.req.method,
       path: new URL(c.req.url).pathname,
       error: error instanceof Error ? error.message : String(error),
       stack: error instanceof Error ? error.stack : undefined,
     });
-    return problemResponse(error, c.var.requestId);
+    return problemResponse(error, c.get("requestId"));
   });
 
   registerManifest(app, manifest, assets);

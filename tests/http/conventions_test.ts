@@ -240,7 +240,10 @@ Deno.test("admin routes answer 401 with WWW-Authenticate without the admin token
 Deno.test("every response has a request id and security headers; pages get a nonce CSP", async () => {
   await using kiln = await testKiln();
   const api = await kiln.request("/health");
-  assert.match(api.headers.get("x-request-id") ?? "", /^[a-z2-7]{26}$/);
+  assert.match(
+    api.headers.get("x-request-id") ?? "",
+    /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/,
+  );
   assert.equal(api.headers.get("x-content-type-options"), "nosniff");
   const page = await kiln.request("/");
   const csp = page.headers.get("content-security-policy") ?? "";
