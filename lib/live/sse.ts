@@ -77,20 +77,26 @@ export function sseResponse(options: SseOptions): Response {
   }
 
   function write(text: string) {
+    enqueueBytes(encoder.encode(text));
+  }
+
+  function enqueueBytes(bytes: Uint8Array) {
     if (finished) return;
-    // desiredSize goes negative as chunks queue up behind a client that is not reading.
     if ((controller.desiredSize ?? 0) < -maxQueued) {
       log.warn("live.sse_slow_client", { topic });
       finish();
       return;
     }
-    controller.enqueue(encoder.encode(text));
+    controller.enqueue(bytes);
   }
 
   function sendEvent(event: LiveEvent) {
+    // Without a per-client map every subscriber sends the same bytes: encode them once per event,
+    // not once per client (1,000 clients on a topic would otherwise stringify 1,000 times).
+    if (!map) return event.data === undefined ? undefined : enqueueBytes(encodedEvent(event));
     let data: unknown;
     try {
-      data = map ? map(event) : event.data;
+      data = map(event);
     } catch (error) {
       // A broken map must not leave a stream that silently stops: end it and say so in the log.
       log.error("live.sse_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
@@ -167,6 +173,18 @@ export function parseLastEventId(request: Request, url: URL = new URL(request.ur
     }
   }
   return 0;
+}
+
+const encodedEvents = new WeakMap<LiveEvent, Uint8Array>();
+
+/** The wire bytes of an unmapped event, shared by every stream that sends it. */
+function encodedEvent(event: LiveEvent): Uint8Array {
+  let bytes = encodedEvents.get(event);
+  if (!bytes) {
+    bytes = encoder.encode(formatSseMessage({ id: event.seq, event: event.type, data: event.data }));
+    encodedEvents.set(event, bytes);
+  }
+  return bytes;
 }
 
 function isEventList(value: unknown): value is LiveEvent[] {
