@@ -68,6 +68,11 @@ export const configVariables = {
     default: "5000",
     doc: "Interval of the sweep that re-queues jobs whose message was lost or whose worker died.",
   },
+  KILN_JOB_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(1000),
+    default: "32",
+    doc: "Job handlers allowed to run at once in this process; further due jobs wait (still durable in KV).",
+  },
   KILN_SHUTDOWN_GRACE_MS: {
     schema: z.coerce.number().int().min(0),
     default: "10000",
@@ -105,6 +110,7 @@ export interface Config {
   maxBodyBytes: number;
   jobLeaseMs: number;
   jobSweepMs: number;
+  jobConcurrency: number;
   shutdownGraceMs: number;
   liveHeartbeatMs: number;
   version: string;
@@ -150,6 +156,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     maxBodyBytes: parsed.KILN_MAX_BODY_BYTES,
     jobLeaseMs: parsed.KILN_JOB_LEASE_MS,
     jobSweepMs: parsed.KILN_JOB_SWEEP_MS,
+    jobConcurrency: parsed.KILN_JOB_CONCURRENCY,
     shutdownGraceMs: parsed.KILN_SHUTDOWN_GRACE_MS,
     liveHeartbeatMs: parsed.KILN_LIVE_HEARTBEAT_MS,
     version,

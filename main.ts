@@ -65,6 +65,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     log,
     leaseMs: config.jobLeaseMs,
     sweepIntervalMs: config.jobSweepMs,
+    maxConcurrentJobs: config.jobConcurrency,
     onFinished: (job) => metrics.jobsFinished.inc({ kind: job.kind, status: job.status }),
   });
   const appManifest = options.manifest ?? manifest;

@@ -34,6 +34,12 @@ export interface JobEngineOptions {
   now?: () => number;
   /** Called when a job reaches succeeded, failed or cancelled (e.g. `metrics.jobsFinished.inc`). */
   onFinished?: (job: JobRecord) => void;
+  /**
+   * Handlers allowed to run at once in this process (default 32). A burst of wake-ups beyond it
+   * waits in memory — the jobs stay queued in KV, so nothing is lost if the process dies — and
+   * starts as running jobs finish, instead of launching thousands of ffmpeg runs at once.
+   */
+  maxConcurrentJobs?: number;
 }
 
 export function createJobEngine(options: JobEngineOptions): JobEngine {
@@ -57,17 +63,35 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
   const sweeper = createSweeper(ctx);
   /** Message handlers in progress (claims are short; stop() waits for them). */
   const claiming = new Set<Promise<void>>();
+  const maxConcurrentJobs = options.maxConcurrentJobs ?? 32;
+  /** Wake-ups deferred while this process is at capacity, oldest first (a Set drops duplicates). */
+  const waiting = new Set<string>();
   let started = false;
   let initialSweep: Promise<void> = Promise.resolve();
 
+  const startWaiting = () => {
+    for (const id of waiting) {
+      if (ctx.stopping || ctx.running.size + claiming.size >= maxConcurrentJobs) return;
+      waiting.delete(id);
+      void onJob(id);
+    }
+  };
+
   const onJob = async (id: string) => {
     if (ctx.stopping) return;
+    if (ctx.running.size + claiming.size >= maxConcurrentJobs) {
+      waiting.add(id);
+      return;
+    }
     const claim = handleJobMessage(ctx, id).catch((error) => {
       ctx.log.error("job_claim_failed", { jobId: id, error: errorMessage(error) });
     });
     claiming.add(claim);
     await claim;
     claiming.delete(claim);
+    const run = ctx.running.get(id);
+    if (run) run.done.then(startWaiting, startWaiting);
+    else startWaiting();
   };
 
   return {

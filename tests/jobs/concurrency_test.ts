@@ -114,3 +114,28 @@ Deno.test("a stale slot holder (its job is gone) does not block the key forever"
     await app.close();
   }
 });
+
+Deno.test("a process runs at most maxConcurrentJobs handlers; the rest wait queued and all finish", async () => {
+  let active = 0;
+  let peak = 0;
+  const app = await harness({
+    maxConcurrentJobs: 3,
+    setup: (engine) =>
+      engine.define("convert", Input, async () => {
+        active++;
+        peak = Math.max(peak, active);
+        await new Promise((resolve) => setTimeout(resolve, 10)); // the "work"
+        active--;
+        return "ok";
+      }),
+  });
+  try {
+    const jobs = await Promise.all(
+      Array.from({ length: 12 }, (_, n) => app.engine.enqueue("convert", { n })),
+    );
+    for (const job of jobs) await waitForStatus(app.engine, job.id, "succeeded");
+    assertStrictEquals(peak, 3);
+  } finally {
+    await app.close();
+  }
+});
