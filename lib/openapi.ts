@@ -86,7 +86,9 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
     parameters: parametersOf(pattern, handler),
     responses,
   };
-  if (auth.length) operation.security = auth.map((kind) => ({ [kind]: [] }));
+  // `{}` is OpenAPI's "no credentials also accepted" (optional auth: e.g. capability ids).
+  const anonymous = [spec.auth ?? "public"].flat().includes("optional") ? [{}] : [];
+  if (auth.length) operation.security = [...auth.map((kind) => ({ [kind]: [] })), ...anonymous];
   if (spec.idempotent) {
     (operation.parameters as JsonObject[]).push({
       name: "Idempotency-Key",

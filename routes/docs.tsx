@@ -64,7 +64,8 @@ export default function Docs({ data }: PageProps<Document>) {
                     <div class="muted">{operation.summary}</div>
                     {operation.security && (
                       <span class="badge">
-                        auth: {operation.security.map((scheme) => Object.keys(scheme)[0]).join(" or ")}
+                        auth:{" "}
+                        {operation.security.map((scheme) => Object.keys(scheme)[0] ?? "none").join(" or ")}
                       </span>
                     )}
                     {operation.requestBody && (

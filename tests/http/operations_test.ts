@@ -47,6 +47,11 @@ Deno.test("/openapi.json is generated from the route schemas", async () => {
   const demo = document.paths["/api/demo/jobs"].post;
   assert.equal(demo.requestBody.content["application/json"].schema.properties.steps.maximum, 10);
   assert.deepEqual(document.paths["/api/admin/jobs"].get.security, [{ admin: [] }]);
+  assert.deepEqual(
+    document.paths["/api/jobs/{id}"].get.security,
+    [{ admin: [] }, {}],
+    "id holders need no credentials",
+  );
   assert.equal(document.paths["/api/jobs/{id}"].get.parameters[0].name, "id");
   assert.ok(document.components.schemas.Problem);
 });

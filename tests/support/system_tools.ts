@@ -10,8 +10,6 @@ export interface ToolRequirement {
   path: string;
 }
 
-const required = ["1", "true"].includes(Deno.env.get("KILN_REQUIRE_SYSTEM_TOOLS") ?? "");
-
 export function systemTool(name: string, candidates: string[], installHint: string): ToolRequirement {
   const path = candidates.find((candidate) => {
     try {
@@ -22,7 +20,9 @@ export function systemTool(name: string, candidates: string[], installHint: stri
   });
   if (path) return { ignore: false, path };
   const message = `${name} not found (${candidates.join(", ")}); install it with: ${installHint}`;
-  if (required) throw new Error(`KILN_REQUIRE_SYSTEM_TOOLS=1 and ${message}`);
+  if (["1", "true"].includes(Deno.env.get("KILN_REQUIRE_SYSTEM_TOOLS") ?? "")) {
+    throw new Error(`KILN_REQUIRE_SYSTEM_TOOLS=1 and ${message}`);
+  }
   console.warn(`ignoring tests that need ${message}`);
   return { ignore: true, path: "" };
 }
