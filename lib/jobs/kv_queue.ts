@@ -71,18 +71,33 @@ export function createQueueDispatcher(kv: Deno.Kv, log: Logger): QueueDispatcher
 }
 
 /**
- * The job wake-up over KV queues: messages are `{ type: "job", id }`. `stage` lets the engine put
- * the message in the same atomic as the record, so a committed job always has its wake-up.
+ * The job wake-up over KV queues: messages are `{ type: "job", id }`. A delayed wake-up is a KV
+ * queue message staged in the same atomic as the record (a durable timer). An immediate one, once
+ * this process listens, is handed straight to the local consumer after the commit: KV's queue
+ * costs two more disk writes per message and tops out near 1,200 messages/s on a file, while the
+ * job's pending index already makes the hand-off recoverable — if the process dies first, the
+ * start-up sweep re-sends every pending job.
  */
 export function createKvJobQueue(kv: Deno.Kv, dispatcher: QueueDispatcher, log?: Logger): JobQueue {
+  let local: ((jobId: string) => Promise<void>) | undefined;
+  const handOff = (jobId: string) =>
+    queueMicrotask(() => {
+      local!(jobId).catch((error) =>
+        log?.error("queue_handler_failed", { type: "job", error: String(error) })
+      );
+    });
   return {
     async send(jobId, delayMs = 0) {
+      if (local && clampDelay(delayMs) === 0) return handOff(jobId);
       await kv.enqueue({ type: "job", id: jobId }, { delay: clampDelay(delayMs) });
     },
     stage(operation, jobId, delayMs = 0) {
-      return operation.enqueue({ type: "job", id: jobId }, { delay: clampDelay(delayMs) });
+      if (local && clampDelay(delayMs) === 0) return false;
+      operation.enqueue({ type: "job", id: jobId }, { delay: clampDelay(delayMs) });
+      return true;
     },
     listen(onJob) {
+      local = onJob;
       dispatcher.on("job", async (message) => {
         const parsed = jobMessageSchema.safeParse(message);
         if (!parsed.success) {

@@ -64,14 +64,10 @@ export function createSweeper(ctx: EngineContext): Sweeper {
 
 /** Sends many wake-ups, in atomics of 100 when the queue can stage them (one commit, not 100). */
 async function sendAll(ctx: EngineContext, wakes: { id: string; delayMs: number }[]): Promise<void> {
-  const stage = ctx.queue.stage?.bind(ctx.queue);
-  if (!stage) {
-    await Promise.all(wakes.map(({ id, delayMs }) => ctx.queue.send(id, delayMs)));
-    return;
-  }
   for (let i = 0; i < wakes.length; i += 100) {
     const op = ctx.kv.atomic();
-    for (const { id, delayMs } of wakes.slice(i, i + 100)) stage(op, id, delayMs);
+    const unstaged = wakes.slice(i, i + 100).filter(({ id, delayMs }) => !ctx.queue.stage?.(op, id, delayMs));
     await op.commit();
+    await Promise.all(unstaged.map(({ id, delayMs }) => ctx.queue.send(id, delayMs)));
   }
 }

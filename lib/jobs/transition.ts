@@ -62,8 +62,9 @@ export function beginTx(ctx: EngineContext): Tx {
 
 /** Schedules a queue message for `id`, inside the atomic when the queue supports it. */
 export function stageWake(ctx: EngineContext, tx: Tx, id: string, delayMs: number): void {
-  if (ctx.queue.stage) ctx.queue.stage(tx.op, id, Math.max(0, delayMs));
-  else tx.sends.push({ id, delayMs: Math.max(0, delayMs) });
+  if (!ctx.queue.stage?.(tx.op, id, Math.max(0, delayMs))) {
+    tx.sends.push({ id, delayMs: Math.max(0, delayMs) });
+  }
 }
 
 /** Commits; on success sends the wake-ups that could not be staged (losing one is what the sweep is for). */

@@ -130,9 +130,11 @@ export interface JobQueue {
   send(jobId: string, delayMs?: number): Promise<void>;
   /**
    * Optional: adds the wake-up to an atomic operation so it commits with the state change (KV
-   * queues can: `op.enqueue`). Engines fall back to `send` after the commit when absent.
+   * queues can: `op.enqueue`) and returns true; returns false (or is absent) when the wake-up is
+   * better sent with `send` after the commit — e.g. an immediate job handed to this process's own
+   * consumer. Either way the job's pending index lets the sweep recover a lost wake-up.
    */
-  stage?(operation: Deno.AtomicOperation, jobId: string, delayMs?: number): Deno.AtomicOperation;
+  stage?(operation: Deno.AtomicOperation, jobId: string, delayMs?: number): boolean;
   /** Registers the single consumer. */
   listen(onJob: (jobId: string) => Promise<void>): void;
 }

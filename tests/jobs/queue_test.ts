@@ -28,8 +28,12 @@ Deno.test("the dispatcher routes messages by type and logs and drops unknown or 
     await kv.enqueue({ type: "mystery" });
     await kv.enqueue("not an object");
     await kv.enqueue({ type: "job", id: 42 });
-    const atomic = queue.stage?.(kv.atomic(), "job-2", 1);
-    assert(atomic && (await atomic.commit()).ok);
+    // A delayed wake-up is a KV message committed with the caller's atomic; an immediate one is
+    // handed to this process's consumer after the commit instead.
+    const atomic = kv.atomic();
+    assert(queue.stage?.(atomic, "job-2", 1));
+    assert((await atomic.commit()).ok);
+    assertEquals(queue.stage?.(kv.atomic(), "job-3", 0), false);
 
     await waitFor("both job messages", () => jobIds.length === 2);
     assertEquals(jobIds.sort(), ["job-1", "job-2"]);
