@@ -5,14 +5,11 @@
  * in `KILN_DATA_DIR` (see lib/secrets.ts) so `deno task start` works with zero setup.
  */
 import { z } from "zod";
-
-const port = z.coerce.number().int().min(0).max(65535);
-const positiveMs = z.coerce.number().int().min(1);
-const flag = z.enum(["0", "1", "true", "false"]).transform((value) => value === "1" || value === "true");
-const csv = z.string().transform((value) => value.split(",").map((item) => item.trim()).filter(Boolean));
+import { csv, flag, port, positiveMs } from "./lib/config_schemas.ts";
+// Module variable tables (each module owns lib/<domain>/config.ts; one import and one spread each).
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
-export const configVariables = {
+const platformVariables = {
   PORT: { schema: port, default: "8000", doc: "TCP port to listen on (0 picks a free port)." },
   HOST: {
     schema: z.string().min(1),
@@ -91,9 +88,15 @@ export const configVariables = {
   },
 } as const;
 
+/** Every variable Kiln reads: the platform's and each module's. */
+export const configVariables = {
+  ...platformVariables,
+};
+
 type Variables = typeof configVariables;
 type VariableName = keyof Variables;
-type Parsed = { [Name in VariableName]: z.output<Variables[Name]["schema"]> };
+export type ConfigValues = { [Name in VariableName]: z.output<Variables[Name]["schema"]> };
+type Parsed = ConfigValues;
 
 export interface Config {
   port: number;
@@ -114,6 +117,8 @@ export interface Config {
   shutdownGraceMs: number;
   liveHeartbeatMs: number;
   version: string;
+  /** Every parsed variable by name: modules read their own (`config.values.THEME_API_TOKEN`). */
+  values: ConfigValues;
 }
 
 export class ConfigError extends Error {
@@ -160,5 +165,6 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     shutdownGraceMs: parsed.KILN_SHUTDOWN_GRACE_MS,
     liveHeartbeatMs: parsed.KILN_LIVE_HEARTBEAT_MS,
     version,
+    values: parsed,
   };
 }

@@ -94,6 +94,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   registerPlatformHealth(services);
   registerPlatformMetrics(services);
   defineDemoJob(jobs);
+  // Modules: each sets up its services, auth kinds, job kinds and checks here (one line each).
 
   jobs.start();
   dispatcher.start();

@@ -28,4 +28,5 @@ export interface Services {
   startedAt: number;
   /** The OpenAPI document (built once from the route manifest). */
   openApi(): Record<string, unknown>;
+  // Module services (one optional field each, set by the module's setup in main.ts).
 }
