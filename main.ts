@@ -8,6 +8,7 @@ import type { Hono } from "hono";
 import { type Config, ConfigError, loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { defineDemoJob } from "./lib/demo/countdown.ts";
+import { createLocalBlobStore } from "./lib/blobs/local.ts";
 import { createHealthRegistry } from "./lib/health.ts";
 import { staticTokenResolver } from "./lib/http/auth.ts";
 import type { AppEnv } from "./lib/http/env.ts";
@@ -82,6 +83,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     jobs,
     live,
     scheduler,
+    blobs: createLocalBlobStore(`${config.dataDir}/blobs`),
     startedAt: Date.now(),
     openApi: () =>
       openApi ??= buildOpenApi(appManifest, {

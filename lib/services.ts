@@ -3,6 +3,7 @@
  * depend on these interfaces, never on how main.ts chose to implement them.
  */
 import type { Config } from "../fresh.config.ts";
+import type { BlobStore } from "./blobs/types.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { AuthResolvers } from "./http/auth.ts";
 import type { createIdempotencyStore } from "./http/idempotency.ts";
@@ -25,6 +26,8 @@ export interface Services {
   jobs: JobEngine;
   live: ChangeFeed;
   scheduler: Scheduler;
+  /** Large binaries (local directory `$KILN_DATA_DIR/blobs` by default). */
+  blobs: BlobStore;
   startedAt: number;
   /** The OpenAPI document (built once from the route manifest). */
   openApi(): Record<string, unknown>;

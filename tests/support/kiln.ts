@@ -17,9 +17,10 @@ export interface TestKiln extends Kiln, AsyncDisposable {
 }
 
 export async function testKiln(env: Record<string, string> = {}): Promise<TestKiln> {
+  const dataDir = await Deno.makeTempDir({ prefix: "kiln-test-" });
   const config = loadConfig({
     KILN_KV_PATH: ":memory:",
-    KILN_DATA_DIR: "/nonexistent-kiln-test-dir",
+    KILN_DATA_DIR: dataDir,
     KILN_ADMIN_TOKEN: testAdminToken,
     KILN_ACCESS_LOG: "false",
     KILN_SHUTDOWN_GRACE_MS: "0",
@@ -55,6 +56,7 @@ export async function testKiln(env: Record<string, string> = {}): Promise<TestKi
       await kiln.services.live.close(); // ends open streams, so the servers can drain
       for (const server of servers) await server.shutdown();
       await kiln.close();
+      await Deno.remove(dataDir, { recursive: true });
     },
   };
 }
