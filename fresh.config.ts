@@ -7,6 +7,11 @@
 import { z } from "zod";
 import { csv, flag, port, positiveMs } from "./lib/config_schemas.ts";
 // Module variable tables (each module owns lib/<domain>/config.ts; one import and one spread each).
+import { conversationVariables } from "./lib/conversation/config.ts";
+import { transcriptionVariables } from "./lib/transcription/config.ts";
+import { engineVariables } from "./lib/engine/config.ts";
+import { docToVideoVariables } from "./lib/doc_to_video/config.ts";
+import { preprocessVariables } from "./lib/preprocess/config.ts";
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
 const platformVariables = {
@@ -91,6 +96,11 @@ const platformVariables = {
 /** Every variable Kiln reads: the platform's and each module's. */
 export const configVariables = {
   ...platformVariables,
+  ...conversationVariables,
+  ...transcriptionVariables,
+  ...engineVariables,
+  ...docToVideoVariables,
+  ...preprocessVariables,
 };
 
 type Variables = typeof configVariables;

@@ -22,6 +22,11 @@ import { createMetrics } from "./lib/metrics.ts";
 import { buildOpenApi } from "./lib/openapi.ts";
 import { createIntervalScheduler } from "./lib/scheduler.ts";
 import { ensureSecret } from "./lib/secrets.ts";
+import { setupConversation } from "./lib/conversation/setup.ts";
+import { setupDocToVideo } from "./lib/doc_to_video/setup.ts";
+import { setupEngine } from "./lib/engine/setup.ts";
+import { setupTranscription } from "./lib/transcription/setup.ts";
+import { setupPreprocess } from "./lib/preprocess/setup.ts";
 import type { Services } from "./lib/services.ts";
 import { buildApp } from "./lib/web/app.ts";
 import { loadAssetManifest } from "./lib/web/assets.ts";
@@ -71,6 +76,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   });
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
+  const closeHandlers: Array<() => void | Promise<void>> = [];
   const services: Services = {
     config,
     kv,
@@ -85,18 +91,25 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     scheduler,
     blobs: createLocalBlobStore(`${config.dataDir}/blobs`),
     startedAt: Date.now(),
+    onClose: (cleanup) => void closeHandlers.push(cleanup),
     openApi: () =>
       openApi ??= buildOpenApi(appManifest, {
         version: config.version,
         serverUrl: config.publicUrl,
-        securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
+        securitySchemes: services.securitySchemes,
       }),
+    securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
   };
 
   registerPlatformHealth(services);
   registerPlatformMetrics(services);
   defineDemoJob(jobs);
   // Modules: each sets up its services, auth kinds, job kinds and checks here (one line each).
+  await setupConversation(services);
+  await setupDocToVideo(services);
+  await setupEngine(services);
+  await setupTranscription(services);
+  await setupPreprocess(services);
 
   jobs.start();
   dispatcher.start();
@@ -119,6 +132,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       await live.close(); // ends SSE/WebSocket streams so the HTTP server can drain
       await jobs.stop(config.shutdownGraceMs);
       await scheduler.stop();
+      for (const cleanup of closeHandlers.reverse()) await cleanup();
       kv.close();
       await dispatcher.closed;
     },

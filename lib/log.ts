@@ -88,9 +88,8 @@ function redact(fields: LogFields): LogFields {
   const out: LogFields = {};
   for (const name in fields) {
     const value = fields[name];
-    out[name] = value !== undefined && typeof value !== "boolean" && isSecretName(name)
-      ? "[redacted]"
-      : value;
+    // Secrets are strings; numbers such as token counts under a secret-looking name stay readable.
+    out[name] = typeof value === "string" && isSecretName(name) ? "[redacted]" : value;
   }
   return out;
 }

@@ -14,16 +14,19 @@ export const kilnModules: KilnModule[] = [
     name: "Conversation display",
     summary:
       "A themed, live second screen for a voice assistant: every open browser shows each update at once.",
+    href: "/ui/conversation",
     apiTag: "conversation",
   },
   {
     name: "Doc to video",
     summary: "Upload a PDF and get a short narrated presenter video that summarises it.",
+    href: "/doc-to-video",
     apiTag: "doc-to-video",
   },
   {
     name: "Transcription",
     summary: "Asynchronous speech-to-text jobs for a media URL, with signed webhooks.",
+    href: "/ui/transcription",
     apiTag: "transcription",
   },
   {

@@ -7,22 +7,36 @@ import type { Logger } from "./log.ts";
 
 const fileName = "secrets.json";
 
+/**
+ * Read-modify-writes of the file are serialised in this process (modules ask for their secrets
+ * concurrently at start-up) and land by rename, so the file is never half-written or lost.
+ */
+let pending: Promise<unknown> = Promise.resolve();
+
 /** Returns `provided` when set, else the stored or newly generated secret called `name`. */
-export async function ensureSecret(
+export function ensureSecret(
   dataDir: string,
   name: string,
   provided: string | undefined,
   log: Logger,
 ): Promise<string> {
-  if (provided) return provided;
+  if (provided) return Promise.resolve(provided);
+  const result = pending.then(() => readOrCreate(dataDir, name, log));
+  pending = result.catch(() => {});
+  return result;
+}
+
+async function readOrCreate(dataDir: string, name: string, log: Logger): Promise<string> {
   const path = `${dataDir}/${fileName}`;
   const stored = await readSecrets(path);
   if (stored[name]) return stored[name];
   const secret = generateSecret();
   await Deno.mkdir(dataDir, { recursive: true });
-  await Deno.writeTextFile(path, JSON.stringify({ ...stored, [name]: secret }, null, 2) + "\n", {
+  const temporary = `${path}.${crypto.randomUUID()}.tmp`;
+  await Deno.writeTextFile(temporary, JSON.stringify({ ...stored, [name]: secret }, null, 2) + "\n", {
     mode: 0o600,
   });
+  await Deno.rename(temporary, path);
   log.warn("secret_generated", { variable: name, file: path, hint: `set ${name} or read it from ${path}` });
   return secret;
 }

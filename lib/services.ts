@@ -13,6 +13,11 @@ import type { ChangeFeed } from "./live/types.ts";
 import type { Logger } from "./log.ts";
 import type { Metrics } from "./metrics.ts";
 import type { Scheduler } from "./scheduler.ts";
+import type { DocToVideoService } from "./doc_to_video/service.ts";
+import type { ConversationModule } from "./conversation/setup.ts";
+import type { EngineService } from "./engine/service.ts";
+import type { TranscriptionService } from "./transcription/mod.ts";
+import type { PreprocessModule } from "./preprocess/setup.ts";
 
 export interface Services {
   config: Config;
@@ -29,7 +34,16 @@ export interface Services {
   /** Large binaries (local directory `$KILN_DATA_DIR/blobs` by default). */
   blobs: BlobStore;
   startedAt: number;
-  /** The OpenAPI document (built once from the route manifest). */
+  /** The OpenAPI document (built once from the route manifest, on first use). */
   openApi(): Record<string, unknown>;
+  /** Registers clean-up (worker pools, timers) run by close() after the job engine has stopped. */
+  onClose(cleanup: () => void | Promise<void>): void;
+  /** OpenAPI security schemes by auth kind; a module that adds an auth kind describes it here. */
+  securitySchemes: Record<string, Record<string, unknown>>;
   // Module services (one optional field each, set by the module's setup in main.ts).
+  conversation?: ConversationModule;
+  docToVideo?: DocToVideoService;
+  engine?: EngineService;
+  transcription?: TranscriptionService;
+  preprocess?: PreprocessModule;
 }

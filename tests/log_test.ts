@@ -8,6 +8,7 @@ Deno.test("log lines are one JSON object each, and secret-looking fields are red
     userId: "u1",
     token: "eyJhbGciOi",
     apiKey: "k",
+    tokensUsed: 42,
     authorization: "Bearer x",
     hasSecret: true,
   });
@@ -22,5 +23,6 @@ Deno.test("log lines are one JSON object each, and secret-looking fields are red
   assert.equal(entry.apiKey, "[redacted]");
   assert.equal(entry.authorization, "[redacted]");
   assert.equal(entry.hasSecret, true, "booleans about secrets are kept");
+  assert.equal(entry.tokensUsed, 42, "numbers are never secrets");
   assert.doesNotMatch(lines[0], /eyJhbGciOi|Bearer x/);
 });

@@ -131,7 +131,11 @@ async function runRoute(
     let body: unknown;
     let bodyText = "";
     if (method !== "GET" && spec.bodyType === "multipart") {
-      body = await readMultipartBody(request, limit);
+      const form = await readMultipartBody(request, limit);
+      body = form;
+      // An idempotent upload is fingerprinted by its fields and file contents (not its bytes: the
+      // multipart boundary differs on every send), so the same key with another file is a 422.
+      if (spec.idempotent) bodyText = await formFingerprint(form);
     } else if (method !== "GET" && spec.body) {
       const parsed = await readJsonBody(request, limit);
       bodyText = parsed.text;
@@ -233,6 +237,22 @@ async function toStored(response: Response): Promise<StoredResponse> {
     if (name !== "set-cookie") headers[name] = value;
   });
   return { status: response.status, headers, body: await response.text() };
+}
+
+async function formFingerprint(form: FormData): Promise<string> {
+  const parts: string[] = [];
+  for (const [name, value] of form) {
+    if (typeof value === "string") parts.push(`${name}=${value}`);
+    else {
+      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await value.arrayBuffer()));
+      parts.push(
+        `${name}=file:${value.name}:${
+          Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")
+        }`,
+      );
+    }
+  }
+  return JSON.stringify(parts);
 }
 
 function withHeaders(response: Response, headers: Record<string, string>): Response {

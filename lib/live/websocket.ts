@@ -37,6 +37,12 @@ export interface ServeWebSocketOptions {
   heartbeatMs?: number;
   /** Shapes an event's `data` for this client; `undefined` skips the event. */
   map?: (event: LiveEvent) => unknown;
+  /**
+   * Called once when the socket opens, as in `sseResponse`: LiveEvents (e.g. a state snapshot
+   * carrying the record's seq) are sent as ordinary events and delivery continues after the highest
+   * of their seqs; any other value is sent as `{type:"snapshot", data}`; `undefined` sends nothing.
+   */
+  initial?: () => Promise<LiveEvent[] | unknown>;
   log?: Logger;
   /** Bytes allowed to queue behind a slow client before it is closed (1013) to resume later. */
   maxBufferedBytes?: number;
@@ -127,8 +133,31 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
     }
   }
 
-  socket.onopen = () => {
-    if (!startSubscription(options.afterSeq)) return;
+  /** Sends `initial()` (if any) and returns the seq to subscribe after; undefined when it failed. */
+  async function sendInitial(): Promise<number | undefined> {
+    let after = options.afterSeq;
+    if (!options.initial) return after;
+    try {
+      const value = await options.initial();
+      if (isEventList(value)) {
+        for (const event of value) {
+          send({ type: event.type, seq: event.seq, data: map ? map(event) : event.data });
+          after = Math.max(after, event.seq);
+        }
+      } else if (value !== undefined) send({ type: "snapshot", data: value });
+      return after;
+    } catch (error) {
+      log.error("live.ws_initial_failed", { topic, error: errorMessage(error) });
+      send({ type: "error", code: "snapshot_failed" });
+      close(1011, "snapshot failed");
+      return undefined;
+    }
+  }
+
+  socket.onopen = async () => {
+    const after = await sendInitial();
+    if (after === undefined || ended) return;
+    if (!startSubscription(after)) return;
     heartbeat = setInterval(() => send({ type: "ping", at: Date.now() }), heartbeatMs);
   };
 
@@ -166,4 +195,12 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
   socket.onclose = teardown;
   socket.onerror = teardown;
   return response;
+}
+
+function isEventList(value: unknown): value is LiveEvent[] {
+  return Array.isArray(value) &&
+    value.every((item) =>
+      typeof item === "object" && item !== null && Number.isSafeInteger(item.seq) &&
+      typeof item.type === "string" && "data" in item
+    );
 }

@@ -209,3 +209,19 @@ Deno.test("serveWebSocket rejects a plain HTTP request with a typed error", asyn
     (error: Error & { code?: string }) => error.code === "websocket_upgrade_required",
   );
 });
+
+Deno.test("WebSocket initial sends a snapshot event first and continues after its seq", async () => {
+  await using t = await testFeed();
+  await publishMany(t.feed, "room", 3);
+  await using server = wsServer(t.feed, {
+    initial: () => Promise.resolve([{ seq: 2, type: "state", data: { upTo: 2 }, at: 0 }]),
+  });
+  const client = await connect(wsUrl(server, "/ws/room"));
+  await client.until(() => client.seqs().length === 2, "the snapshot and the event after it");
+  assert.deepEqual(client.events()[0], { type: "state", seq: 2, data: { upTo: 2 } });
+  assert.deepEqual(client.seqs(), [2, 3]);
+  await t.feed.publish("room", "update", { text: "live" });
+  await client.until(() => client.seqs().length === 3, "the live event");
+  assert.deepEqual(client.seqs(), [2, 3, 4]);
+  await client.close();
+});

@@ -1,0 +1,274 @@
+import { useEffect, useState } from "preact/hooks";
+import DocToVideoProgress, { type VideoStatusView } from "../components/DocToVideoProgress.tsx";
+import {
+  forgetJob,
+  loadJobs,
+  rememberJob,
+  resumable,
+  type StoredJob,
+  terminalStatuses,
+  updateStoredStatus,
+} from "../components/DocToVideoJobStore.ts";
+import type { PageOptions } from "../lib/doc_to_video/page_options.ts";
+
+type Fields = { avatar: string; apiType: string; sentiment: string; category: string; model: string };
+
+const labels: Record<string, string> = {
+  clips: "Clips (presenter)",
+  expressives: "Expressives (emotive avatar)",
+  summarize: "Summarize",
+  explanation: "Explanation",
+};
+
+function ago(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  return minutes < 1 ? "just now" : `${minutes} min ago`;
+}
+
+/** Upload form, live progress (SSE with polling fallback) and localStorage job recovery. */
+export default function DocToVideo({ options }: { options: PageOptions }) {
+  const [file, setFile] = useState<File | null>(null);
+  const [fields, setFields] = useState<Fields>({
+    avatar: options.avatars[0],
+    apiType: options.apiTypes[0],
+    sentiment: options.sentiments[0],
+    category: options.categories[0],
+    model: options.defaultModel,
+  });
+  const [problem, setProblem] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const [dragging, setDragging] = useState(false);
+  const [jobs, setJobs] = useState<StoredJob[]>([]);
+  const [offers, setOffers] = useState<StoredJob[]>([]);
+  const [current, setCurrent] = useState<string | null>(null);
+  const [view, setView] = useState<VideoStatusView | null>(null);
+  const [now, setNow] = useState(Date.now());
+
+  useEffect(() => {
+    const stored = loadJobs();
+    setJobs(stored);
+    setOffers(resumable(stored));
+  }, []);
+
+  useEffect(() => {
+    if (!current) return;
+    let closed = false;
+    let lastEventAt = Date.now();
+    let lastStep: string | undefined;
+    const refresh = async () => {
+      const response = await fetch(`/api/video-status/${current}`).catch(() => null);
+      if (closed || !response) return;
+      if (response.status === 404) {
+        setJobs(forgetJob(current));
+        setView(null);
+        setProblem("That job has expired or no longer exists.");
+        stop();
+        return;
+      }
+      if (!response.ok) return;
+      const next = await response.json() as VideoStatusView;
+      if (closed) return;
+      setView(next);
+      setJobs(updateStoredStatus(current, next.status));
+      if (terminalStatuses.has(next.status)) stop();
+    };
+    const source = new EventSource(`/api/doc-to-video/${current}/events`);
+    source.addEventListener("job", (event) => {
+      lastEventAt = Date.now();
+      const data = JSON.parse((event as MessageEvent).data);
+      setView((previous) =>
+        previous && previous.job_id === current
+          ? { ...previous, status: data.status, progress: data.progress, step: data.step, error: data.error }
+          : previous
+      );
+      // The script and file links live on the status route: fetch it when something meaningful changed.
+      if (data.step !== lastStep || terminalStatuses.has(data.status)) {
+        lastStep = data.step;
+        refresh();
+      }
+    });
+    // Polling fallback: when the stream is silent (blocked, buffered by a proxy), ask the status route.
+    const poll = setInterval(() => Date.now() - lastEventAt > 5_000 && refresh(), 2_500);
+    const tick = setInterval(() => setNow(Date.now()), 1_000);
+    function stop() {
+      closed = true;
+      source.close();
+      clearInterval(poll);
+      clearInterval(tick);
+      setNow(Date.now());
+    }
+    refresh();
+    return stop;
+  }, [current]);
+
+  function choose(chosen: File | undefined) {
+    setProblem(null);
+    if (!chosen) return;
+    if (chosen.type !== "application/pdf" && !chosen.name.toLowerCase().endsWith(".pdf")) {
+      setProblem(`${chosen.name} is not a PDF.`);
+      return setFile(null);
+    }
+    if (chosen.size > options.maxBytes) {
+      setProblem(`${chosen.name} is ${(chosen.size / 1048576).toFixed(1)} MB; the limit is 20 MB.`);
+      return setFile(null);
+    }
+    setFile(chosen);
+  }
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (!file) return setProblem("Choose a PDF first.");
+    setBusy(true);
+    setProblem(null);
+    try {
+      const form = new FormData();
+      form.set("document", file);
+      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      const response = await fetch("/api/doc-to-video", {
+        method: "POST",
+        body: form,
+        headers: { "idempotency-key": crypto.randomUUID() },
+      });
+      const body = await response.json();
+      if (!response.ok) throw new Error(body.detail ?? `The upload failed (${response.status}).`);
+      setJobs(
+        rememberJob({ id: body.job_id, fileName: file.name, createdAt: Date.now(), status: body.status }),
+      );
+      setOffers([]);
+      setView(null);
+      setCurrent(body.job_id);
+    } catch (error) {
+      setProblem(error instanceof Error ? error.message : String(error));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  async function cancel() {
+    if (!current) return;
+    const response = await fetch(`/api/doc-to-video/${current}`, { method: "DELETE" });
+    if (response.ok) setView(await response.json());
+  }
+
+  function resume(job: StoredJob) {
+    setOffers(offers.filter((offer) => offer.id !== job.id));
+    setProblem(null);
+    setView(null);
+    setCurrent(job.id);
+  }
+
+  const select = (name: keyof Fields, values: readonly string[]) => (
+    <label class="stack">
+      <span>
+        {{
+          avatar: "Presenter",
+          apiType: "Video type",
+          sentiment: "Sentiment",
+          category: "Category",
+          model: "Model",
+        }[name]}
+      </span>
+      <select
+        name={name}
+        value={fields[name]}
+        onChange={(event) => setFields({ ...fields, [name]: (event.target as HTMLSelectElement).value })}
+      >
+        {values.map((value) => <option key={value} value={value}>{labels[value] ?? value}</option>)}
+      </select>
+    </label>
+  );
+
+  return (
+    <div class="stack" data-testid="doc-to-video">
+      {offers.map((job) => (
+        <div key={job.id} class="banner dtv-resume" role="status" data-testid="dtv-resume">
+          <span>
+            “{job.fileName}” was still being made when you left ({ago(now - job.createdAt)}).
+          </span>
+          <span class="row">
+            <button class="button" type="button" onClick={() => resume(job)}>Resume</button>
+            <button
+              class="button secondary"
+              type="button"
+              onClick={() => setOffers(offers.filter((offer) => offer.id !== job.id))}
+            >
+              Dismiss
+            </button>
+          </span>
+        </div>
+      ))}
+      <form class="card stack" onSubmit={submit} data-testid="dtv-form">
+        <label
+          class={`dtv-drop${dragging ? " dtv-dragging" : ""}`}
+          for="dtv-file"
+          onDragOver={(event) => {
+            event.preventDefault();
+            setDragging(true);
+          }}
+          onDragLeave={() => setDragging(false)}
+          onDrop={(event) => {
+            event.preventDefault();
+            setDragging(false);
+            choose(event.dataTransfer?.files[0]);
+          }}
+        >
+          <strong>{file ? file.name : "Drop a PDF here"}</strong>
+          <span class="muted">
+            {file ? `${(file.size / 1024).toFixed(0)} KB` : "or click to choose one (PDF, up to 20 MB)"}
+          </span>
+        </label>
+        <input
+          id="dtv-file"
+          class="sr-only"
+          type="file"
+          name="document"
+          accept="application/pdf,.pdf"
+          onChange={(event) => choose((event.target as HTMLInputElement).files?.[0])}
+        />
+        <div class="grid dtv-options">
+          {select("avatar", options.avatars)}
+          {select("apiType", options.apiTypes)}
+          {select("sentiment", options.sentiments)}
+          {select("category", options.categories)}
+          {select("model", options.models)}
+        </div>
+        <div class="row">
+          <button class="button" type="submit" disabled={busy || !file}>
+            {busy ? "Uploading…" : "Make the video"}
+          </button>
+        </div>
+        {problem && <p class="banner error" role="alert" data-testid="dtv-problem">{problem}</p>}
+      </form>
+      {view && <DocToVideoProgress view={view} now={now} onCancel={cancel} />}
+      {jobs.length > 0 && (
+        <section class="card stack dtv-recent">
+          <h2>Recent videos</h2>
+          <ul class="dtv-history" data-testid="dtv-history">
+            {jobs.map((job) => (
+              <li key={job.id} class="row">
+                <span
+                  class={`badge ${
+                    job.status === "succeeded" ? "ok" : job.status === "failed" ? "error" : ""
+                  }`}
+                >
+                  {job.status}
+                </span>
+                <span>{job.fileName}</span>
+                <span class="muted">{new Date(job.createdAt).toLocaleTimeString()}</span>
+                {job.id !== current && (
+                  <button
+                    class="button secondary"
+                    type="button"
+                    onClick={() => resume(job)}
+                  >
+                    Show
+                  </button>
+                )}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

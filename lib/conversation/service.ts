@@ -1,0 +1,126 @@
+/**
+ * The conversation display service routes call: sessions plus the authorisation rules.
+ * - writes: the service token (DISPLAY_SERVICE_TOKEN) or the session's own write token;
+ * - reads (state, stream, page): the session's display token, the write token or the service token.
+ * A missing or wrong token is a 401 whether or not the session exists, so ids cannot be probed.
+ */
+import { KilnError } from "../errors.ts";
+import { secretsEqual } from "../http/auth.ts";
+import { conversationTopic } from "./keys.ts";
+import type { Category, SessionRecord, SessionStore } from "./sessions.ts";
+import { displayToken, hashToken, isDisplayToken, type Signer } from "./tokens.ts";
+import { type DisplayUpdate, parseUpdate } from "./updates.ts";
+
+export interface ConversationServiceOptions {
+  store: SessionStore;
+  signer: Signer;
+  serviceToken: string;
+  publicUrl: string;
+}
+
+export type ConversationService = ReturnType<typeof createConversationService>;
+
+function denied(): KilnError {
+  return new KilnError("unauthorized", "invalid_session_token", "Missing or invalid session token.", {
+    headers: { "www-authenticate": 'Bearer realm="conversation"' },
+  });
+}
+
+export function createConversationService(options: ConversationServiceOptions) {
+  const { store, signer, serviceToken, publicUrl } = options;
+
+  const isService = (token?: string) => token ? secretsEqual(token, serviceToken) : Promise.resolve(false);
+
+  async function isWriter(session: SessionRecord, token?: string): Promise<boolean> {
+    if (!token) return false;
+    if (await isService(token)) return true;
+    return secretsEqual(await hashToken(token), session.writeTokenHash);
+  }
+
+  async function displayUrl(session: SessionRecord): Promise<string> {
+    const query = new URLSearchParams({
+      session: session.id,
+      tenant: session.tenantId,
+      category: session.category,
+      token: await displayToken(signer, session.id),
+    });
+    return `${publicUrl}/ui/conversation?${query}`;
+  }
+
+  async function streamUrl(session: SessionRecord): Promise<string> {
+    const token = await displayToken(signer, session.id);
+    return `${publicUrl.replace(/^http/, "ws")}/conversation/${session.id}/display?token=${token}`;
+  }
+
+  return {
+    isService,
+    displayUrl,
+    streamUrl,
+    topic: conversationTopic,
+    store,
+
+    /** `POST /conversation/:id/init` (service token only): `sessionId` "new" picks a CSPRNG id. */
+    async init(
+      token: string | undefined,
+      input: { sessionId?: string; tenantId: string; category: Category },
+    ) {
+      if (!(await isService(token))) throw denied();
+      return this.initTrusted(input);
+    },
+
+    /** Init for callers already authorised (the restaurant API, the demo). */
+    async initTrusted(input: { sessionId?: string; tenantId: string; category: Category }) {
+      const { session, writeToken, created } = await store.init(input);
+      return {
+        created,
+        body: {
+          sessionId: session.id,
+          tenantId: session.tenantId,
+          category: session.category,
+          displayUrl: await displayUrl(session),
+          websocketUrl: await streamUrl(session),
+          expiresAt: new Date(session.expiresAt).toISOString(),
+          ...(writeToken ? { writeToken } : {}),
+        },
+      };
+    },
+
+    /** Validates every update first (a bad one rejects the whole batch), then appends them in order. */
+    async write(sessionId: string, token: string | undefined, raw: unknown[]): Promise<DisplayUpdate[]> {
+      const session = await store.get(sessionId);
+      if (!session.value || !(await isWriter(session.value, token))) {
+        if (!session.value && await isService(token)) {
+          throw new KilnError(
+            "not_found",
+            "session_not_found",
+            "No such conversation session; call init first.",
+          );
+        }
+        throw denied();
+      }
+      const updates = raw.map((update, index) =>
+        parseUpdate(update, raw.length === 1 ? "body" : `updates.${index}`)
+      );
+      return store.append(sessionId, updates);
+    },
+
+    /** Checks a reader's token; returns the session. */
+    async authorizeRead(sessionId: string, token: string | undefined): Promise<SessionRecord> {
+      if (!token) throw denied();
+      const session = await store.get(sessionId);
+      if (!session.value) {
+        if (await isService(token) || await isDisplayToken(signer, sessionId, token)) {
+          throw new KilnError(
+            "not_found",
+            "session_not_found",
+            "This conversation session has ended or never existed.",
+          );
+        }
+        throw denied();
+      }
+      const allowed = await isDisplayToken(signer, sessionId, token) || await isWriter(session.value, token);
+      if (!allowed) throw denied();
+      return session.value;
+    },
+  };
+}

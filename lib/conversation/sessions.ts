@@ -1,0 +1,255 @@
+/**
+ * Conversation sessions in KV: create/re-initialise, apply updates (one version-checked atomic that
+ * bumps seq, stores the updates, trims the rings and stages the live events, so the stream never
+ * shows an update the state does not have), read the bounded state, and expire idle sessions.
+ */
+import { KilnError } from "../errors.ts";
+import { randomId } from "../ids.ts";
+import type { ChangeFeed, LiveEvent } from "../live/types.ts";
+import { conversationKeys as keys, conversationTopic } from "./keys.ts";
+import { hashToken, newWriteToken } from "./tokens.ts";
+import type { DisplayUpdate, UpdateType } from "./updates.ts";
+
+export const MAX_TRANSCRIPTS = 100;
+export const MAX_UPDATES = 50;
+export const MAX_BATCH = 100;
+export type Category = "restaurant" | "financial";
+
+export interface SessionRecord {
+  id: string;
+  tenantId: string;
+  category: Category;
+  seq: number;
+  writeTokenHash: string;
+  createdAt: number;
+  updatedAt: number;
+  expiresAt: number;
+  /** Seqs still stored, oldest first (the rings). */
+  transcriptSeqs: number[];
+  updateSeqs: number[];
+}
+
+export interface SessionState {
+  sessionId: string;
+  tenantId: string;
+  category: Category;
+  seq: number;
+  expiresAt: number;
+  transcripts: DisplayUpdate[];
+  updates: DisplayUpdate[];
+}
+
+export interface SessionStoreOptions {
+  kv: Deno.Kv;
+  live: ChangeFeed;
+  ttlMs: number;
+  /** Extra per-session keys other parts of the module keep (removed on expiry). */
+  extraKeys?: ((id: string) => Deno.KvKey)[];
+  now?: () => number;
+}
+
+export type SessionStore = ReturnType<typeof createSessionStore>;
+
+export function createSessionStore(options: SessionStoreOptions) {
+  const { kv, live, ttlMs } = options;
+  const now = options.now ?? Date.now;
+
+  async function get(id: string): Promise<Deno.KvEntryMaybe<SessionRecord>> {
+    const entry = await kv.get<SessionRecord>(keys.session(id));
+    // expireIn-style laziness: a session past its expiry is gone even before cleanup runs.
+    if (entry.value && entry.value.expiresAt <= now()) {
+      return { key: entry.key, value: null, versionstamp: null };
+    }
+    return entry;
+  }
+
+  async function require(id: string): Promise<Deno.KvEntry<SessionRecord>> {
+    const entry = await get(id);
+    if (!entry.value) throw new KilnError("not_found", "session_not_found", "No such conversation session.");
+    return entry as Deno.KvEntry<SessionRecord>;
+  }
+
+  /** Creates the session, or re-initialises it for the same tenant. `writeToken` only on creation. */
+  async function init(
+    input: { sessionId?: string; tenantId: string; category: Category },
+  ): Promise<{ session: SessionRecord; writeToken?: string; created: boolean }> {
+    const id = input.sessionId ?? randomId();
+    for (let attempt = 0; attempt < 20; attempt++) {
+      const entry = await get(id);
+      const time = now();
+      if (entry.value) {
+        if (entry.value.tenantId !== input.tenantId) {
+          throw new KilnError(
+            "conflict",
+            "session_tenant_mismatch",
+            "This session belongs to another tenant.",
+          );
+        }
+        const session = {
+          ...entry.value,
+          category: input.category,
+          updatedAt: time,
+          expiresAt: time + ttlMs,
+        };
+        const result = await kv.atomic().check(entry).set(keys.session(id), session)
+          .delete(keys.expiry(entry.value.expiresAt, id)).set(keys.expiry(session.expiresAt, id), true)
+          .commit();
+        if (result.ok) return { session, created: false };
+        continue;
+      }
+      const writeToken = newWriteToken();
+      const session: SessionRecord = {
+        id,
+        tenantId: input.tenantId,
+        category: input.category,
+        // A re-created id continues after the topic's head so resuming clients never see seqs reused.
+        seq: await live.head(conversationTopic(id)),
+        writeTokenHash: await hashToken(writeToken),
+        createdAt: time,
+        updatedAt: time,
+        expiresAt: time + ttlMs,
+        transcriptSeqs: [],
+        updateSeqs: [],
+      };
+      const stale = await kv.get(keys.session(id));
+      const result = await kv.atomic().check(stale).set(keys.session(id), session)
+        .set(keys.expiry(session.expiresAt, id), true).commit();
+      if (result.ok) return { session, writeToken, created: true };
+    }
+    throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
+  }
+
+  /** Appends validated updates in order, atomically; returns them with their seqs. */
+  async function append(
+    id: string,
+    updates: { type: UpdateType; data: Record<string, unknown> }[],
+  ): Promise<DisplayUpdate[]> {
+    if (updates.length === 0) return [];
+    if (updates.length > MAX_BATCH) {
+      throw new KilnError("invalid", "batch_too_large", `A batch holds at most ${MAX_BATCH} updates.`);
+    }
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const entry = await require(id);
+      const time = now();
+      const session: SessionRecord = {
+        ...entry.value,
+        transcriptSeqs: [...entry.value.transcriptSeqs],
+        updateSeqs: [...entry.value.updateSeqs],
+      };
+      const operation = kv.atomic().check(entry);
+      const stored: DisplayUpdate[] = [];
+      let lastInterim = await lastInterimTranscript(session);
+      for (const update of updates) {
+        const record: DisplayUpdate = { seq: ++session.seq, type: update.type, data: update.data, at: time };
+        stored.push(record);
+        if (record.type === "transcription") {
+          // An interim transcript is superseded by the next transcript of the same speaker.
+          if (lastInterim && lastInterim.data.speaker === record.data.speaker) {
+            operation.delete(keys.transcript(id, lastInterim.seq));
+            session.transcriptSeqs = session.transcriptSeqs.filter((seq) => seq !== lastInterim!.seq);
+          }
+          lastInterim = record.data.isFinal ? undefined : record;
+          operation.set(keys.transcript(id, record.seq), record);
+          session.transcriptSeqs.push(record.seq);
+          while (session.transcriptSeqs.length > MAX_TRANSCRIPTS) {
+            operation.delete(keys.transcript(id, session.transcriptSeqs.shift()!));
+          }
+        } else {
+          operation.set(keys.update(id, record.seq), record);
+          session.updateSeqs.push(record.seq);
+          while (session.updateSeqs.length > MAX_UPDATES) {
+            operation.delete(keys.update(id, session.updateSeqs.shift()!));
+          }
+        }
+        live.stage(operation, conversationTopic(id), {
+          seq: record.seq,
+          type: "update",
+          data: record,
+          at: time,
+        });
+      }
+      session.updatedAt = time;
+      session.expiresAt = time + ttlMs;
+      operation.set(keys.session(id), session);
+      if (session.expiresAt !== entry.value.expiresAt) {
+        operation.delete(keys.expiry(entry.value.expiresAt, id)).set(
+          keys.expiry(session.expiresAt, id),
+          true,
+        );
+      }
+      if ((await operation.commit()).ok) return stored;
+    }
+    throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
+  }
+
+  async function lastInterimTranscript(session: SessionRecord): Promise<DisplayUpdate | undefined> {
+    const seq = session.transcriptSeqs.at(-1);
+    if (seq === undefined) return undefined;
+    const last = (await kv.get<DisplayUpdate>(keys.transcript(session.id, seq))).value;
+    return last && last.data.isFinal === false ? last : undefined;
+  }
+
+  async function state(id: string): Promise<SessionState> {
+    const { value: session } = await require(id);
+    const [transcripts, updates] = await Promise.all([
+      listUpTo<DisplayUpdate>(keys.transcripts(id), session.seq),
+      listUpTo<DisplayUpdate>(keys.updates(id), session.seq),
+    ]);
+    return {
+      sessionId: id,
+      tenantId: session.tenantId,
+      category: session.category,
+      seq: session.seq,
+      expiresAt: session.expiresAt,
+      transcripts,
+      updates,
+    };
+  }
+
+  async function listUpTo<T extends { seq: number }>(prefix: Deno.KvKey, maxSeq: number): Promise<T[]> {
+    const out: T[] = [];
+    for await (const entry of kv.list<T>({ prefix }, { batchSize: 200 })) {
+      if (entry.value.seq <= maxSeq) out.push(entry.value);
+    }
+    return out;
+  }
+
+  /** The state as the first event of a fresh stream: seq = the state's seq, so live events follow it. */
+  async function snapshotEvent(id: string): Promise<LiveEvent[]> {
+    const snapshot = await state(id);
+    return [{ seq: snapshot.seq, type: "state", data: snapshot, at: now() }];
+  }
+
+  async function remove(id: string): Promise<void> {
+    const prefixes = [keys.updates(id), keys.transcripts(id)];
+    for (const prefix of prefixes) {
+      for await (const entry of kv.list({ prefix })) await kv.delete(entry.key);
+    }
+    const entry = await kv.get<SessionRecord>(keys.session(id));
+    const operation = kv.atomic().delete(keys.session(id));
+    if (entry.value) operation.delete(keys.expiry(entry.value.expiresAt, id));
+    for (const extra of options.extraKeys ?? []) operation.delete(extra(id));
+    await operation.commit();
+  }
+
+  /** Removes every session whose expiry has passed; returns how many. */
+  async function expire(): Promise<number> {
+    let removed = 0;
+    const end = [...keys.expiries(), now(), ""];
+    for await (const entry of kv.list({ start: keys.expiries(), end })) {
+      const id = entry.key[3] as string;
+      const current = await kv.get<SessionRecord>(keys.session(id));
+      // Only remove when the index still matches (a later update may have extended the session).
+      if (current.value && current.value.expiresAt !== entry.key[2]) {
+        await kv.delete(entry.key);
+        continue;
+      }
+      await remove(id);
+      await kv.delete(entry.key);
+      removed++;
+    }
+    return removed;
+  }
+
+  return { get, require, init, append, state, snapshotEvent, remove, expire };
+}

@@ -1,0 +1,86 @@
+/**
+ * Wires the conversation display module into Kiln: secrets, the session store, themes, the
+ * restaurant assistant, auth kinds ("display-service", "theme-admin"), the demo job, the expiry
+ * sweep on the scheduler, and a health check.
+ */
+import { staticTokenResolver } from "../http/auth.ts";
+import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
+import { createRestaurantService, type RestaurantService } from "../restaurant/service.ts";
+import { restaurantKeys } from "../restaurant/keys.ts";
+import { ensureSecret } from "../secrets.ts";
+import type { Services } from "../services.ts";
+import {
+  createLlmThemeGenerator,
+  createLocalThemeGenerator,
+  generateTheme,
+  type ThemeGenerator,
+} from "../themes/generator.ts";
+import type { Theme } from "../themes/schema.ts";
+import { createThemeStore, type ThemeStore } from "../themes/store.ts";
+import { defineDemoDisplayJob } from "./demo.ts";
+import { type ConversationService, createConversationService } from "./service.ts";
+import { createSessionStore } from "./sessions.ts";
+import { createSigner } from "./tokens.ts";
+
+export interface ConversationModule {
+  display: ConversationService;
+  themes: ThemeStore;
+  themeGenerator: ThemeGenerator;
+  generateTheme(prompt: string, mode?: "light" | "dark"): Promise<Theme>;
+  restaurant: RestaurantService;
+}
+
+export async function setupConversation(services: Services): Promise<ConversationModule> {
+  const { config, kv, live, log } = services;
+  const values = config.values;
+  // One after another: ensureSecret rewrites one shared file, so concurrent calls would race.
+  const serviceToken = await ensureSecret(
+    config.dataDir,
+    "DISPLAY_SERVICE_TOKEN",
+    values.DISPLAY_SERVICE_TOKEN,
+    log,
+  );
+  const signingKey = await ensureSecret(config.dataDir, "SIGNING_KEY", values.SIGNING_KEY, log);
+  const themeToken = await ensureSecret(config.dataDir, "THEME_API_TOKEN", values.THEME_API_TOKEN, log);
+  const ttlMs = Math.round(values.CONVERSATION_SESSION_TTL_HOURS * 3_600_000);
+  const signer = createSigner(signingKey);
+  const store = createSessionStore({ kv, live, ttlMs, extraKeys: [restaurantKeys.session] });
+  const display = createConversationService({ store, signer, serviceToken, publicUrl: config.publicUrl });
+  const restaurant = createRestaurantService({ kv, conversation: display, ttlMs });
+  const local = createLocalThemeGenerator();
+  // OPENROUTER_* are declared by doc-to-video's variable table; the LLM adapter is shared.
+  const themeGenerator = values.OPENROUTER_API_KEY
+    ? createLlmThemeGenerator(
+      createOpenRouterModel({ apiKey: values.OPENROUTER_API_KEY, baseUrl: values.OPENROUTER_BASE_URL }),
+      values.THEME_LLM_MODEL,
+      local,
+    )
+    : local;
+
+  services.auth["display-service"] = staticTokenResolver("display-service", serviceToken);
+  services.auth["theme-admin"] = staticTokenResolver("theme-admin", themeToken);
+  defineDemoDisplayJob(services.jobs, { conversation: display, restaurant });
+  services.scheduler.every("conversation.expire_sessions", Math.min(60_000, ttlMs), async () => {
+    const removed = await store.expire();
+    if (removed > 0) log.info("conversation.sessions_expired", { removed });
+  });
+  services.health.register(
+    "conversation",
+    () =>
+      Promise.resolve({
+        state: "ok",
+        themeGenerator: themeGenerator.name,
+        sessionTtlHours: values.CONVERSATION_SESSION_TTL_HOURS,
+      }),
+  );
+
+  const module: ConversationModule = {
+    display,
+    themes: createThemeStore({ kv, signer, log }),
+    themeGenerator,
+    generateTheme: (prompt, mode) => generateTheme(themeGenerator, prompt, mode),
+    restaurant,
+  };
+  services.conversation = module;
+  return module;
+}

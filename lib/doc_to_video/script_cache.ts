@@ -1,0 +1,42 @@
+/**
+ * Script cache keyed by the PDF's SHA-256 and every option that changes the script (category,
+ * sentiment, model, writer): the same document uploaded twice costs one LLM call.
+ */
+import type { Logger } from "../log.ts";
+import type { ChatModel } from "../providers/llm/types.ts";
+import { docToVideoKeys } from "./keys.ts";
+import type { DocToVideoJobInput } from "./options.ts";
+import type { Language } from "./script_rules.ts";
+import { writeScript, type WrittenScript } from "./script_writer.ts";
+
+const cacheTtlMs = 24 * 60 * 60 * 1000;
+
+export async function cachedScript(
+  kv: Deno.Kv,
+  input: DocToVideoJobInput,
+  text: string,
+  language: Language,
+  chat: ChatModel | undefined,
+  context: { log: Logger; signal?: AbortSignal },
+): Promise<{ script: WrittenScript; cached: boolean }> {
+  const { category, sentiment, model } = input.options;
+  const optionsHash = await sha256Hex(
+    JSON.stringify([category, sentiment, chat ? `${chat.name}:${model}` : "local"]),
+  );
+  const key = docToVideoKeys.scriptCache(input.documentHash, optionsHash);
+  const hit = await kv.get<WrittenScript>(key);
+  if (hit.value) {
+    context.log.info("script_cache_hit", { words: hit.value.words });
+    // A cached script costs nothing this time.
+    return { script: { ...hit.value, usage: { promptTokens: 0, completionTokens: 0 } }, cached: true };
+  }
+  const script = await writeScript(text, language, { category, sentiment, model }, chat, context);
+  await kv.set(key, script, { expireIn: cacheTtlMs });
+  return { script, cached: false };
+}
+
+export async function sha256Hex(data: string | Uint8Array): Promise<string> {
+  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data);
+  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
+  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
+}

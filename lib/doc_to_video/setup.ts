@@ -1,0 +1,108 @@
+/**
+ * Wires doc-to-video into Kiln: providers chosen from the configuration (OpenRouter / D-ID when
+ * their keys are set, the offline summariser and espeak-ng + ffmpeg renderer otherwise), the job
+ * kind, the media health check and the expiry sweep.
+ */
+import client from "prom-client";
+import { ensureSecret } from "../secrets.ts";
+import type { Services } from "../services.ts";
+import { mediaInstallLine, toolAvailable } from "../media/tools.ts";
+import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
+import { createDidProvider } from "../providers/video/did.ts";
+import { createLocalRenderer } from "../providers/video/local.ts";
+import { sweepExpiredWork } from "./cleanup.ts";
+import { DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
+import { runDocToVideo } from "./pipeline.ts";
+import { createDocToVideoService } from "./service.ts";
+
+export async function setupDocToVideo(services: Services): Promise<void> {
+  const { config, kv, blobs, jobs, log } = services;
+  const values = config.values;
+  const webhookSecret = await ensureSecret(
+    config.dataDir,
+    "DID_WEBHOOK_SECRET",
+    values.DID_WEBHOOK_SECRET,
+    log,
+  );
+  const chat = values.OPENROUTER_API_KEY
+    ? createOpenRouterModel({
+      apiKey: values.OPENROUTER_API_KEY,
+      baseUrl: values.OPENROUTER_BASE_URL,
+      referer: config.publicUrl,
+      title: "Kiln doc-to-video",
+    })
+    : undefined;
+  const remote = values.DID_API_KEY
+    ? createDidProvider({ apiKey: values.DID_API_KEY, baseUrl: values.DID_BASE_URL })
+    : undefined;
+  const local = createLocalRenderer({
+    ffmpeg: values.DOC_TO_VIDEO_FFMPEG,
+    espeak: values.DOC_TO_VIDEO_ESPEAK,
+    fontFile: values.DOC_TO_VIDEO_FONT,
+  });
+  const videoSeconds = new client.Counter({
+    name: "kiln_doc_to_video_video_seconds_total",
+    help: "Seconds of video produced by doc-to-video, by provider.",
+    labelNames: ["provider"] as const,
+    registers: [services.metrics.registry],
+  });
+  const costUsd = new client.Counter({
+    name: "kiln_doc_to_video_estimated_cost_usd_total",
+    help: "Estimated provider cost of doc-to-video jobs (LLM tokens + video), USD.",
+    labelNames: ["provider"] as const,
+    registers: [services.metrics.registry],
+  });
+  const deps = {
+    kv,
+    blobs,
+    chat,
+    remote,
+    local,
+    webhookSecret,
+    // Read at use: tests (and a late-bound proxy setup) may settle the public URL after start-up.
+    publicUrl: () => services.config.publicUrl,
+    pollMs: values.DID_POLL_MS,
+    onVideo: (video: { provider: string; seconds: number; costUsd: number }) => {
+      videoSeconds.inc({ provider: video.provider }, video.seconds);
+      costUsd.inc({ provider: video.provider }, video.costUsd);
+    },
+  };
+  jobs.define(docToVideoJobKind, DocToVideoJobInput, (context) => runDocToVideo(context, deps), {
+    maxAttempts: 3,
+    backoff: { type: "fixed", delaysMs: [2_000, 10_000] },
+    ttl: jobTtlMs,
+  });
+
+  let tools: { at: number; ffmpeg: boolean; espeak: boolean; font: boolean } | undefined;
+  services.health.register("doc_to_video", async () => {
+    if (!tools || Date.now() - tools.at > 60_000) {
+      const [ffmpeg, espeak] = await Promise.all([
+        toolAvailable(values.DOC_TO_VIDEO_FFMPEG),
+        toolAvailable(values.DOC_TO_VIDEO_ESPEAK, "--version"),
+      ]);
+      const font = await Deno.stat(values.DOC_TO_VIDEO_FONT).then(() => true, () => false);
+      tools = { at: Date.now(), ffmpeg, espeak, font };
+    }
+    const localReady = tools.ffmpeg && tools.espeak && tools.font;
+    return {
+      state: remote || localReady ? "ok" : "degraded",
+      scriptWriter: chat ? "openrouter" : "local-summariser",
+      videoProvider: remote ? "d-id" : "local",
+      ffmpeg: tools.ffmpeg,
+      espeakNg: tools.espeak,
+      font: tools.font,
+      ...(localReady ? {} : { install: mediaInstallLine }),
+    };
+  });
+
+  services.scheduler.every("doc_to_video_cleanup", 5 * 60 * 1000, async () => {
+    await sweepExpiredWork({ kv, blobs, jobs, log });
+  });
+  services.docToVideo = createDocToVideoService({
+    kv,
+    blobs,
+    jobs,
+    defaultModel: values.DOC_TO_VIDEO_MODEL,
+    webhookSecret,
+  });
+}

@@ -1,0 +1,86 @@
+/**
+ * D-ID webhooks. D-ID does not sign its callbacks, so each job's webhook URL carries a token —
+ * HMAC-SHA256(DID_WEBHOOK_SECRET, job id) — checked in constant time. A delivery must also name
+ * the render this job started; each (render, status) pair is applied once, so replays are no-ops.
+ */
+import { z } from "zod";
+import { KilnError } from "../errors.ts";
+import { secretsEqual } from "../http/auth.ts";
+import { DidState, toState } from "../providers/video/did.ts";
+import type { RemoteVideoState } from "../providers/video/types.ts";
+import { docToVideoKeys } from "./keys.ts";
+
+const dayMs = 24 * 60 * 60 * 1000;
+export const terminalStatuses = new Set(["done", "error", "rejected"]);
+
+export const WebhookQuery = z.object({
+  job: z.string().min(1).max(64),
+  token: z.string().min(1).max(128),
+});
+
+export async function webhookToken(secret: string, jobId: string): Promise<string> {
+  const key = await crypto.subtle.importKey(
+    "raw",
+    new TextEncoder().encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    ["sign"],
+  );
+  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`did:${jobId}`)));
+  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
+
+export interface WebhookOutcome {
+  jobId: string;
+  status: string;
+  duplicate: boolean;
+}
+
+export async function receiveWebhook(
+  kv: Deno.Kv,
+  secret: string,
+  query: z.infer<typeof WebhookQuery>,
+  payload: unknown,
+): Promise<WebhookOutcome> {
+  const expected = await webhookToken(secret, query.job);
+  if (!(await secretsEqual(query.token, expected))) {
+    throw new KilnError("unauthorized", "webhook_signature_invalid", "The webhook token is not valid.");
+  }
+  const parsed = DidState.safeParse(payload);
+  if (!parsed.success) {
+    throw new KilnError(
+      "invalid",
+      "webhook_payload_invalid",
+      "The webhook body is not a D-ID talk or clip.",
+      {
+        details: { issues: parsed.error.issues.map((issue) => issue.message) },
+      },
+    );
+  }
+  const state = toState(parsed.data);
+  const owner = await kv.get<string>(docToVideoKeys.providerJob(state.id));
+  // The token already binds the delivery to this job; the render may not be recorded yet when a
+  // fast provider calls back before `create` returned, so only a different owner is refused.
+  if (owner.value !== null && owner.value !== query.job) {
+    throw new KilnError("not_found", "webhook_render_unknown", "No job is waiting for this render.");
+  }
+  const seenKey = docToVideoKeys.webhookSeen(state.id, state.status);
+  const stateKey = docToVideoKeys.providerState(query.job);
+  const current = await kv.get<RemoteVideoState>(stateKey);
+  // A late "started" must not overwrite "done": terminal states are final.
+  const keep = current.value && terminalStatuses.has(current.value.status);
+  const operation = kv.atomic().check({ key: seenKey, versionstamp: null }).check(current)
+    .set(seenKey, Date.now(), { expireIn: dayMs });
+  if (!keep) operation.set(stateKey, state, { expireIn: dayMs });
+  const result = await operation.commit();
+  if (!result.ok && (await kv.get(seenKey)).versionstamp === null) {
+    // Lost a race with another delivery for a different status: apply ours on top.
+    return receiveWebhook(kv, secret, query, payload);
+  }
+  return { jobId: query.job, status: state.status, duplicate: !result.ok };
+}
+
+/** The latest state a webhook stored for `jobId`. */
+export async function webhookState(kv: Deno.Kv, jobId: string): Promise<RemoteVideoState | null> {
+  return (await kv.get<RemoteVideoState>(docToVideoKeys.providerState(jobId))).value;
+}

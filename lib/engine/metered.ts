@@ -1,0 +1,194 @@
+/**
+ * The metered flow (`POST /transcribe`): estimate → hold the estimate → forward to the
+ * transcription service with our requestId → the signed webhook settles (settle.ts). The hold and
+ * the request record are one commit, so credits are never held without a record that will release
+ * them (by the webhook, or by the expiry sweep).
+ */
+import { KilnError } from "../errors.ts";
+import { randomId } from "../ids.ts";
+import type { Logger } from "../log.ts";
+import { available, updateAccount } from "./credits.ts";
+import { engineKeys } from "./keys.ts";
+import { type CreditRates, creditsFor } from "./pricing.ts";
+import type { MeteredRequest } from "./requests.ts";
+import type { UpstreamClient } from "./upstream/client.ts";
+
+export interface MeteredDependencies {
+  kv: Deno.Kv;
+  upstream: UpstreamClient;
+  rates: CreditRates;
+  transcribeTimeoutMs: number;
+  log: Logger;
+}
+
+export interface Estimate {
+  url: string;
+  estimatedCredits: number;
+  estimatedDurationSeconds: number | null;
+  upstream: Record<string, unknown>;
+}
+
+export async function estimate(
+  deps: MeteredDependencies,
+  url: string,
+  requestId?: string,
+): Promise<Estimate> {
+  const answer = await deps.upstream.request("POST", "/estimate", { body: { url }, requestId });
+  const seconds = numberOr(answer.json.estimatedDurationSeconds);
+  const upstreamCredits = numberOr(answer.json.estimatedCredits);
+  const ours = seconds !== undefined ? creditsFor(seconds, undefined, deps.rates) : undefined;
+  return {
+    url,
+    estimatedCredits: Math.max(1, ours ?? Math.ceil(upstreamCredits ?? 1)),
+    estimatedDurationSeconds: seconds ?? null,
+    upstream: answer.json,
+  };
+}
+
+export async function startMetered(
+  deps: MeteredDependencies,
+  userId: string,
+  url: string,
+): Promise<{ request: MeteredRequest; estimate: Estimate }> {
+  const { kv } = deps;
+  const quote = await estimate(deps, url);
+  const requestId = randomId();
+  const now = new Date();
+  const record: MeteredRequest = {
+    requestId,
+    userId,
+    url,
+    status: "holding",
+    heldCredits: quote.estimatedCredits,
+    holdActive: true,
+    estimatedDurationSeconds: quote.estimatedDurationSeconds ?? undefined,
+    chargedCredits: 0,
+    releasedCredits: 0,
+    createdAt: now.toISOString(),
+    updatedAt: now.toISOString(),
+  };
+  await updateAccount(kv, userId, (account) => {
+    if (available(account) < record.heldCredits) {
+      throw new KilnError(
+        "payment_required",
+        "insufficient_credits",
+        "Not enough credits for this transcription.",
+        {
+          details: {
+            required: record.heldCredits,
+            available: available(account),
+            heldCredits: account.held,
+            balance: account.balance,
+          },
+        },
+      );
+    }
+    return Promise.resolve({
+      entries: [{ type: "hold", amount: record.heldCredits, reason: "transcription", reference: requestId }],
+      checks: [{ key: engineKeys.request(requestId), versionstamp: null }],
+      sets: () => [
+        { key: engineKeys.request(requestId), value: record },
+        { key: engineKeys.holdByTime(now.getTime(), requestId), value: { userId } },
+      ],
+      outcome: undefined,
+    });
+  });
+
+  let jobId: string;
+  try {
+    const answer = await deps.upstream.request("POST", "/transcribe", {
+      body: { url, requestId },
+      timeoutMs: deps.transcribeTimeoutMs,
+      requestId,
+    });
+    jobId = String(answer.json.id ?? answer.json.jobId ?? "");
+    if (!jobId) {
+      throw new KilnError("upstream", "upstream_malformed", "The transcription service returned no job id.");
+    }
+  } catch (error) {
+    await releaseHold(
+      kv,
+      requestId,
+      "forward_failed",
+      error instanceof Error ? error.message : String(error),
+    );
+    throw error;
+  }
+  const updated = await updateRequest(
+    kv,
+    requestId,
+    (current) =>
+      current.status === "holding" ? { ...current, status: "queued", jobId } : { ...current, jobId },
+  );
+  deps.log.info("metered_transcription_started", { requestId, jobId, heldCredits: record.heldCredits });
+  return { request: updated ?? { ...record, jobId, status: "queued" }, estimate: quote };
+}
+
+/** Version-checked read-modify-write of a request record; returns the new record (undefined if absent). */
+export async function updateRequest(
+  kv: Deno.Kv,
+  requestId: string,
+  change: (current: MeteredRequest) => MeteredRequest,
+): Promise<MeteredRequest | undefined> {
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const stored = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+    if (!stored.value) return undefined;
+    const next = { ...change(stored.value), updatedAt: new Date().toISOString() };
+    const result = await kv.atomic().check(stored).set(engineKeys.request(requestId), next).commit();
+    if (result.ok) return next;
+  }
+  throw new KilnError("unavailable", "request_contended", "The request is busy; retry shortly.", {
+    retryAfterSeconds: 1,
+  });
+}
+
+/** Releases an active hold in full and gives the request its final status (failure paths, sweep). */
+export async function releaseHold(
+  kv: Deno.Kv,
+  requestId: string,
+  status: "failed" | "expired" | "forward_failed",
+  error?: string,
+): Promise<boolean> {
+  const first = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+  if (!first.value) return false;
+  const { outcome } = await updateAccount<boolean>(kv, first.value.userId, async () => {
+    const stored = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+    const record = stored.value!;
+    if (!record.holdActive) return { done: false };
+    const now = new Date().toISOString();
+    const next: MeteredRequest = {
+      ...record,
+      status,
+      holdActive: false,
+      releasedCredits: record.heldCredits,
+      error: error ?? record.error,
+      updatedAt: now,
+      settledAt: status === "expired" ? record.settledAt : now,
+    };
+    return {
+      entries: [{ type: "release", amount: record.heldCredits, reason: status, reference: requestId }],
+      checks: [stored],
+      sets: () => [{ key: engineKeys.request(requestId), value: next }],
+      deletes: [engineKeys.holdByTime(Date.parse(record.createdAt), requestId)],
+      outcome: true,
+    };
+  });
+  return outcome;
+}
+
+export async function readOwnedRequest(
+  kv: Deno.Kv,
+  userId: string,
+  requestId: string,
+): Promise<MeteredRequest> {
+  const record = (await kv.get<MeteredRequest>(engineKeys.request(requestId))).value;
+  // Someone else's request answers exactly like a missing one: ids are not an oracle.
+  if (!record || record.userId !== userId) {
+    throw new KilnError("not_found", "request_not_found", "No such transcription request.");
+  }
+  return record;
+}
+
+function numberOr(value: unknown): number | undefined {
+  return typeof value === "number" && Number.isFinite(value) ? value : undefined;
+}

@@ -1,0 +1,163 @@
+/**
+ * Settling metered transcriptions: the transcription service's webhook (completed → charge
+ * `max(1, ceil(minutes × rate[model]))` and release the hold; failed → release in full) and the
+ * sweep that releases holds nobody settled in time. The request record is checked in the same
+ * commit as the ledger entries, so twenty concurrent deliveries of one webhook charge once.
+ */
+import { z } from "zod";
+import type { Logger } from "../log.ts";
+import { updateAccount } from "./credits.ts";
+import { engineKeys } from "./keys.ts";
+import { releaseHold } from "./metered.ts";
+import { type CreditRates, creditsFor } from "./pricing.ts";
+import type { MeteredRequest } from "./requests.ts";
+
+/** The webhook body (tttranscribe.md integration): loose, because the sender may add fields. */
+export const TranscriptionWebhook = z.looseObject({
+  event: z.string().optional(),
+  requestId: z.string().min(1).max(200),
+  jobId: z.string().optional(),
+  id: z.string().optional(),
+  status: z.enum(["completed", "failed"]),
+  model: z.string().optional(),
+  durationSeconds: z.number().nonnegative().optional(),
+  result: z.looseObject({
+    transcription: z.string().optional(),
+    transcript: z.string().optional(),
+    summary: z.string().nullish(),
+    language: z.string().nullish(),
+    durationSeconds: z.number().nonnegative().nullish(),
+    truncated: z.boolean().optional(),
+    model: z.string().nullish(),
+  }).nullish(),
+  error: z.union([z.string(), z.looseObject({ message: z.string().optional(), code: z.string().optional() })])
+    .nullish(),
+});
+export type TranscriptionWebhook = z.infer<typeof TranscriptionWebhook>;
+
+export interface SettleOutcome {
+  requestId: string;
+  status: "completed" | "failed" | "ignored" | "duplicate";
+  chargedCredits?: number;
+  releasedCredits?: number;
+}
+
+export async function settleFromWebhook(
+  kv: Deno.Kv,
+  rates: CreditRates,
+  payload: TranscriptionWebhook,
+  webhookId: string,
+  log: Logger,
+): Promise<SettleOutcome> {
+  const { requestId } = payload;
+  const first = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+  if (!first.value) {
+    log.warn("webhook_unknown_request", { requestId, webhookId });
+    return { requestId, status: "ignored" };
+  }
+  if (payload.status === "failed") {
+    const message = typeof payload.error === "string"
+      ? payload.error
+      : payload.error?.message ?? "transcription failed";
+    const released = await releaseHold(kv, requestId, "failed", message);
+    if (!released) return markFailedWithoutHold(kv, first.value, message);
+    return { requestId, status: "failed", releasedCredits: first.value.heldCredits, chargedCredits: 0 };
+  }
+
+  const seconds = payload.result?.durationSeconds ?? payload.durationSeconds ?? 0;
+  const model = payload.result?.model ?? payload.model;
+  const price = creditsFor(seconds, model ?? undefined, rates);
+  const { outcome } = await updateAccount<SettleOutcome>(kv, first.value.userId, async (account) => {
+    const stored = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+    const record = stored.value!;
+    if (record.status === "completed" || record.status === "failed") {
+      return { done: { requestId, status: "duplicate", chargedCredits: record.chargedCredits } };
+    }
+    const release = record.holdActive ? record.heldCredits : 0;
+    // Never below zero: a late webhook after the hold expired charges at most what is available.
+    const chargeable = account.balance - (account.held - release);
+    const charged = Math.min(price, Math.max(0, chargeable));
+    const now = new Date().toISOString();
+    const next: MeteredRequest = {
+      ...record,
+      status: "completed",
+      holdActive: false,
+      chargedCredits: charged,
+      releasedCredits: release,
+      transcript: payload.result?.transcription ?? payload.result?.transcript ?? "",
+      summary: payload.result?.summary ?? undefined,
+      language: payload.result?.language ?? undefined,
+      truncated: payload.result?.truncated,
+      durationSeconds: seconds,
+      model: model ?? undefined,
+      webhookId,
+      updatedAt: now,
+      settledAt: now,
+    };
+    const entries = [
+      ...(release > 0
+        ? [{
+          type: "release" as const,
+          amount: release,
+          reason: "transcription_settled",
+          reference: requestId,
+        }]
+        : []),
+      ...(charged > 0
+        ? [{ type: "charge" as const, amount: charged, reason: "transcription", reference: requestId }]
+        : []),
+    ];
+    return {
+      entries,
+      checks: [stored],
+      sets: () => [{ key: engineKeys.request(requestId), value: next }],
+      deletes: [engineKeys.holdByTime(Date.parse(record.createdAt), requestId)],
+      outcome: { requestId, status: "completed", chargedCredits: charged, releasedCredits: release },
+    };
+  });
+  if (outcome.status === "completed") log.info("metered_transcription_settled", { ...outcome, webhookId });
+  return outcome;
+}
+
+/** A failure reported after the hold already expired: record it, nothing left to release. */
+async function markFailedWithoutHold(
+  kv: Deno.Kv,
+  record: MeteredRequest,
+  message: string,
+): Promise<SettleOutcome> {
+  if (record.status === "completed" || record.status === "failed") {
+    return { requestId: record.requestId, status: "duplicate" };
+  }
+  const stored = await kv.get<MeteredRequest>(engineKeys.request(record.requestId));
+  if (stored.value && stored.value.status !== "completed") {
+    await kv.atomic().check(stored).set(engineKeys.request(record.requestId), {
+      ...stored.value,
+      status: "failed",
+      error: message,
+      updatedAt: new Date().toISOString(),
+    }).commit();
+  }
+  return { requestId: record.requestId, status: "failed", releasedCredits: 0, chargedCredits: 0 };
+}
+
+/** Releases holds older than `ttlMs` that no webhook settled. Returns how many were released. */
+export async function sweepExpiredHolds(
+  kv: Deno.Kv,
+  ttlMs: number,
+  log: Logger,
+  now = Date.now(),
+): Promise<number> {
+  let released = 0;
+  const iterator = kv.list<{ userId: string }>({
+    start: engineKeys.holdsByTimePrefix(),
+    end: [...engineKeys.holdsByTimePrefix(), now - ttlMs],
+  }, { limit: 500 });
+  for await (const entry of iterator) {
+    const requestId = String(entry.key[3]);
+    if (await releaseHold(kv, requestId, "expired", "No result within the hold period; credits released.")) {
+      released++;
+    } else await kv.delete(entry.key); // already settled: the index entry is stale
+  }
+  if (released > 0) log.info("engine_holds_expired", { released });
+  return released;
+}

@@ -1,0 +1,121 @@
+/**
+ * Wires the business engine into Kiln (called once from main.ts): secrets (generated when unset),
+ * the auth kinds "user", "service" and "engine_admin", the upstream client with its circuit
+ * breaker, the metadata provider, health checks, metrics and the expired-hold sweep.
+ */
+import { ensureSecret } from "../secrets.ts";
+import type { Services } from "../services.ts";
+import { engineAdminResolver, serviceResolver, userResolver } from "./auth.ts";
+import { registerEngineHealth } from "./health.ts";
+import { createOEmbedProvider } from "./meta/oembed.ts";
+import { localMetadataProvider } from "./meta/mod.ts";
+import { createEngineService, type EngineService } from "./service.ts";
+import { createTokenAuthority } from "./tokens.ts";
+import { createCircuitBreaker } from "./upstream/breaker.ts";
+import { createUpstreamClient } from "./upstream/client.ts";
+
+const breakerLevels = { closed: 0, half_open: 1, open: 2 } as const;
+
+export async function setupEngine(services: Services): Promise<EngineService> {
+  const { config, log } = services;
+  const values = config.values;
+  const jwtSecret = await ensureSecret(config.dataDir, "ENGINE_JWT_SECRET", values.ENGINE_JWT_SECRET, log);
+  const adminKey = await ensureSecret(config.dataDir, "ENGINE_ADMIN_KEY", values.ENGINE_ADMIN_KEY, log);
+  const tttSecret = await ensureSecret(
+    config.dataDir,
+    "TTT_SHARED_SECRET",
+    // The same name and file as the transcription module, so both sides hold one secret.
+    values.TTT_SHARED_SECRET ?? values.ENGINE_SHARED_SECRET,
+    log,
+  );
+  const webhookSecret = await ensureSecret(
+    config.dataDir,
+    "BUSINESS_ENGINE_WEBHOOK_SECRET",
+    values.BUSINESS_ENGINE_WEBHOOK_SECRET,
+    log,
+  );
+  const tokens = createTokenAuthority(jwtSecret);
+  const breaker = createCircuitBreaker({
+    name: "tttranscribe",
+    threshold: values.ENGINE_BREAKER_THRESHOLD,
+    openMs: values.ENGINE_BREAKER_OPEN_MS,
+    probes: values.ENGINE_BREAKER_PROBES,
+    log,
+  });
+  const upstream = createUpstreamClient({
+    baseUrl: values.TTT_BASE ?? `${config.publicUrl}/tttranscribe`,
+    secret: tttSecret,
+    timeoutMs: values.REQUEST_TIMEOUT,
+    maxRetries: values.MAX_RETRIES,
+    retryBaseMs: values.ENGINE_RETRY_BASE_MS,
+    breaker,
+    log,
+  });
+  const engine = createEngineService({
+    kv: services.kv,
+    log,
+    tokens,
+    upstream,
+    breaker,
+    metadata: values.ENGINE_META_PROVIDER === "oembed"
+      ? createOEmbedProvider(values.ENGINE_META_OEMBED_URL)
+      : localMetadataProvider,
+    webhookSecret,
+    settings: {
+      rates: values.ENGINE_CREDIT_RATES,
+      transcribeTimeoutMs: values.ENGINE_TRANSCRIBE_TIMEOUT_MS,
+      holdTtlMs: values.ENGINE_HOLD_TTL_MINUTES * 60_000,
+      vendLimitPerHour: values.ENGINE_VEND_LIMIT_PER_HOUR,
+    },
+  });
+
+  services.auth.user = userResolver(tokens);
+  services.auth.service = serviceResolver(tokens);
+  services.auth.engine_admin = engineAdminResolver(adminKey);
+  Object.assign(services.securitySchemes, {
+    user: {
+      type: "http",
+      scheme: "bearer",
+      bearerFormat: "JWT",
+      description: "User JWT (HS256, ENGINE_JWT_SECRET)",
+    },
+    service: {
+      type: "http",
+      scheme: "bearer",
+      description: "Vended 15-minute service token, scope ttt:transcribe",
+    },
+    engine_admin: {
+      type: "apiKey",
+      in: "header",
+      name: "X-API-Key",
+      description: "ENGINE_ADMIN_KEY (or Bearer)",
+    },
+  });
+  registerEngineHealth(services, engine, {
+    adminKeyConfigured: Boolean(values.ENGINE_ADMIN_KEY),
+    jwtSecretConfigured: Boolean(values.ENGINE_JWT_SECRET),
+  });
+  services.metrics.collect(
+    "kiln_engine_upstream_breaker_state",
+    "Transcription-service circuit breaker: 0 closed, 1 half-open, 2 open.",
+    [],
+    () => Promise.resolve([{ labels: {}, value: breakerLevels[breaker.snapshot().state] }]),
+  );
+  services.metrics.collect(
+    "kiln_engine_upstream_calls",
+    "Calls to the transcription service by outcome (attempts, retries included).",
+    ["outcome"],
+    () => {
+      const stats = upstream.stats();
+      return Promise.resolve([
+        { labels: { outcome: "failed" }, value: stats.failures },
+        { labels: { outcome: "answered" }, value: stats.calls - stats.failures },
+      ]);
+    },
+  );
+  services.scheduler.every("engine.holds.sweep", values.ENGINE_HOLD_SWEEP_MS, async () => {
+    await engine.sweepHolds();
+  });
+  services.engine = engine;
+  return engine;
+}

@@ -1,0 +1,47 @@
+/**
+ * Moving a batch into its next phase: the phase discovers its tasks among the files the batch has
+ * produced so far (converted outputs and pass-through files), they are stored, and the batch runs
+ * again. Like creation, the tasks are written while the batch is not `ready`, so a crash halfway
+ * is repaired by running the step again.
+ */
+import { KilnError } from "../errors.ts";
+import { readied, taskRecords, writeAll } from "./batches.ts";
+import { processedFiles } from "./finalize.ts";
+import { preprocessKeys as keys } from "./keys.ts";
+import { phaseNamed } from "./phases.ts";
+import type { BatchFile, BatchRecord } from "./types.ts";
+
+export async function advancePhase(
+  kv: Deno.Kv,
+  batchId: string,
+  phaseName: string,
+  finalizeWanted: boolean,
+): Promise<{ batch: BatchRecord | null; advancedTo?: string }> {
+  const phase = phaseNamed(phaseName);
+  const start = await kv.get<BatchRecord>(keys.batch(batchId));
+  if (!start.value || start.value.status !== phaseName || start.value.ready) return { batch: start.value };
+  const { files } = await processedFiles(kv, batchId);
+  const candidates: BatchFile[] = files.map((file) => ({
+    r2_key: file.r2_key,
+    file_name: file.file_name,
+    file_size: file.file_size,
+    content_type: file.content_type,
+  }));
+  const discovered = phase.discover(candidates);
+  await writeAll(kv, taskRecords(batchId, phase.name, discovered, Date.now()));
+
+  for (let round = 0; round < 20; round++) {
+    const current = await kv.get<BatchRecord>(keys.batch(batchId));
+    if (!current.value || current.value.status !== phaseName || current.value.ready) {
+      return { batch: current.value };
+    }
+    const grown = { ...current.value, tasks_total: current.value.tasks_total + discovered.length };
+    const { batch, advancedTo } = readied(grown, finalizeWanted);
+    const operation = kv.atomic().check(current).set(keys.batch(batchId), batch);
+    if ((batch.status === "DONE" || batch.status === "ERROR") && batch.finalize !== "pending") {
+      operation.delete(keys.active(batchId));
+    }
+    if ((await operation.commit()).ok) return { batch, advancedTo };
+  }
+  throw new KilnError("conflict", "batch_contended", "The batch is being changed concurrently; retry.");
+}

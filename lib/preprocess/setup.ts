@@ -1,0 +1,99 @@
+/**
+ * Wires the preprocessing module into Kiln: blob store choice (local or S3), the worker pool, job
+ * kinds, auth kinds ("preprocess-service" for the ingest queue), health and metrics, and the
+ * resume pass for batches interrupted by a restart.
+ */
+import { createS3BlobStore } from "../blobs/s3.ts";
+import { staticTokenResolver } from "../http/auth.ts";
+import { errorMessage } from "../log.ts";
+import { ensureSecret } from "../secrets.ts";
+import type { Services } from "../services.ts";
+import { encoderName } from "./convert.ts";
+import { definePreprocessJobs, resumeBatches } from "./jobs.ts";
+import { createConversionPool } from "./pool.ts";
+import { createPreprocessService, type PreprocessDeps } from "./service.ts";
+
+export async function setupPreprocess(services: Services): Promise<void> {
+  const { config, log } = services;
+  const values = config.values;
+  const serviceToken = await ensureSecret(
+    config.dataDir,
+    "PREPROCESS_SERVICE_TOKEN",
+    values.PREPROCESS_SERVICE_TOKEN,
+    log,
+  );
+  const callbackSecret = await ensureSecret(
+    config.dataDir,
+    "PREPROCESS_CALLBACK_SECRET",
+    values.PREPROCESS_CALLBACK_SECRET,
+    log,
+  );
+  if (values.BLOB_STORE === "s3") {
+    const missing = (["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const)
+      .filter((name) => !values[name]);
+    if (missing.length > 0) {
+      throw new Error(`Invalid configuration: BLOB_STORE=s3 needs ${missing.join(", ")}`);
+    }
+    services.blobs = createS3BlobStore({
+      endpoint: values.S3_ENDPOINT!,
+      bucket: values.S3_BUCKET!,
+      accessKeyId: values.S3_ACCESS_KEY_ID!,
+      secretAccessKey: values.S3_SECRET_ACCESS_KEY!,
+      region: values.S3_REGION,
+    });
+  }
+  const pool = createConversionPool(values.PREPROCESS_WORKERS ?? navigator.hardwareConcurrency ?? 1);
+  const deps: PreprocessDeps = {
+    kv: services.kv,
+    jobs: services.jobs,
+    live: services.live,
+    blobs: services.blobs,
+    pool,
+    log: log.child({ module: "preprocess" }),
+    settings: {
+      workerUrl: values.WORKER_URL,
+      maxAttempts: values.MAX_RETRY_ATTEMPTS,
+      retryDelaysMs: values.PREPROCESS_RETRY_DELAYS_MS,
+      dispatchChunk: values.BATCH_SIZE_TIFF_CONVERSION,
+      callbackSecret,
+      publicUrl: config.publicUrl,
+      externalLeaseMs: 10 * 60_000,
+    },
+  };
+  const service = createPreprocessService(deps);
+  definePreprocessJobs(deps, service);
+  services.preprocess = { ...service, deps };
+  services.auth["preprocess-service"] = staticTokenResolver("preprocess-service", serviceToken);
+
+  services.health.register("preprocess", () =>
+    Promise.resolve({
+      state: "ok",
+      encoder: encoderName,
+      blobStore: values.BLOB_STORE,
+      finalize: values.WORKER_URL !== undefined,
+      ...pool.stats(),
+      poolSize: pool.size,
+    }));
+  services.metrics.collect(
+    "kiln_preprocess_pool",
+    "Conversion worker pool: busy workers and queued conversions.",
+    ["state"],
+    () => {
+      const stats = pool.stats();
+      return Promise.resolve([
+        { labels: { state: "busy" }, value: stats.busy },
+        { labels: { state: "queued" }, value: stats.queued },
+      ]);
+    },
+  );
+  // Runs after the job engine has stopped, so no conversion is still waiting for a worker.
+  services.onClose(() => pool.close());
+  try {
+    const resumed = await resumeBatches(deps, service);
+    if (resumed > 0) deps.log.info("preprocess_resumed", { batches: resumed });
+  } catch (error) {
+    deps.log.error("preprocess_resume_failed", { error: errorMessage(error) });
+  }
+}
+
+export type PreprocessModule = ReturnType<typeof createPreprocessService> & { deps: PreprocessDeps };

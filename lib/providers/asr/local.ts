@@ -1,0 +1,58 @@
+/**
+ * The offline default: Debian's pocketsphinx 0.8 (`pocketsphinx_continuous`, US English model from
+ * `pocketsphinx-en-us`). About 1 s to load the model plus ~0.1× real time on one core; English only.
+ */
+import { KilnError } from "../../errors.ts";
+import type { AsrProvider } from "./types.ts";
+
+export const pocketsphinxBinary = "pocketsphinx_continuous";
+const installHint = "apt-get install -y pocketsphinx pocketsphinx-en-us";
+
+export function createLocalAsr(binary = pocketsphinxBinary): AsrProvider {
+  return {
+    name: "local",
+    async transcribe({ path, signal }) {
+      let output: Deno.CommandOutput;
+      try {
+        output = await new Deno.Command(binary, {
+          args: ["-infile", path, "-logfn", "/dev/null"],
+          stdin: "null",
+          stdout: "piped",
+          stderr: "piped",
+          signal,
+        }).output();
+      } catch (error) {
+        if (error instanceof Deno.errors.NotFound) throw missing(binary);
+        throw error;
+      }
+      if (!output.success) {
+        const stderr = new TextDecoder().decode(output.stderr).trim().slice(-500);
+        throw new KilnError("upstream", "asr_failed", `${binary} exited with ${output.code}: ${stderr}`);
+      }
+      // One line per utterance; blank lines are silences.
+      const text = new TextDecoder().decode(output.stdout).split("\n").map((line) => line.trim())
+        .filter(Boolean).join(" ");
+      return { text, language: "en" };
+    },
+    async availability() {
+      try {
+        const output = await new Deno.Command("sh", {
+          args: ["-c", `command -v ${binary}`],
+          stdout: "null",
+          stderr: "null",
+        }).output();
+        return output.success ? { available: true } : { available: false, detail: missing(binary).message };
+      } catch {
+        return { available: false, detail: missing(binary).message };
+      }
+    },
+  };
+}
+
+function missing(binary: string): KilnError {
+  return new KilnError(
+    "unavailable",
+    "asr_tool_missing",
+    `${binary} is not installed; install it with: ${installHint}`,
+  );
+}

@@ -1,0 +1,116 @@
+/**
+ * The restaurant assistant: sessions (a conversation session plus a cart record), menus and tool
+ * execution. A tool's state change is one version-checked write of the cart record; its display
+ * updates then go through the conversation service like any producer's, so the screen shows them.
+ */
+import { z } from "zod";
+import type { ConversationService } from "../conversation/service.ts";
+import { parseUpdate } from "../conversation/updates.ts";
+import { KilnError } from "../errors.ts";
+import { randomId } from "../ids.ts";
+import { restaurantKeys } from "./keys.ts";
+import { getMenu, type Menu, MenuSchema, putMenu } from "./menu.ts";
+import type { RestaurantSession } from "./session.ts";
+import { runTool, toolArgs, type ToolName } from "./tools.ts";
+
+export type RestaurantService = ReturnType<typeof createRestaurantService>;
+
+export function createRestaurantService(
+  options: { kv: Deno.Kv; conversation: ConversationService; ttlMs: number },
+) {
+  const { kv, conversation, ttlMs } = options;
+
+  async function load(sessionId: string): Promise<Deno.KvEntry<RestaurantSession>> {
+    const [entry, display] = await Promise.all([
+      kv.get<RestaurantSession>(restaurantKeys.session(sessionId)),
+      conversation.store.get(sessionId),
+    ]);
+    if (!entry.value || !display.value) {
+      throw new KilnError("not_found", "session_not_found", "No such restaurant session.");
+    }
+    return entry as Deno.KvEntry<RestaurantSession>;
+  }
+
+  return {
+    putMenu: (tenantId: string, menu: Menu) => putMenu(kv, tenantId, MenuSchema.parse(menu)),
+    getMenu: (tenantId: string) => getMenu(kv, tenantId),
+
+    /** The caller is already authorised (display-service auth, or the demo). */
+    async createSession(input: { tenantId: string; userId?: string; language: string }) {
+      await getMenu(kv, input.tenantId); // a session for a tenant without a menu could not order anything
+      const init = await conversation.initTrusted({ tenantId: input.tenantId, category: "restaurant" });
+      const session: RestaurantSession = {
+        sessionId: init.body.sessionId,
+        tenantId: input.tenantId,
+        userId: input.userId,
+        language: input.language,
+        cart: [],
+        orderIdSeed: randomId(5), // 40 bits: a short order number a customer can read out
+        createdAt: Date.now(),
+      };
+      await kv.set(restaurantKeys.session(session.sessionId), session, { expireIn: ttlMs * 2 });
+      return {
+        sessionId: session.sessionId,
+        displayUrl: init.body.displayUrl,
+        websocketUrl: init.body.websocketUrl,
+        writeToken: init.body.writeToken,
+        expiresAt: init.body.expiresAt,
+      };
+    },
+
+    async getSession(sessionId: string) {
+      const { value } = await load(sessionId);
+      const menu = await getMenu(kv, value.tenantId);
+      return { ...value, totals: runTool("get_cart_items", {}, value, menu).result.cart };
+    },
+
+    async deleteSession(sessionId: string) {
+      await load(sessionId);
+      await conversation.store.remove(sessionId);
+    },
+
+    async runTool(sessionId: string, name: string, args: unknown) {
+      if (!(name in toolArgs)) {
+        throw new KilnError("not_found", "unknown_tool", `No tool named ${JSON.stringify(name)}.`, {
+          details: { tools: Object.keys(toolArgs) },
+        });
+      }
+      const tool = name as ToolName;
+      const parsed = (toolArgs[tool] as z.ZodType).safeParse(args ?? {});
+      if (!parsed.success) {
+        const issues = parsed.error.issues.map((issue) => ({
+          path: ["args", ...issue.path.map(String)].join("."),
+          message: issue.message,
+          code: issue.code,
+        }));
+        throw new KilnError(
+          "invalid",
+          "invalid_tool_args",
+          `Invalid ${issues[0].path}: ${issues[0].message}`,
+          {
+            details: { issues },
+          },
+        );
+      }
+      for (let attempt = 0; attempt < 20; attempt++) {
+        const entry = await load(sessionId);
+        const menu = await getMenu(kv, entry.value.tenantId);
+        const outcome = runTool(tool, parsed.data, entry.value, menu);
+        if (outcome.session) {
+          const commit = await kv.atomic().check(entry)
+            .set(restaurantKeys.session(sessionId), outcome.session, { expireIn: ttlMs * 2 }).commit();
+          if (!commit.ok) continue;
+        }
+        if (outcome.updates.length > 0) {
+          // Tool output goes through the same schema as any producer's update.
+          await conversation.store.append(
+            sessionId,
+            outcome.updates.map((update) => parseUpdate(update, "tool")),
+          );
+        }
+        return { tool, ...outcome.result };
+      }
+      throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
+    },
+  };
+}

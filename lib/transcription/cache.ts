@@ -1,0 +1,59 @@
+/**
+ * Finished results by normalised media URL, kept 48 h, with hit/miss counters for /health. Only
+ * URL sources are cached (an upload has no identity worth sharing).
+ */
+import { transcriptionKeys } from "./keys.ts";
+import { normaliseMediaUrl } from "./url_policy.ts";
+import type { TranscriptionResult } from "./webhook_payload.ts";
+
+export const cacheTtlMs = 48 * 60 * 60 * 1000;
+
+interface CacheEntry {
+  url: string;
+  result: TranscriptionResult;
+  storedAt: number;
+}
+
+export async function cacheKeyOf(rawUrl: string): Promise<string> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(normaliseMediaUrl(rawUrl)));
+  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+/** The cached result, or null; `count` records a hit or miss for the hit rate. */
+export async function readCache(
+  kv: Deno.Kv,
+  rawUrl: string,
+  options: { count?: boolean; now?: number } = {},
+): Promise<TranscriptionResult | null> {
+  const entry = await kv.get<CacheEntry>(transcriptionKeys.cache(await cacheKeyOf(rawUrl)));
+  // expireIn is lazy: an entry past its age is a miss even if KV still returns it.
+  const fresh = entry.value && (options.now ?? Date.now()) - entry.value.storedAt < cacheTtlMs
+    ? entry.value
+    : null;
+  if (options.count) {
+    await kv.atomic()
+      .sum(fresh ? transcriptionKeys.cacheHits() : transcriptionKeys.cacheMisses(), 1n)
+      .commit();
+  }
+  return fresh?.result ?? null;
+}
+
+export async function writeCache(kv: Deno.Kv, rawUrl: string, result: TranscriptionResult): Promise<void> {
+  const entry: CacheEntry = { url: normaliseMediaUrl(rawUrl), result, storedAt: Date.now() };
+  await kv.set(transcriptionKeys.cache(await cacheKeyOf(rawUrl)), entry, { expireIn: cacheTtlMs });
+}
+
+export async function cacheStats(kv: Deno.Kv): Promise<{ hits: number; misses: number; hitRate: number }> {
+  const [hits, misses] = await kv.getMany<Deno.KvU64[]>([
+    transcriptionKeys.cacheHits(),
+    transcriptionKeys.cacheMisses(),
+  ]);
+  const hitCount = Number(hits.value?.value ?? 0n);
+  const missCount = Number(misses.value?.value ?? 0n);
+  const total = hitCount + missCount;
+  return {
+    hits: hitCount,
+    misses: missCount,
+    hitRate: total === 0 ? 0 : Math.round((hitCount / total) * 1000) / 1000,
+  };
+}

@@ -1,0 +1,170 @@
+/**
+ * The transcription service's operations, free of HTTP: accept a URL or an upload, estimate, and
+ * report status. A transcription is either a job (its id is the job id) or, on a cache hit, a
+ * stored record that is complete at once. A repeated `requestId` returns the first transcription.
+ */
+import { KilnError } from "../errors.ts";
+import { randomId } from "../ids.ts";
+import { readCache } from "./cache.ts";
+import { enqueueWebhook } from "./delivery.ts";
+import { type TranscribeJobInput, transcribeJobKind, type TranscriptionDependencies } from "./job.ts";
+import { incrementCounter } from "./health.ts";
+import { transcriptionKeys } from "./keys.ts";
+import { assertPublicUrl, normaliseMediaUrl, parseMediaUrl } from "./url_policy.ts";
+import type { TranscriptionResult } from "./webhook_payload.ts";
+
+/** A completed-from-cache transcription (job-backed ones live in the job record). */
+export interface CachedTranscription {
+  id: string;
+  url: string;
+  requestId?: string;
+  result: TranscriptionResult;
+  createdAt: number;
+}
+
+export interface Accepted {
+  id: string;
+  /** Always "queued" on the wire (the seed contract); a cache hit is complete at once — see status. */
+  status: "queued";
+  cached: boolean;
+}
+
+export type TranscriptionSource =
+  | { kind: "url"; url: string }
+  | { kind: "upload"; file: File };
+
+const recordTtlMs = 48 * 60 * 60 * 1000;
+
+export async function acceptTranscription(
+  dependencies: TranscriptionDependencies,
+  request: { source: TranscriptionSource; requestId?: string },
+): Promise<Accepted> {
+  const { kv, jobs, blobs, settings } = dependencies;
+  const { requestId } = request;
+  if (requestId) {
+    const existing = await kv.get<string>(transcriptionKeys.request(requestId));
+    if (existing.value) return { id: existing.value, status: "queued", cached: false };
+  }
+  let input: TranscribeJobInput;
+  if (request.source.kind === "url") {
+    const url = parseMediaUrl(request.source.url);
+    await assertPublicUrl(url, { allowPrivate: settings.allowPrivateUrls });
+    const cached = await readCache(kv, url.toString(), { count: true });
+    if (cached) return await acceptFromCache(dependencies, url.toString(), cached, requestId);
+    input = { source: { kind: "url", url: url.toString() }, requestId };
+  } else {
+    const { file } = request.source;
+    if (file.size === 0) throw new KilnError("invalid", "empty_file", "The uploaded file is empty.");
+    if (file.size > settings.maxMediaBytes) {
+      throw new KilnError(
+        "too_large",
+        "media_too_large",
+        `The media is larger than ${settings.maxMediaBytes} bytes.`,
+      );
+    }
+    const blobKey = `tttranscribe/uploads/${randomId()}`;
+    await blobs.put(blobKey, file.stream(), { contentType: file.type || "application/octet-stream" });
+    input = { source: { kind: "upload", blobKey, fileName: file.name || undefined }, requestId };
+  }
+  const job = await jobs.enqueue(transcribeJobKind, input, {
+    idempotencyKey: requestId ? `request:${requestId}` : undefined,
+  });
+  if (requestId) await kv.set(transcriptionKeys.request(requestId), job.id, { expireIn: recordTtlMs });
+  if (job.attempts === 0 && job.status === "queued") await incrementCounter(kv, "accepted");
+  return { id: job.id, status: "queued", cached: false };
+}
+
+async function acceptFromCache(
+  { kv, jobs }: TranscriptionDependencies,
+  url: string,
+  result: TranscriptionResult,
+  requestId: string | undefined,
+): Promise<Accepted> {
+  const record: CachedTranscription = { id: randomId(), url, requestId, result, createdAt: Date.now() };
+  const operation = kv.atomic().set(transcriptionKeys.transcription(record.id), record, {
+    expireIn: recordTtlMs,
+  });
+  if (requestId) {
+    operation.check({ key: transcriptionKeys.request(requestId), versionstamp: null })
+      .set(transcriptionKeys.request(requestId), record.id, { expireIn: recordTtlMs });
+  }
+  const committed = await operation.commit();
+  if (!committed.ok && requestId) {
+    const winner = await kv.get<string>(transcriptionKeys.request(requestId));
+    return { id: winner.value ?? record.id, status: "queued", cached: true };
+  }
+  await incrementCounter(kv, "accepted");
+  await incrementCounter(kv, "completed");
+  if (requestId) {
+    await enqueueWebhook(jobs, {
+      type: "transcription.completed",
+      id: record.id,
+      requestId,
+      status: "completed",
+      durationSeconds: result.durationSeconds,
+      result,
+      timestamp: new Date().toISOString(),
+    });
+  }
+  return { id: record.id, status: "queued", cached: true };
+}
+
+export interface Estimate {
+  url: string;
+  cached: boolean;
+  estimatedDurationSeconds: number;
+  estimatedCredits: number;
+  estimatedProcessingSeconds: number;
+  /** How the duration was found: the cached result, the file size, or a default guess. */
+  basis: "cache" | "content_length" | "default";
+}
+
+const defaultDurationSeconds = 60;
+/** A typical compressed media stream (~128 kbit/s) for guessing duration from Content-Length. */
+const bytesPerSecond = 16_000;
+
+export async function estimateTranscription(
+  dependencies: TranscriptionDependencies,
+  rawUrl: string,
+): Promise<Estimate> {
+  const { kv, settings } = dependencies;
+  const url = parseMediaUrl(rawUrl);
+  await assertPublicUrl(url, { allowPrivate: settings.allowPrivateUrls });
+  const cached = await readCache(kv, url.toString());
+  let duration = defaultDurationSeconds;
+  let basis: Estimate["basis"] = "default";
+  if (cached) {
+    duration = cached.durationSeconds;
+    basis = "cache";
+  } else {
+    const length = await contentLength(url);
+    if (length) {
+      duration = Math.max(1, Math.round(length / bytesPerSecond));
+      basis = "content_length";
+    }
+  }
+  return {
+    url: normaliseMediaUrl(url.toString()),
+    cached: Boolean(cached),
+    estimatedDurationSeconds: duration,
+    estimatedCredits: Math.max(1, Math.ceil(duration / 60)),
+    estimatedProcessingSeconds: cached ? 0 : Math.ceil(5 + duration * 0.2),
+    basis,
+  };
+}
+
+/** A HEAD request's Content-Length (no redirects followed, short timeout); undefined when unknown. */
+async function contentLength(url: URL): Promise<number | undefined> {
+  try {
+    const response = await fetch(url, {
+      method: "HEAD",
+      redirect: "manual",
+      signal: AbortSignal.timeout(5_000),
+    });
+    await response.body?.cancel();
+    const length = Number(response.headers.get("content-length"));
+    return response.ok && length > 0 ? length : undefined;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,50 @@
+/** Wires the transcription service into the app: secrets, ASR provider, job kinds, auth, health. */
+import type { Services } from "../services.ts";
+import { selectAsrProvider } from "../providers/asr/select.ts";
+import type { AsrProvider } from "../providers/asr/types.ts";
+import { engineAuthKind, engineAuthResolver } from "./auth.ts";
+import { defineWebhookJob } from "./delivery.ts";
+import { countTranscriptions, transcriptionHealthCheck } from "./health.ts";
+import { cacheStats } from "./cache.ts";
+import { defineTranscribeJob } from "./job.ts";
+import { createTranscriptionService } from "./mod.ts";
+import { loadTranscriptionSettings } from "./settings.ts";
+
+/** `asr` lets tests (and embedders) supply a provider instead of the configured one. */
+export async function setupTranscription(
+  services: Services,
+  options: { asr?: AsrProvider } = {},
+): Promise<void> {
+  const { config, kv, jobs, blobs, log } = services;
+  const settings = await loadTranscriptionSettings(config, log);
+  const asr = options.asr ?? selectAsrProvider(settings.asr);
+  const dependencies = { kv, jobs, blobs, log, asr, settings };
+  defineTranscribeJob(dependencies);
+  defineWebhookJob(dependencies);
+  services.auth[engineAuthKind] = engineAuthResolver(settings.sharedSecret);
+  services.health.register("tttranscribe", () => transcriptionHealthCheck(asr));
+  services.metrics.collect(
+    "tttranscribe_transcriptions",
+    "Transcriptions by state (accepted, in_progress, completed, failed), counted since the KV was created.",
+    ["state"],
+    async () => {
+      const counts = await countTranscriptions(kv);
+      return [
+        { labels: { state: "accepted" }, value: counts.accepted },
+        { labels: { state: "in_progress" }, value: counts.inProgress },
+        { labels: { state: "completed" }, value: counts.completed },
+        { labels: { state: "failed" }, value: counts.failed },
+      ];
+    },
+  );
+  services.metrics.collect("tttranscribe_cache_lookups", "Transcription cache lookups by outcome.", [
+    "outcome",
+  ], async () => {
+    const stats = await cacheStats(kv);
+    return [{ labels: { outcome: "hit" }, value: stats.hits }, {
+      labels: { outcome: "miss" },
+      value: stats.misses,
+    }];
+  });
+  services.transcription = createTranscriptionService(dependencies);
+}

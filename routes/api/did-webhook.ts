@@ -1,0 +1,25 @@
+import { z } from "zod";
+import { docToVideoService } from "../../lib/doc_to_video/route_support.ts";
+import { receiveWebhook, WebhookQuery } from "../../lib/doc_to_video/webhook.ts";
+import { define } from "../../lib/http/route.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "D-ID status callback (verified by the per-job token in its URL; replays are no-ops)",
+    tags: ["doc-to-video"],
+    query: WebhookQuery,
+    body: z.record(z.string(), z.unknown()),
+    bodyLimit: 64 * 1024,
+    async handle({ query, body, services, log }) {
+      const outcome = await receiveWebhook(
+        services.kv,
+        docToVideoService(services).webhookSecret,
+        query,
+        body,
+      );
+      log.info("did_webhook", { ...outcome });
+      return { json: { received: true, duplicate: outcome.duplicate } };
+    },
+  }),
+};

@@ -1,0 +1,22 @@
+import { docToVideoService, JobParams } from "../../../lib/doc_to_video/route_support.ts";
+import { define } from "../../../lib/http/route.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "A doc-to-video job's status (same as /api/video-status/:id)",
+    tags: ["doc-to-video"],
+    params: JobParams,
+    async handle({ params, services }) {
+      return { json: await docToVideoService(services).status(params.id) };
+    },
+  }),
+  DELETE: define.delete({
+    summary: "Cancel a doc-to-video job (frees its concurrency slot)",
+    tags: ["doc-to-video"],
+    params: JobParams,
+    async handle({ params, services }) {
+      return { json: await docToVideoService(services).cancel(params.id) };
+    },
+  }),
+};

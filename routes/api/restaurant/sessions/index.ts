@@ -1,0 +1,16 @@
+import { define } from "../../../../lib/http/route.ts";
+import { CreateSessionBody } from "../../../../lib/restaurant/http_schemas.ts";
+import type { Handlers } from "../../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Start a restaurant assistant session (display session + cart)",
+    tags: ["conversation"],
+    auth: "display-service",
+    body: CreateSessionBody,
+    idempotent: true,
+    async handle({ body, services }) {
+      return { status: 201, json: await services.conversation!.restaurant.createSession(body) };
+    },
+  }),
+};

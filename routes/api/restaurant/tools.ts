@@ -1,0 +1,11 @@
+import { define } from "../../../lib/http/route.ts";
+import { toolCatalog } from "../../../lib/restaurant/tools.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "The voice tools with JSON Schema parameters, to configure a voice model",
+    tags: ["conversation"],
+    handle: () => ({ json: { tools: toolCatalog() } }),
+  }),
+};

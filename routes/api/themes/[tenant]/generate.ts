@@ -1,0 +1,31 @@
+import { z } from "zod";
+import { define } from "../../../../lib/http/route.ts";
+import type { Handlers } from "../../../../lib/web/manifest.ts";
+import { TenantParams } from "../../../../lib/themes/http_schemas.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Generate a theme from a prompt (LLM when configured, deterministic palette otherwise)",
+    description: "Admin (THEME_API_TOKEN). With `save: true` the theme is stored for the tenant.",
+    tags: ["conversation"],
+    auth: "theme-admin",
+    params: TenantParams,
+    body: z.object({
+      prompt: z.string().trim().min(1).max(500),
+      mode: z.enum(["light", "dark"]).optional(),
+      save: z.boolean().default(false),
+    }),
+    rateLimit: {
+      rule: { name: "theme_generate", algorithm: "fixed_window", limit: 20, windowMs: 60_000 },
+      by: "principal",
+    },
+    async handle({ params, body, services }) {
+      const module = services.conversation!;
+      const theme = await module.generateTheme(body.prompt, body.mode);
+      if (body.save) await module.themes.put(params.tenant, theme);
+      return {
+        json: { tenant: params.tenant, generator: module.themeGenerator.name, saved: body.save, theme },
+      };
+    },
+  }),
+};

@@ -1,0 +1,18 @@
+import { docToVideoService, JobParams } from "../../../lib/doc_to_video/route_support.ts";
+import { define } from "../../../lib/http/route.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "A doc-to-video job's status, progress, script, video URLs, error and cost",
+    description: "The job id is the capability: unknown, expired and other clients' ids all answer 404.",
+    tags: ["doc-to-video"],
+    params: JobParams,
+    async handle({ params, services }) {
+      return {
+        json: await docToVideoService(services).status(params.id),
+        headers: { "cache-control": "no-store" },
+      };
+    },
+  }),
+};

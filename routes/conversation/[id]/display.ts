@@ -1,0 +1,32 @@
+import { define } from "../../../lib/http/route.ts";
+import { bearerToken } from "../../../lib/http/auth.ts";
+import { isWebSocketUpgrade, parseLastEventId, serveWebSocket, sseResponse } from "../../../lib/live/mod.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+import { SessionIdParams, TokenQuery } from "../../../lib/conversation/http_schemas.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Live display stream: WebSocket, or SSE with `Accept: text/event-stream`",
+    description: "First a `state` event (whole state, id = its seq), then one `update` event per update. " +
+      "Reconnect with Last-Event-ID (or `?lastEventId=`) to get exactly the missed updates. " +
+      'Over WebSocket, `{"type":"ping"}` is answered with a pong.',
+    tags: ["conversation"],
+    params: SessionIdParams,
+    query: TokenQuery,
+    async handle({ params, query, request, url, services, log }) {
+      const { display } = services.conversation!;
+      await display.authorizeRead(params.id, bearerToken(request) ?? query.token);
+      const afterSeq = parseLastEventId(request, url);
+      const options = {
+        feed: services.live,
+        topic: display.topic(params.id),
+        afterSeq,
+        log,
+        // A fresh client gets the whole state; a resuming one only what it missed.
+        initial: afterSeq > 0 ? undefined : () => display.store.snapshotEvent(params.id),
+      };
+      if (isWebSocketUpgrade(request)) return serveWebSocket({ ...options, request });
+      return sseResponse(options);
+    },
+  }),
+};

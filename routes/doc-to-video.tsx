@@ -1,0 +1,35 @@
+import DocToVideo from "../islands/DocToVideo.tsx";
+import { type PageOptions, pageOptions } from "../lib/doc_to_video/page_options.ts";
+import { define } from "../lib/http/route.ts";
+import type { Handlers, PageProps } from "../lib/web/manifest.ts";
+
+export const title = "Doc to video";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Doc-to-video page (upload, live progress, job recovery)",
+    tags: ["doc-to-video"],
+    handle: ({ services, render }) => render(pageOptions(services)),
+  }),
+};
+
+/** Upload a PDF and watch it become a narrated video; the island keeps unfinished jobs across reloads. */
+export default function DocToVideoPage({ data }: PageProps<PageOptions>) {
+  return (
+    <>
+      <h1>Doc to video</h1>
+      <p class="lead">
+        Upload a PDF (up to 20 MB) and get a short narrated video that summarises or explains it, with
+        captions and the script. Jobs keep running if you close the tab; come back within 30 minutes to pick
+        them up.
+      </p>
+      <DocToVideo options={data} />
+      <p class="muted">
+        Script writer: {data.scriptWriter === "openrouter" ? "OpenRouter" : "offline summariser"}. Video:{" "}
+        {data.videoProvider === "d-id" ? "D-ID presenter" : "offline slides with synthesized narration"}. API:
+        {" "}
+        <a href="/docs#tag-doc-to-video">POST /api/doc-to-video</a>.
+      </p>
+    </>
+  );
+}

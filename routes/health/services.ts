@@ -1,0 +1,13 @@
+import { define } from "../../lib/http/route.ts";
+import { servicesHealth } from "../../lib/engine/health.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Upstream services: transcription probe, circuit breaker state and transitions, traffic",
+    tags: ["operations"],
+    async handle({ services }) {
+      return { headers: { "cache-control": "no-store" }, json: await servicesHealth(services.engine!) };
+    },
+  }),
+};

@@ -1,0 +1,16 @@
+import { define } from "../lib/http/route.ts";
+import { MetaQuery } from "../lib/engine/schemas.ts";
+import type { Handlers } from "../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "TikTok video metadata (cached 1–6 h)",
+    description: "422 `not_tiktok_url` for any other URL.",
+    tags: ["engine"],
+    query: MetaQuery,
+    async handle({ query, services }) {
+      const found = await services.engine!.lookupMetadata(query.url);
+      return { json: { ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
+    },
+  }),
+};

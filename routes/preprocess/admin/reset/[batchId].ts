@@ -1,0 +1,17 @@
+import { z } from "zod";
+import { define } from "../../../../lib/http/route.ts";
+import { preprocessOf } from "../../../../lib/preprocess/access.ts";
+import { BatchId } from "../../../../lib/preprocess/types.ts";
+import type { Handlers } from "../../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Force-stop a batch and mark it ERROR (admin)",
+    tags: ["preprocess"],
+    auth: "admin",
+    params: z.object({ batchId: BatchId }),
+    async handle({ params, services }) {
+      return { json: await preprocessOf(services).reset(params.batchId) };
+    },
+  }),
+};

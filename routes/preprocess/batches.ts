@@ -1,0 +1,21 @@
+import { define } from "../../lib/http/route.ts";
+import { preprocessOf, writerAuth } from "../../lib/preprocess/access.ts";
+import { BatchMessage } from "../../lib/preprocess/types.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+/** The seed's queue message as an HTTP call; also mounted at /preprocess/test (the seed's local alias). */
+export const submitBatch = define.post({
+  summary: "Submit a batch: one TIFF→JPEG task per .tif/.tiff file, the rest pass through (202)",
+  description: "Re-posting the same batch_id with the same files returns the existing batch.",
+  tags: ["preprocess"],
+  auth: writerAuth,
+  body: BatchMessage,
+  bodyLimit: 4 * 1024 * 1024,
+  idempotent: true,
+  async handle({ body, services }) {
+    const { body: response } = await preprocessOf(services).submit(body);
+    return { status: 202, json: response };
+  },
+});
+
+export const handler: Handlers = { POST: submitBatch };

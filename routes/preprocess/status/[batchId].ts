@@ -1,0 +1,23 @@
+import { z } from "zod";
+import { define } from "../../../lib/http/route.ts";
+import { authorizeBatchRead, readerAuth } from "../../../lib/preprocess/access.ts";
+import { BatchId } from "../../../lib/preprocess/types.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "A batch's status (the seed's shape); `?detail=1` adds every task",
+    tags: ["preprocess"],
+    auth: readerAuth,
+    params: z.object({ batchId: BatchId }),
+    query: z.object({
+      detail: z.enum(["0", "1", "true", "false"]).optional(),
+      token: z.string().max(100).optional(),
+    }),
+    async handle({ params, query, principal, services }) {
+      const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
+      const detail = query.detail === "1" || query.detail === "true";
+      return { json: await preprocess.status(params.batchId, detail) };
+    },
+  }),
+};

@@ -1,0 +1,17 @@
+import { define } from "../../../lib/http/route.ts";
+import { preprocessOf, writerAuth } from "../../../lib/preprocess/access.ts";
+import { leaseNextTask } from "../../../lib/preprocess/external.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Lease the next pending task to an external worker (204 when none is waiting)",
+    description: "Returns the seed's worker contract (TASK_ID, BATCH_ID, INPUT_R2_KEY, CALLBACK_URL, …).",
+    tags: ["preprocess"],
+    auth: writerAuth,
+    async handle({ services }) {
+      const contract = await leaseNextTask(preprocessOf(services).deps);
+      return contract ? { json: contract } : new Response(null, { status: 204 });
+    },
+  }),
+};

@@ -1,0 +1,17 @@
+import { define } from "../../lib/http/route.ts";
+import { principalUserId } from "../../lib/engine/auth.ts";
+import { RequestIdParam } from "../../lib/engine/schemas.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "A metered transcription: status, transcript and credits charged/refunded (owner only)",
+    tags: ["engine"],
+    auth: "user",
+    params: RequestIdParam,
+    async handle({ principal, params, services }) {
+      const view = await services.engine!.status(principalUserId(principal), params.requestId);
+      return { headers: { "cache-control": "no-store" }, json: view };
+    },
+  }),
+};

@@ -1,0 +1,15 @@
+import { define } from "../../lib/http/route.ts";
+import { MediaUrlBody } from "../../lib/engine/schemas.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Estimate the credits a transcription of this URL will hold",
+    tags: ["engine"],
+    auth: "user",
+    body: MediaUrlBody,
+    async handle({ body, services }) {
+      return { json: await services.engine!.estimate(body.url) };
+    },
+  }),
+};

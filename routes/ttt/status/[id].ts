@@ -1,0 +1,20 @@
+import { define } from "../../../lib/http/route.ts";
+import { JobIdParam } from "../../../lib/engine/schemas.ts";
+import { serviceScope } from "../../../lib/engine/tokens.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Status of a transcription started with this user's service token",
+    tags: ["engine"],
+    auth: "service",
+    scopes: [serviceScope],
+    params: JobIdParam,
+    async handle({ principal, params, services }) {
+      return {
+        headers: { "cache-control": "no-store" },
+        json: await services.engine!.proxyStatus(principal!.id, params.id),
+      };
+    },
+  }),
+};

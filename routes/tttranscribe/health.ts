@@ -1,0 +1,16 @@
+import { define } from "../../lib/http/route.ts";
+import { transcriptionOf } from "../../lib/transcription/require.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Transcription service health: configuration booleans, tools, job counts, cache hit rate",
+    description:
+      "`status` is `degraded` (still 200) when ffmpeg or the ASR provider is unavailable; `problems` says why.",
+    tags: ["transcription"],
+    async handle({ services }) {
+      const { httpStatus, body } = await transcriptionOf(services).health();
+      return { status: httpStatus, json: body, headers: { "cache-control": "no-store" } };
+    },
+  }),
+};

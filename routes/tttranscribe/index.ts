@@ -1,0 +1,13 @@
+import { define } from "../../lib/http/route.ts";
+import { transcriptionOf } from "../../lib/transcription/require.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Transcription service: name, version and endpoints",
+    tags: ["transcription"],
+    handle({ services }) {
+      return { json: transcriptionOf(services).info() };
+    },
+  }),
+};

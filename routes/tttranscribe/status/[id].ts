@@ -1,0 +1,21 @@
+import { z } from "zod";
+import { define } from "../../../lib/http/route.ts";
+import { engineAuthKind } from "../../../lib/transcription/auth.ts";
+import { transcriptionOf } from "../../../lib/transcription/require.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Status, progress and result of a transcription",
+    description: "Needs `X-Engine-Auth`; not rate limited (polling is expected).",
+    tags: ["transcription"],
+    auth: engineAuthKind,
+    params: z.object({ id: z.string().min(1).max(64) }),
+    async handle({ params, services }) {
+      return {
+        json: await transcriptionOf(services).status(params.id),
+        headers: { "cache-control": "no-store" },
+      };
+    },
+  }),
+};

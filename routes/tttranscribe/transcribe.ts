@@ -1,0 +1,60 @@
+import { z } from "zod";
+import { mediaType, readJsonBody, readMultipartBody, validate } from "../../lib/http/body.ts";
+import { define } from "../../lib/http/route.ts";
+import { engineAuthKind } from "../../lib/transcription/auth.ts";
+import { withTranscriptionToken } from "../../lib/transcription/limit.ts";
+import { transcriptionOf } from "../../lib/transcription/require.ts";
+import type { TranscriptionSource } from "../../lib/transcription/service.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+const requestIdSchema = z.string().min(1).max(200).optional();
+const JsonBody = z.object({ url: z.string().min(1).max(2048), requestId: requestIdSchema });
+const UploadFields = z.object({ file: z.instanceof(File), requestId: requestIdSchema });
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Start a transcription of a media URL or an uploaded audio/video file",
+    description: "JSON `{url, requestId?}` or multipart/form-data with `file` (and optional `requestId`). " +
+      "Needs `X-Engine-Auth`. With a `requestId`, the outcome is also sent as a signed webhook; " +
+      "repeating a requestId returns the first transcription.",
+    tags: ["transcription"],
+    auth: engineAuthKind,
+    // The body is read below: this route takes JSON or multipart, and the wrapper handles one of them.
+    responses: { 202: { description: 'Accepted: `{id, status: "queued", statusUrl}`.' } },
+    async handle({ request, services, clientIp }) {
+      const transcription = transcriptionOf(services);
+      const { value: accepted, headers } = await withTranscriptionToken(
+        services.rateLimiter,
+        transcription.rateLimitRule,
+        clientIp,
+        async () =>
+          transcription.accept(await readTranscribeRequest(request, transcription.settings.maxMediaBytes)),
+      );
+      return {
+        status: 202,
+        headers,
+        json: {
+          ...accepted,
+          statusUrl: `${transcription.settings.publicUrl}/tttranscribe/status/${accepted.id}`,
+        },
+      };
+    },
+  }),
+};
+
+async function readTranscribeRequest(
+  request: Request,
+  maxMediaBytes: number,
+): Promise<{ source: TranscriptionSource; requestId?: string }> {
+  if (mediaType(request) === "multipart/form-data") {
+    const form = await readMultipartBody(request, maxMediaBytes + 64 * 1024);
+    const fields = validate(UploadFields, {
+      file: form.get("file") ?? undefined,
+      requestId: form.get("requestId") ?? undefined,
+    }, "body");
+    return { source: { kind: "upload", file: fields.file }, requestId: fields.requestId };
+  }
+  const parsed = await readJsonBody(request, 16 * 1024);
+  const body = validate(JsonBody, parsed.value ?? {}, "body");
+  return { source: { kind: "url", url: body.url }, requestId: body.requestId };
+}

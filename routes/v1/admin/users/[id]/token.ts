@@ -1,0 +1,28 @@
+import { define } from "../../../../../lib/http/route.ts";
+import { MintTokenBody, UserIdParam } from "../../../../../lib/engine/schemas.ts";
+import type { Handlers } from "../../../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Mint a user JWT (development and support)",
+    description:
+      "Admin only (`X-API-Key` or Bearer `ENGINE_ADMIN_KEY`). HS256, `sub` = user id, `exp` = now + ttlSeconds.",
+    tags: ["engine"],
+    auth: "engine_admin",
+    params: UserIdParam,
+    body: MintTokenBody,
+    async handle({ params, body, services }) {
+      const minted = await services.engine!.tokens.signUser(params.id, body.ttlSeconds);
+      return {
+        status: 201,
+        json: {
+          userId: params.id,
+          token: minted.token,
+          tokenType: "Bearer",
+          expiresIn: body.ttlSeconds,
+          expiresAt: new Date(minted.expiresAt * 1000).toISOString(),
+        },
+      };
+    },
+  }),
+};

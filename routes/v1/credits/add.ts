@@ -1,0 +1,20 @@
+import { define } from "../../../lib/http/route.ts";
+import { AddCreditsBody } from "../../../lib/engine/schemas.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Grant credits to a user (admin)",
+    description:
+      "Idempotent: a repeated `clientRequestId` (or Idempotency-Key) adds nothing and returns the first answer.",
+    tags: ["engine"],
+    auth: "engine_admin",
+    body: AddCreditsBody,
+    idempotent: true,
+    idempotencyKeyFrom: (body) => body.clientRequestId,
+    async handle({ body, services }) {
+      const granted = await services.engine!.grant(body);
+      return { status: granted.replayed ? 200 : 201, json: granted };
+    },
+  }),
+};

@@ -1,0 +1,20 @@
+import { define } from "../../../lib/http/route.ts";
+import { principalUserId } from "../../../lib/engine/auth.ts";
+import { TransactionsQuery } from "../../../lib/engine/schemas.ts";
+import type { Handlers } from "../../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "The caller's ledger entries, newest first (paged with `cursor`)",
+    tags: ["engine"],
+    auth: "user",
+    query: TransactionsQuery,
+    async handle({ principal, query, services }) {
+      const page = await services.engine!.transactions(principalUserId(principal), query);
+      return {
+        headers: { "cache-control": "no-store" },
+        json: { items: page.items, nextCursor: page.cursor ?? null },
+      };
+    },
+  }),
+};

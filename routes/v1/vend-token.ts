@@ -1,0 +1,25 @@
+import { define } from "../../lib/http/route.ts";
+import { rateLimitHeaders } from "../../lib/http/rate_limit.ts";
+import { principalUserId } from "../../lib/engine/auth.ts";
+import { VendTokenBody } from "../../lib/engine/schemas.ts";
+import type { Handlers } from "../../lib/web/manifest.ts";
+
+export const handler: Handlers = {
+  POST: define.post({
+    summary: "Spend one credit for a 15-minute service token (scope ttt:transcribe)",
+    description:
+      "402 `insufficient_credits` with `balance` and `required`; 429 after ENGINE_VEND_LIMIT_PER_HOUR vends per user and hour. A repeated `clientRequestId` or Idempotency-Key returns the same token without a second charge.",
+    tags: ["engine"],
+    auth: "user",
+    body: VendTokenBody,
+    idempotent: true,
+    idempotencyKeyFrom: (body) => body.clientRequestId,
+    async handle({ principal, body, services }) {
+      const { vended, quota } = await services.engine!.vendToken(
+        principalUserId(principal),
+        body.clientRequestId,
+      );
+      return { status: 200, json: vended, headers: quota ? rateLimitHeaders(quota) : undefined };
+    },
+  }),
+};

@@ -1,0 +1,22 @@
+/**
+ * `deno task token <userId> [ttlSeconds]`: prints a user JWT for development, signed with the same
+ * ENGINE_JWT_SECRET the server uses (the environment's, else the one generated in
+ * `$KILN_DATA_DIR/secrets.json`).
+ */
+import { loadConfig } from "../fresh.config.ts";
+import { createTokenAuthority } from "../lib/engine/tokens.ts";
+import { createLogger } from "../lib/log.ts";
+import { ensureSecret } from "../lib/secrets.ts";
+
+const [userId, ttlText = "3600"] = Deno.args;
+const ttlSeconds = Number(ttlText);
+if (!userId || !/^[\w.@:-]{1,200}$/.test(userId) || !Number.isInteger(ttlSeconds) || ttlSeconds < 60) {
+  console.error("usage: deno task token <userId> [ttlSeconds ≥ 60, default 3600]");
+  Deno.exit(2);
+}
+const config = loadConfig(Deno.env.toObject());
+const log = createLogger({ level: "warn" });
+const secret = await ensureSecret(config.dataDir, "ENGINE_JWT_SECRET", config.values.ENGINE_JWT_SECRET, log);
+const { token, expiresAt } = await createTokenAuthority(secret).signUser(userId, ttlSeconds);
+console.log(token);
+console.error(`user ${userId}, expires ${new Date(expiresAt * 1000).toISOString()}`);

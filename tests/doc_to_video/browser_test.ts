@@ -1,0 +1,88 @@
+/**
+ * The page in Chromium: pick a PDF, watch live progress, reload mid-job and resume from the
+ * localStorage banner, then play the finished video. The script writer waits at a gate so the
+ * reload reliably lands while the job is unfinished.
+ */
+import assert from "node:assert/strict";
+import { Buffer } from "node:buffer";
+import { browserHarness } from "../support/browser.ts";
+import { chromiumTool, systemTool } from "../support/system_tools.ts";
+import { fakeOpenRouter } from "../providers/fake_openrouter.ts";
+import { englishPdf } from "./pdfs.ts";
+
+const chromiumPath = chromiumTool();
+const install = "apt-get install -y ffmpeg espeak-ng fonts-dejavu-core";
+const ffmpeg = systemTool("ffmpeg", ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"], install);
+const espeak = systemTool("espeak-ng", ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"], install);
+
+Deno.test({
+  name: "upload, watch progress, reload mid-job, resume, and the video plays",
+  ignore: chromiumPath.ignore || ffmpeg.ignore || espeak.ignore,
+  async fn() {
+    await using openRouter = fakeOpenRouter();
+    let release!: () => void;
+    openRouter.gate = new Promise((resolve) => release = resolve);
+    await using harness = await browserHarness(chromiumPath.path, {
+      OPENROUTER_API_KEY: "test-openrouter-key",
+      OPENROUTER_BASE_URL: openRouter.url,
+      DOC_TO_VIDEO_FFMPEG: ffmpeg.path,
+      DOC_TO_VIDEO_ESPEAK: espeak.path,
+    });
+    try {
+      const page = await harness.newPage();
+      const scriptErrors: string[] = [];
+      page.on("console", (message) => message.type() === "error" && scriptErrors.push(message.text()));
+      await page.goto(`${harness.baseUrl}/doc-to-video`);
+      await page.waitForSelector('kiln-island[data-island="DocToVideo"][data-hydrated="true"]', {
+        state: "attached",
+        timeout: 5_000,
+      });
+      // Client-side check: a text file is refused before any upload.
+      await page.setInputFiles("#dtv-file", {
+        name: "notes.txt",
+        mimeType: "text/plain",
+        buffer: Buffer.from("not a pdf"),
+      });
+      await page.waitForSelector('[data-testid="dtv-problem"]:text("notes.txt is not a PDF.")');
+
+      await page.setInputFiles("#dtv-file", {
+        name: "solar.pdf",
+        mimeType: "application/pdf",
+        buffer: Buffer.from(await englishPdf()),
+      });
+      await page.getByRole("button", { name: "Make the video" }).click();
+      await page.waitForSelector('[data-testid="dtv-step"]:text("Writing the script")', { timeout: 10_000 });
+      assert.match(await page.locator('[data-testid="dtv-timing"]').innerText(), /20% · elapsed/);
+
+      await page.reload();
+      await page.waitForSelector('[data-testid="dtv-resume"]', { timeout: 5_000 });
+      assert.match(await page.locator('[data-testid="dtv-resume"]').innerText(), /solar\.pdf/);
+      const screenshots = Deno.env.get("KILN_SCREENSHOT_DIR");
+      if (screenshots) {
+        await page.screenshot({ path: `${screenshots}/doc-to-video-resume.png`, fullPage: true });
+      }
+      await page.getByRole("button", { name: "Resume" }).click();
+      await page.waitForSelector('[data-testid="dtv-step"]:text("Writing the script")');
+      release();
+      await page.waitForSelector('[data-testid="dtv-script"]', { timeout: 10_000 });
+      await page.waitForSelector('[data-testid="dtv-status"]:text("succeeded")', { timeout: 30_000 });
+      await page.waitForFunction(
+        () =>
+          (document.querySelector('[data-testid="dtv-video"]') as HTMLVideoElement | null)?.readyState! >= 2,
+        undefined,
+        { timeout: 10_000 },
+      );
+      assert.equal(await page.locator('a:text("Download video")').count(), 1);
+      assert.match(await page.locator('[data-testid="dtv-history"]').innerText(), /succeeded\s+solar\.pdf/);
+
+      if (screenshots) {
+        await page.screenshot({ path: `${screenshots}/doc-to-video-desktop.png`, fullPage: true });
+        await page.setViewportSize({ width: 390, height: 844 });
+        await page.screenshot({ path: `${screenshots}/doc-to-video-phone.png`, fullPage: true });
+      }
+      assert.deepEqual(scriptErrors, [], "no console errors (CSP violations show up here)");
+    } finally {
+      release();
+    }
+  },
+});
