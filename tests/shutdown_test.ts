@@ -4,52 +4,14 @@
  */
 import assert from "node:assert/strict";
 import { testAdminToken } from "./support/kiln.ts";
+import { type ServerProcess, startServerProcess } from "./support/server_process.ts";
 import { deadline, waitFor } from "./support/wait.ts";
 
-const root = new URL("..", import.meta.url).pathname;
-
-interface ServerProcess {
-  url: string;
-  lines: Record<string, unknown>[];
-  child: Deno.ChildProcess;
-  finished: Promise<void>;
-}
-
 async function startServer(dataDir: string): Promise<ServerProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    cwd: root,
-    env: {
-      PORT: "0",
-      KILN_DATA_DIR: dataDir,
-      KILN_ADMIN_TOKEN: testAdminToken,
-      KILN_ACCESS_LOG: "false",
-      KILN_SHUTDOWN_GRACE_MS: "100",
-      KILN_JOB_LEASE_MS: "60000", // resuming must not depend on a lease running out
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "inherit",
-  }).spawn();
-  const lines: Record<string, unknown>[] = [];
-  const finished = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        if (line.startsWith("{")) lines.push(JSON.parse(line));
-      }
-    }
-  })();
-  const listening = await waitFor(
-    "the server to listen",
-    () => lines.find((line) => line.event === "server_listening"),
-    15_000,
-  );
-  return { url: String(listening.url), lines, child, finished };
+  return await startServerProcess(dataDir, {
+    KILN_SHUTDOWN_GRACE_MS: "100",
+    KILN_JOB_LEASE_MS: "60000", // resuming must not depend on a lease running out
+  });
 }
 
 async function jobStatus(server: ServerProcess, id: string) {

@@ -5,47 +5,16 @@
  */
 import assert from "node:assert/strict";
 import { testAdminToken } from "../support/kiln.ts";
+import { startServerProcess } from "../support/server_process.ts";
 import { waitFor } from "../support/wait.ts";
 import { encodeTiff } from "./tiff_fixtures.ts";
 
-const root = new URL("../..", import.meta.url).pathname;
-
-async function startServer(dataDir: string) {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    cwd: root,
-    env: {
-      PORT: "0",
-      KILN_DATA_DIR: dataDir,
-      KILN_ADMIN_TOKEN: testAdminToken,
-      KILN_ACCESS_LOG: "false",
-      KILN_JOB_LEASE_MS: "1000",
-      KILN_JOB_SWEEP_MS: "200",
-      PREPROCESS_WORKERS: "1",
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const lines: Record<string, unknown>[] = [];
-  const finished = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        if (line.startsWith("{")) lines.push(JSON.parse(line));
-      }
-    }
-  })();
-  const listening = await waitFor(
-    "the server to listen",
-    () => lines.find((line) => line.event === "server_listening"),
-    20_000,
-  );
-  return { url: String(listening.url), child, finished };
+function startServer(dataDir: string) {
+  return startServerProcess(dataDir, {
+    KILN_JOB_LEASE_MS: "1000",
+    KILN_JOB_SWEEP_MS: "200",
+    PREPROCESS_WORKERS: "1",
+  });
 }
 
 const admin = { authorization: `Bearer ${testAdminToken}` };

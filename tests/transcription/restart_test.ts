@@ -3,55 +3,17 @@
  * start recovers it (lease expiry + sweep) and finishes it with the real offline recogniser.
  */
 import assert from "node:assert/strict";
-import { testAdminToken } from "../support/kiln.ts";
+import { startServerProcess } from "../support/server_process.ts";
 import { deadline, waitFor } from "../support/wait.ts";
 import { engineHeaders, engineSecret, ffmpegTool, goForwardWav, pocketsphinxTool } from "./_helpers.ts";
 
-const root = new URL("../..", import.meta.url).pathname;
-
-interface ServerProcess {
-  url: string;
-  child: Deno.ChildProcess;
-  finished: Promise<void>;
-}
-
-async function startServer(dataDir: string): Promise<ServerProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
-    cwd: root,
-    env: {
-      PORT: "0",
-      KILN_DATA_DIR: dataDir,
-      KILN_ADMIN_TOKEN: testAdminToken,
-      KILN_ACCESS_LOG: "false",
-      KILN_JOB_LEASE_MS: "1500",
-      KILN_JOB_SWEEP_MS: "200",
-      TTT_SHARED_SECRET: engineSecret,
-      TTT_ALLOW_PRIVATE_URLS: "true",
-    },
-    stdin: "null",
-    stdout: "piped",
-    stderr: "null",
-  }).spawn();
-  const lines: Record<string, unknown>[] = [];
-  const finished = (async () => {
-    let buffer = "";
-    for await (const chunk of child.stdout.pipeThrough(new TextDecoderStream())) {
-      buffer += chunk;
-      let end: number;
-      while ((end = buffer.indexOf("\n")) >= 0) {
-        const line = buffer.slice(0, end);
-        buffer = buffer.slice(end + 1);
-        if (line.startsWith("{")) lines.push(JSON.parse(line));
-      }
-    }
-  })();
-  const listening = await waitFor(
-    "the server to listen",
-    () => lines.find((line) => line.event === "server_listening"),
-    15_000,
-  );
-  return { url: String(listening.url), child, finished };
+function startServer(dataDir: string) {
+  return startServerProcess(dataDir, {
+    KILN_JOB_LEASE_MS: "1500",
+    KILN_JOB_SWEEP_MS: "200",
+    TTT_SHARED_SECRET: engineSecret,
+    TTT_ALLOW_PRIVATE_URLS: "true",
+  });
 }
 
 Deno.test({

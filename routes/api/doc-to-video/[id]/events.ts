@@ -1,7 +1,6 @@
 import { docToVideoService, JobParams } from "../../../../lib/doc_to_video/route_support.ts";
 import { define } from "../../../../lib/http/route.ts";
-import { publicJobView } from "../../../../lib/jobs/view.ts";
-import { parseLastEventId, sseResponse } from "../../../../lib/live/sse.ts";
+import { jobEventStream } from "../../../../lib/jobs/stream.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -10,22 +9,9 @@ export const handler: Handlers = {
     tags: ["doc-to-video"],
     params: JobParams,
     async handle({ params, services, request, url }) {
-      await docToVideoService(services).status(params.id);
+      await docToVideoService(services).status(params.id); // 404 unless it is a doc-to-video job
       const job = (await services.jobs.get(params.id))!;
-      const lastEventId = parseLastEventId(request, url);
-      return sseResponse({
-        feed: services.live,
-        topic: services.jobs.topic(job.id),
-        afterSeq: lastEventId,
-        heartbeatMs: services.config.liveHeartbeatMs,
-        log: services.log,
-        initial: () =>
-          Promise.resolve(
-            lastEventId === 0
-              ? [{ seq: job.revision, type: "job", data: publicJobView(job), at: job.updatedAt }]
-              : [],
-          ),
-      });
+      return jobEventStream(services, job, request, url);
     },
   }),
 };
