@@ -1,21 +1,7 @@
-/** The live view of one job: status, step, progress bar, elapsed time, ETA, script, player, downloads. */
-export interface VideoStatusView {
-  job_id: string;
-  status: string;
-  progress: number;
-  step?: string;
-  created_at: number;
-  finished_at?: number;
-  script?: string;
-  language?: string;
-  words?: number;
-  estimated_seconds?: number;
-  video_url?: string;
-  captions_url?: string;
-  script_url?: string;
-  error?: string;
-  cost?: { totalUsd: number; video: { provider: string; seconds: number } };
-}
+import type { VideoStatus as VideoStatusView } from "../lib/doc_to_video/service.ts";
+
+/** The live view of one job: the status route's JSON (type-only import: nothing server-side is bundled). */
+export type { VideoStatusView };
 
 function seconds(value: number): string {
   const whole = Math.max(0, Math.round(value));

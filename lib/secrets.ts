@@ -3,6 +3,7 @@
  * `$KILN_DATA_DIR/secrets.json` (mode 0600), so a laptop start needs no setup and restarts keep the
  * same tokens. The log names the file to read, never the value.
  */
+import { toBase64Url } from "./hmac.ts";
 import type { Logger } from "./log.ts";
 
 const fileName = "secrets.json";
@@ -43,8 +44,7 @@ async function readOrCreate(dataDir: string, name: string, log: Logger): Promise
 
 /** 256 random bits, base64url. */
 export function generateSecret(): string {
-  const bytes = crypto.getRandomValues(new Uint8Array(32));
-  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
 }
 
 async function readSecrets(path: string): Promise<Record<string, string>> {

@@ -4,14 +4,8 @@
  * only its SHA-256 is stored. Every comparison is constant-time.
  */
 import { secretsEqual } from "../http/auth.ts";
+import { hmacSigner, toBase64Url } from "../hmac.ts";
 import { randomId } from "../ids.ts";
-
-const encoder = new TextEncoder();
-
-function base64Url(bytes: ArrayBuffer): string {
-  return btoa(String.fromCharCode(...new Uint8Array(bytes))).replace(/\+/g, "-").replace(/\//g, "_")
-    .replace(/=+$/, "");
-}
 
 export interface Signer {
   /** base64url HMAC-SHA256 of `message`. */
@@ -19,20 +13,8 @@ export interface Signer {
 }
 
 export function createSigner(secret: string): Signer {
-  const key = crypto.subtle.importKey(
-    "raw",
-    encoder.encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    [
-      "sign",
-    ],
-  );
-  return {
-    async sign(message) {
-      return base64Url(await crypto.subtle.sign("HMAC", await key, encoder.encode(message)));
-    },
-  };
+  const sign = hmacSigner(secret);
+  return { sign: async (message) => toBase64Url(await sign(message)) };
 }
 
 export function displayToken(signer: Signer, sessionId: string): Promise<string> {
@@ -48,5 +30,5 @@ export function newWriteToken(): string {
 }
 
 export async function hashToken(token: string): Promise<string> {
-  return base64Url(await crypto.subtle.digest("SHA-256", encoder.encode(token)));
+  return toBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))));
 }

@@ -4,6 +4,7 @@
  * the render this job started; each (render, status) pair is applied once, so replays are no-ops.
  */
 import { z } from "zod";
+import { hmacSha256, toBase64Url } from "../hmac.ts";
 import { KilnError } from "../errors.ts";
 import { secretsEqual } from "../http/auth.ts";
 import { DidState, toState } from "../providers/video/did.ts";
@@ -19,15 +20,7 @@ export const WebhookQuery = z.object({
 });
 
 export async function webhookToken(secret: string, jobId: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(`did:${jobId}`)));
-  return btoa(String.fromCharCode(...mac)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+  return toBase64Url(await hmacSha256(secret, `did:${jobId}`));
 }
 
 export interface WebhookOutcome {

@@ -3,21 +3,14 @@
  * `X-Kiln-Signature: t=<unix seconds>,v1=<hex HMAC of "<t>.<body>">`. The timestamp bounds replays;
  * comparison is constant-time. Batch view tokens are HMACs of the batch id with the same key.
  */
+import { hmacSha256, toHex } from "../hmac.ts";
 import { secretsEqual } from "../http/auth.ts";
 
 export const signatureHeader = "x-kiln-signature";
 const toleranceSeconds = 300;
 
 async function hmacHex(secret: string, message: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(message));
-  return Array.from(new Uint8Array(mac), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(await hmacSha256(secret, message));
 }
 
 export async function signBody(secret: string, body: string, now = Date.now()): Promise<string> {

@@ -9,6 +9,7 @@
  * `X-Idempotency-Key` repeats the message id so a receiver can deduplicate retries.
  */
 import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import { hmacSha256, toHex } from "../hmac.ts";
 import { KilnError } from "../errors.ts";
 import { secretsEqual } from "../http/auth.ts";
 
@@ -34,15 +35,7 @@ function webhookFor(secret: string): Webhook {
 
 /** Hex HMAC-SHA256 of `body` keyed by the secret's UTF-8 bytes (the seed's X-TTTranscribe-Signature). */
 export async function hexSignature(secret: string, body: string): Promise<string> {
-  const key = await crypto.subtle.importKey(
-    "raw",
-    new TextEncoder().encode(secret),
-    { name: "HMAC", hash: "SHA-256" },
-    false,
-    ["sign"],
-  );
-  const mac = new Uint8Array(await crypto.subtle.sign("HMAC", key, new TextEncoder().encode(body)));
-  return Array.from(mac, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return toHex(await hmacSha256(secret, body));
 }
 
 /** Serialises `payload` once and returns the body with every signature header. */

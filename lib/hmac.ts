@@ -1,0 +1,32 @@
+/**
+ * HMAC-SHA256 and the two text encodings Kiln sends signatures in. One implementation for every
+ * signer (webhooks, callback signatures, capability tokens), so key handling cannot drift apart.
+ */
+const encoder = new TextEncoder();
+
+/** A signer for one secret; the imported key is reused across calls. */
+export function hmacSigner(secret: string): (message: string) => Promise<Uint8Array> {
+  const key = crypto.subtle.importKey(
+    "raw",
+    encoder.encode(secret),
+    { name: "HMAC", hash: "SHA-256" },
+    false,
+    [
+      "sign",
+    ],
+  );
+  return async (message) =>
+    new Uint8Array(await crypto.subtle.sign("HMAC", await key, encoder.encode(message)));
+}
+
+export function hmacSha256(secret: string, message: string): Promise<Uint8Array> {
+  return hmacSigner(secret)(message);
+}
+
+export function toHex(bytes: Uint8Array): string {
+  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+}
+
+export function toBase64Url(bytes: Uint8Array): string {
+  return btoa(String.fromCharCode(...bytes)).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
+}
