@@ -30,6 +30,31 @@ const platformVariables = {
     schema: z.string().min(1).optional(),
     doc: "Deno KV path (default `$KILN_DATA_DIR/kiln.sqlite3`); `:memory:` for throw-away runs.",
   },
+  KILN_BACKEND: {
+    schema: z.enum(["kv", "postgres"]),
+    default: "kv",
+    doc:
+      "Storage backend: `kv` (embedded Deno KV, one process) or `postgres` (several instances sharing `DATABASE_URL`).",
+  },
+  DATABASE_URL: {
+    schema: z.string().regex(/^postgres(ql)?:\/\//, "must be a postgres:// URL").optional(),
+    doc: "PostgreSQL connection URL; required when `KILN_BACKEND=postgres`.",
+  },
+  KILN_PG_SCHEMA: {
+    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/, "must be a lower-case SQL identifier"),
+    default: "kiln",
+    doc: "PostgreSQL schema for Kiln's tables (Graphile Worker uses `<schema>_worker`).",
+  },
+  KILN_PG_POOL_SIZE: {
+    schema: z.coerce.number().int().min(2).max(500),
+    default: "20",
+    doc: "PostgreSQL connections per instance (plus one LISTEN connection).",
+  },
+  KILN_PG_QUEUE_CONCURRENCY: {
+    schema: z.coerce.number().int().min(1).max(200),
+    default: "10",
+    doc: "Graphile Worker queue messages one instance takes at once (job wake-ups, timers).",
+  },
   KILN_PUBLIC_URL: {
     schema: z.url().optional(),
     doc: "Absolute base URL used in responses and webhooks (default `http://localhost:$PORT`).",
@@ -113,6 +138,11 @@ export interface Config {
   host: string;
   dataDir: string;
   kvPath: string;
+  backend: Parsed["KILN_BACKEND"];
+  databaseUrl?: string;
+  postgresSchema: string;
+  postgresPoolSize: number;
+  postgresQueueConcurrency: number;
   publicUrl: string;
   /** Unset secrets are filled in by lib/secrets.ts before the app starts. */
   adminToken?: string;
@@ -157,11 +187,19 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   }
   const parsed = values as Parsed;
   const dataDir = parsed.KILN_DATA_DIR;
+  if (parsed.KILN_BACKEND === "postgres" && !parsed.DATABASE_URL) {
+    throw new ConfigError("DATABASE_URL", "is required when KILN_BACKEND=postgres");
+  }
   return {
     port: parsed.PORT,
     host: parsed.HOST,
     dataDir,
     kvPath: parsed.KILN_KV_PATH ?? `${dataDir}/kiln.sqlite3`,
+    backend: parsed.KILN_BACKEND,
+    databaseUrl: parsed.DATABASE_URL,
+    postgresSchema: parsed.KILN_PG_SCHEMA,
+    postgresPoolSize: parsed.KILN_PG_POOL_SIZE,
+    postgresQueueConcurrency: parsed.KILN_PG_QUEUE_CONCURRENCY,
     publicUrl: (parsed.KILN_PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/$/, ""),
     adminToken: parsed.KILN_ADMIN_TOKEN,
     logLevel: parsed.KILN_LOG_LEVEL,

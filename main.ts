@@ -1,5 +1,6 @@
 /**
- * Composition root: reads the configuration, opens KV, builds every service once, registers job
+ * Composition root: reads the configuration, opens the storage backend (Deno KV, or PostgreSQL for
+ * several instances), builds every service once, registers job
  * kinds, starts the single queue dispatcher and serves HTTP. Nothing below this file chooses an
  * implementation; tests call `createKiln` with their own config (`:memory:` KV) and drive
  * `kiln.app.request()`.
@@ -20,8 +21,7 @@ import { createKvChangeFeed } from "./lib/live/kv_feed.ts";
 import { createLogger, errorMessage, type Logger } from "./lib/log.ts";
 import { createMetrics } from "./lib/metrics.ts";
 import { buildOpenApi } from "./lib/openapi.ts";
-import { createIntervalScheduler } from "./lib/scheduler.ts";
-import { ensureSecret } from "./lib/secrets.ts";
+import { openBackend } from "./lib/store/open.ts";
 import { setupConversation } from "./lib/conversation/setup.ts";
 import { setupDocToVideo } from "./lib/doc_to_video/setup.ts";
 import { setupEngine } from "./lib/engine/setup.ts";
@@ -51,21 +51,18 @@ const projectRoot = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 export async function createKiln(config: Config, options: KilnOptions = {}): Promise<Kiln> {
   const log = options.log ?? createLogger({ level: config.logLevel });
   const root = options.root ?? projectRoot;
-  if (config.kvPath !== ":memory:") {
-    await Deno.mkdir(config.kvPath.replace(/\/[^/]*$/, "") || ".", { recursive: true });
-  }
-  const kv = await Deno.openKv(config.kvPath);
-  const adminToken = await ensureSecret(config.dataDir, "KILN_ADMIN_TOKEN", config.adminToken, log);
+  const backend = await openBackend(config, log);
+  const { kv, scheduler, secrets } = backend;
+  const adminToken = await secrets.ensure("KILN_ADMIN_TOKEN", config.adminToken);
   config = { ...config, adminToken };
 
   const metrics = createMetrics();
   const health = createHealthRegistry();
-  const scheduler = createIntervalScheduler(log);
   const live = createKvChangeFeed({ kv, log });
   const dispatcher = createQueueDispatcher(kv, log);
   const jobs = createJobEngine({
     kv,
-    queue: createKvJobQueue(kv, dispatcher, log),
+    queue: createKvJobQueue(kv, dispatcher, log, { localHandOff: !backend.shared }),
     feed: live,
     scheduler,
     log,
@@ -80,6 +77,8 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   const services: Services = {
     config,
     kv,
+    backend: backend.kind,
+    secrets,
     log,
     metrics,
     health,
@@ -133,17 +132,17 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       await jobs.stop(config.shutdownGraceMs);
       await scheduler.stop();
       for (const cleanup of closeHandlers.reverse()) await cleanup();
-      kv.close();
+      await backend.close();
       await dispatcher.closed;
     },
   };
 }
 
-function registerPlatformHealth({ health, kv, jobs, live }: Services): void {
+function registerPlatformHealth({ health, kv, backend, jobs, live }: Services): void {
   health.register("kv", async () => {
     const started = performance.now();
     await kv.get(["health", "probe"]);
-    return { state: "ok", latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+    return { state: "ok", backend, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
   });
   health.register("jobs", async () => ({ state: "ok", ...(await jobs.counts()) }));
   health.register("live", () => Promise.resolve({ state: "ok", ...live.stats() }));

@@ -1,30 +1,39 @@
 /**
- * Secrets that are not configured are generated once (CSPRNG) and kept in
- * `$KILN_DATA_DIR/secrets.json` (mode 0600), so a laptop start needs no setup and restarts keep the
- * same tokens. The log names the file to read, never the value.
+ * Secrets that are not configured are generated once (CSPRNG) and kept, so a laptop start needs no
+ * setup and restarts keep the same tokens. Where they are kept follows the backend:
+ * - one process on Deno KV: `$KILN_DATA_DIR/secrets.json` (mode 0600), readable by the operator;
+ * - several instances on PostgreSQL: the shared store, first writer wins, so every instance signs
+ *   and verifies with the same keys (a display token minted by one must open on another).
+ * The log names where to read a generated secret, never its value.
  */
 import { toBase64Url } from "./hmac.ts";
 import type { Logger } from "./log.ts";
+import type { KvStore } from "./store/types.ts";
+
+export interface SecretStore {
+  /** Returns `provided` when set, else the stored or newly generated secret called `name`. */
+  ensure(name: string, provided: string | undefined): Promise<string>;
+}
+
+/** 256 random bits, base64url. */
+export function generateSecret(): string {
+  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
+}
 
 const fileName = "secrets.json";
 
-/**
- * Read-modify-writes of the file are serialised in this process (modules ask for their secrets
- * concurrently at start-up) and land by rename, so the file is never half-written or lost.
- */
-let pending: Promise<unknown> = Promise.resolve();
-
-/** Returns `provided` when set, else the stored or newly generated secret called `name`. */
-export function ensureSecret(
-  dataDir: string,
-  name: string,
-  provided: string | undefined,
-  log: Logger,
-): Promise<string> {
-  if (provided) return Promise.resolve(provided);
-  const result = pending.then(() => readOrCreate(dataDir, name, log));
-  pending = result.catch(() => {});
-  return result;
+export function createFileSecretStore(dataDir: string, log: Logger): SecretStore {
+  // Read-modify-writes are serialised (modules ask for their secrets concurrently at start-up) and
+  // land by rename, so the file is never half-written or lost.
+  let pending: Promise<unknown> = Promise.resolve();
+  return {
+    ensure(name, provided) {
+      if (provided) return Promise.resolve(provided);
+      const result = pending.then(() => readOrCreate(dataDir, name, log));
+      pending = result.catch(() => {});
+      return result;
+    },
+  };
 }
 
 async function readOrCreate(dataDir: string, name: string, log: Logger): Promise<string> {
@@ -42,11 +51,6 @@ async function readOrCreate(dataDir: string, name: string, log: Logger): Promise
   return secret;
 }
 
-/** 256 random bits, base64url. */
-export function generateSecret(): string {
-  return toBase64Url(crypto.getRandomValues(new Uint8Array(32)));
-}
-
 async function readSecrets(path: string): Promise<Record<string, string>> {
   try {
     return JSON.parse(await Deno.readTextFile(path));
@@ -54,4 +58,28 @@ async function readSecrets(path: string): Promise<Record<string, string>> {
     if (error instanceof Deno.errors.NotFound) return {};
     throw new Error(`${path} is not valid JSON; fix or delete it`);
   }
+}
+
+/** Generated secrets in the shared store: concurrent first starts agree on one value per name. */
+export function createSharedSecretStore(kv: KvStore, log: Logger): SecretStore {
+  return {
+    async ensure(name, provided) {
+      if (provided) return provided;
+      const key = ["secrets", name];
+      for (;;) {
+        const existing = await kv.get<string>(key);
+        if (existing.value) return existing.value;
+        const secret = generateSecret();
+        const result = await kv.atomic().check(existing).set(key, secret).commit();
+        if (result.ok) {
+          log.warn("secret_generated", {
+            variable: name,
+            store: "database",
+            hint: `set ${name} to choose it`,
+          });
+          return secret;
+        }
+      }
+    },
+  };
 }

@@ -2,6 +2,8 @@
  * Everything routes and jobs may use, built once in main.ts and handed to the HTTP layer. Modules
  * depend on these interfaces, never on how main.ts chose to implement them.
  */
+import type { Backend, KvStore } from "./store/types.ts";
+import type { SecretStore } from "./secrets.ts";
 import type { Config } from "../fresh.config.ts";
 import type { BlobStore } from "./blobs/types.ts";
 import type { HealthRegistry } from "./health.ts";
@@ -21,7 +23,11 @@ import type { PreprocessModule } from "./preprocess/setup.ts";
 
 export interface Services {
   config: Config;
-  kv: Deno.Kv;
+  kv: KvStore;
+  /** Which storage backend `kv` is (health and ops only; modules must not branch on it). */
+  backend: Backend["kind"];
+  /** Configured secrets, else generated once and kept (see lib/secrets.ts). */
+  secrets: SecretStore;
   log: Logger;
   metrics: Metrics;
   health: HealthRegistry;

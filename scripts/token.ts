@@ -1,12 +1,12 @@
 /**
  * `deno task token <userId> [ttlSeconds]`: prints a user JWT for development, signed with the same
  * ENGINE_JWT_SECRET the server uses (the environment's, else the one generated in
- * `$KILN_DATA_DIR/secrets.json`).
+ * `$KILN_DATA_DIR/secrets.json`, or in the database on the Postgres backend).
  */
 import { loadConfig } from "../fresh.config.ts";
 import { createTokenAuthority } from "../lib/engine/tokens.ts";
 import { createLogger } from "../lib/log.ts";
-import { ensureSecret } from "../lib/secrets.ts";
+import { openBackend } from "../lib/store/open.ts";
 
 const [userId, ttlText = "3600"] = Deno.args;
 const ttlSeconds = Number(ttlText);
@@ -16,7 +16,9 @@ if (!userId || !/^[\w.@:-]{1,200}$/.test(userId) || !Number.isInteger(ttlSeconds
 }
 const config = loadConfig(Deno.env.toObject());
 const log = createLogger({ level: "warn" });
-const secret = await ensureSecret(config.dataDir, "ENGINE_JWT_SECRET", config.values.ENGINE_JWT_SECRET, log);
+const backend = await openBackend(config, log);
+const secret = await backend.secrets.ensure("ENGINE_JWT_SECRET", config.values.ENGINE_JWT_SECRET);
+await backend.close();
 const { token, expiresAt } = await createTokenAuthority(secret).signUser(userId, ttlSeconds);
 console.log(token);
 console.error(`user ${userId}, expires ${new Date(expiresAt * 1000).toISOString()}`);

@@ -3,6 +3,7 @@
  * bumps seq, stores the updates, trims the rings and stages the live events, so the stream never
  * shows an update the state does not have), read the bounded state, and expire idle sessions.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import type { ChangeFeed, LiveEvent } from "../live/types.ts";
@@ -40,7 +41,7 @@ export interface SessionState {
 }
 
 export interface SessionStoreOptions {
-  kv: Deno.Kv;
+  kv: KvStore;
   live: ChangeFeed;
   ttlMs: number;
   /** Extra per-session keys other parts of the module keep (removed on expiry). */

@@ -7,7 +7,6 @@ import { staticTokenResolver } from "../http/auth.ts";
 import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
 import { createRestaurantService, type RestaurantService } from "../restaurant/service.ts";
 import { restaurantKeys } from "../restaurant/keys.ts";
-import { ensureSecret } from "../secrets.ts";
 import type { Services } from "../services.ts";
 import {
   createLlmThemeGenerator,
@@ -31,17 +30,11 @@ export interface ConversationModule {
 }
 
 export async function setupConversation(services: Services): Promise<ConversationModule> {
-  const { config, kv, live, log } = services;
+  const { config, kv, live, log, secrets } = services;
   const values = config.values;
-  // One after another: ensureSecret rewrites one shared file, so concurrent calls would race.
-  const serviceToken = await ensureSecret(
-    config.dataDir,
-    "DISPLAY_SERVICE_TOKEN",
-    values.DISPLAY_SERVICE_TOKEN,
-    log,
-  );
-  const signingKey = await ensureSecret(config.dataDir, "SIGNING_KEY", values.SIGNING_KEY, log);
-  const themeToken = await ensureSecret(config.dataDir, "THEME_API_TOKEN", values.THEME_API_TOKEN, log);
+  const serviceToken = await secrets.ensure("DISPLAY_SERVICE_TOKEN", values.DISPLAY_SERVICE_TOKEN);
+  const signingKey = await secrets.ensure("SIGNING_KEY", values.SIGNING_KEY);
+  const themeToken = await secrets.ensure("THEME_API_TOKEN", values.THEME_API_TOKEN);
   const ttlMs = Math.round(values.CONVERSATION_SESSION_TTL_HOURS * 3_600_000);
   const signer = createSigner(signingKey);
   const store = createSessionStore({ kv, live, ttlMs, extraKeys: [restaurantKeys.session] });

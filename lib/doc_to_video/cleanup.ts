@@ -2,6 +2,7 @@
  * Files expire with their job: 30 minutes after it finishes (or as soon as the engine forgot it),
  * the sweep deletes the PDF, text, script, video and captions of every such work folder.
  */
+import type { KvStore } from "../store/types.ts";
 import type { BlobStore } from "../blobs/types.ts";
 import type { JobEngine } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
@@ -9,7 +10,7 @@ import { blobKeys, docToVideoKeys } from "./keys.ts";
 import { isExpired } from "./service.ts";
 
 export async function sweepExpiredWork(
-  deps: { kv: Deno.Kv; blobs: BlobStore; jobs: JobEngine; log: Logger },
+  deps: { kv: KvStore; blobs: BlobStore; jobs: JobEngine; log: Logger },
   now = Date.now(),
 ): Promise<number> {
   let removed = 0;

@@ -2,6 +2,7 @@
  * What the status route shows while a job runs: the script as soon as it exists, the cost, the
  * artifact keys. One KV record per job, written only by the job's handler (version-checked).
  */
+import type { KvStore } from "../store/types.ts";
 import type { CostEstimate } from "./cost.ts";
 import { docToVideoKeys } from "./keys.ts";
 import type { Language } from "./script_rules.ts";
@@ -22,12 +23,12 @@ export interface JobFacts {
 
 const factsTtlMs = 24 * 60 * 60 * 1000;
 
-export async function readFacts(kv: Deno.Kv, jobId: string): Promise<JobFacts | null> {
+export async function readFacts(kv: KvStore, jobId: string): Promise<JobFacts | null> {
   return (await kv.get<JobFacts>(docToVideoKeys.job(jobId))).value;
 }
 
 export async function updateFacts(
-  kv: Deno.Kv,
+  kv: KvStore,
   jobId: string,
   change: (facts: JobFacts | null) => JobFacts,
 ): Promise<JobFacts> {

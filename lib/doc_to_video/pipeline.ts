@@ -3,6 +3,7 @@
  * so a retry or a restart after a crash resumes after the last finished step instead of paying for
  * the LLM or the video provider twice.
  */
+import type { KvStore } from "../store/types.ts";
 import { PermanentJobError } from "../jobs/types.ts";
 import type { JobContext } from "../jobs/types.ts";
 import type { BlobStore } from "../blobs/types.ts";
@@ -23,7 +24,7 @@ import { cachedScript } from "./script_cache.ts";
 import { webhookToken } from "./webhook.ts";
 
 export interface PipelineDeps {
-  kv: Deno.Kv;
+  kv: KvStore;
   blobs: BlobStore;
   chat?: ChatModel;
   remote?: RemoteVideoProvider;

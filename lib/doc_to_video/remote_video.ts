@@ -3,6 +3,7 @@
  * webhook — watched in KV — with polling as the fallback, and copy the result into the blob store
  * because D-ID's result URLs expire.
  */
+import type { KvStore } from "../store/types.ts";
 import { PermanentJobError } from "../jobs/types.ts";
 import type { JobContext } from "../jobs/types.ts";
 import type { RemoteVideoProvider, RemoteVideoState, VideoApiType } from "../providers/video/types.ts";
@@ -22,7 +23,7 @@ const maxWaitMs = 10 * 60 * 1000;
 
 export async function renderRemotely(
   context: JobContext<unknown>,
-  kv: Deno.Kv,
+  kv: KvStore,
   provider: RemoteVideoProvider,
   input: RemoteRenderInput,
   pollMs: number,
@@ -66,7 +67,7 @@ export async function renderRemotely(
 
 /** Resolves when a webhook stores a new state for the job, or after `ms` (the polling fallback). */
 async function waitForWebhook(
-  kv: Deno.Kv,
+  kv: KvStore,
   jobId: string,
   ms: number,
   signal: AbortSignal,

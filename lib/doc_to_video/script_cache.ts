@@ -2,6 +2,7 @@
  * Script cache keyed by the PDF's SHA-256 and every option that changes the script (category,
  * sentiment, model, writer): the same document uploaded twice costs one LLM call.
  */
+import type { KvStore } from "../store/types.ts";
 import type { Logger } from "../log.ts";
 import type { ChatModel } from "../providers/llm/types.ts";
 import { docToVideoKeys } from "./keys.ts";
@@ -12,7 +13,7 @@ import { writeScript, type WrittenScript } from "./script_writer.ts";
 const cacheTtlMs = 24 * 60 * 60 * 1000;
 
 export async function cachedScript(
-  kv: Deno.Kv,
+  kv: KvStore,
   input: DocToVideoJobInput,
   text: string,
   language: Language,

@@ -3,6 +3,7 @@
  * job's status with its script, files and cost, cancel it, and hand out its files. The job id is
  * the capability: 128 CSPRNG bits, and an expired or unknown id looks the same.
  */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore, StoredBlob } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
@@ -16,7 +17,7 @@ import { docToVideoJobKind, jobTtlMs, maxDocumentBytes, VideoOptions } from "./o
 import { sha256Hex } from "./script_cache.ts";
 
 export interface DocToVideoDeps {
-  kv: Deno.Kv;
+  kv: KvStore;
   blobs: BlobStore;
   jobs: JobEngine;
   defaultModel: string;

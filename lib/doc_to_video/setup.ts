@@ -4,7 +4,6 @@
  * kind, the media health check and the expiry sweep.
  */
 import client from "prom-client";
-import { ensureSecret } from "../secrets.ts";
 import type { Services } from "../services.ts";
 import { mediaInstallLine, toolAvailable } from "../media/tools.ts";
 import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
@@ -16,14 +15,9 @@ import { runDocToVideo } from "./pipeline.ts";
 import { createDocToVideoService } from "./service.ts";
 
 export async function setupDocToVideo(services: Services): Promise<void> {
-  const { config, kv, blobs, jobs, log } = services;
+  const { config, kv, blobs, jobs, log, secrets } = services;
   const values = config.values;
-  const webhookSecret = await ensureSecret(
-    config.dataDir,
-    "DID_WEBHOOK_SECRET",
-    values.DID_WEBHOOK_SECRET,
-    log,
-  );
+  const webhookSecret = await secrets.ensure("DID_WEBHOOK_SECRET", values.DID_WEBHOOK_SECRET);
   const chat = values.OPENROUTER_API_KEY
     ? createOpenRouterModel({
       apiKey: values.OPENROUTER_API_KEY,

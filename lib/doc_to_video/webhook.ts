@@ -3,6 +3,7 @@
  * HMAC-SHA256(DID_WEBHOOK_SECRET, job id) — checked in constant time. A delivery must also name
  * the render this job started; each (render, status) pair is applied once, so replays are no-ops.
  */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import { hmacSha256, toBase64Url } from "../hmac.ts";
 import { KilnError } from "../errors.ts";
@@ -30,7 +31,7 @@ export interface WebhookOutcome {
 }
 
 export async function receiveWebhook(
-  kv: Deno.Kv,
+  kv: KvStore,
   secret: string,
   query: z.infer<typeof WebhookQuery>,
   payload: unknown,
@@ -74,6 +75,6 @@ export async function receiveWebhook(
 }
 
 /** The latest state a webhook stored for `jobId`. */
-export async function webhookState(kv: Deno.Kv, jobId: string): Promise<RemoteVideoState | null> {
+export async function webhookState(kv: KvStore, jobId: string): Promise<RemoteVideoState | null> {
   return (await kv.get<RemoteVideoState>(docToVideoKeys.providerState(jobId))).value;
 }

@@ -6,6 +6,7 @@
  * concurrent spends serialise on the account: a lost race re-reads and re-decides, and a decision
  * that would make the balance negative throws before anything is written.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomFraction, randomId } from "../ids.ts";
 import { engineKeys } from "./keys.ts";
@@ -67,7 +68,7 @@ export function available(account: Account): number {
   return account.balance - account.held;
 }
 
-export async function readAccount(kv: Deno.Kv, userId: string): Promise<Account> {
+export async function readAccount(kv: KvStore, userId: string): Promise<Account> {
   return (await kv.get<Account>(engineKeys.account(userId))).value ?? emptyAccount(userId);
 }
 
@@ -78,7 +79,7 @@ const maxAttempts = 100;
  * conflict it re-reads and plans again. `plan` throws a KilnError to refuse (nothing is written).
  */
 export async function updateAccount<Outcome>(
-  kv: Deno.Kv,
+  kv: KvStore,
   userId: string,
   plan: (account: Account) => Promise<AccountPlan<Outcome> | AlreadyDone<Outcome>>,
 ): Promise<{ outcome: Outcome; account: Account; entries: LedgerEntry[]; replayed: boolean }> {

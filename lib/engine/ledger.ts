@@ -1,4 +1,5 @@
 /** Reading the ledger (balance, paged transactions) and the one admin write: granting credits. */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { type Account, available, type LedgerEntry, readAccount, updateAccount } from "./credits.ts";
 import { engineKeys } from "./keys.ts";
@@ -21,7 +22,7 @@ export function balanceView(account: Account): BalanceView {
   };
 }
 
-export async function getBalance(kv: Deno.Kv, userId: string): Promise<BalanceView> {
+export async function getBalance(kv: KvStore, userId: string): Promise<BalanceView> {
   return balanceView(await readAccount(kv, userId));
 }
 
@@ -45,7 +46,7 @@ export interface GrantResult {
  * and changes nothing.
  */
 export async function grantCredits(
-  kv: Deno.Kv,
+  kv: KvStore,
   input: { userId: string; amount: number; reason?: string; clientRequestId?: string },
 ): Promise<GrantResult> {
   const markerKey = input.clientRequestId ? engineKeys.grant(input.userId, input.clientRequestId) : undefined;
@@ -112,7 +113,7 @@ export interface TransactionsPage {
 
 /** Newest first; `cursor` continues where the previous page stopped. */
 export async function listTransactions(
-  kv: Deno.Kv,
+  kv: KvStore,
   userId: string,
   options: { limit: number; cursor?: string },
 ): Promise<TransactionsPage> {

@@ -4,6 +4,7 @@
  * the request record are one commit, so credits are never held without a record that will release
  * them (by the webhook, or by the expiry sweep).
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import type { Logger } from "../log.ts";
@@ -14,7 +15,7 @@ import type { MeteredRequest } from "./requests.ts";
 import type { UpstreamClient } from "./upstream/client.ts";
 
 export interface MeteredDependencies {
-  kv: Deno.Kv;
+  kv: KvStore;
   upstream: UpstreamClient;
   rates: CreditRates;
   transcribeTimeoutMs: number;
@@ -126,7 +127,7 @@ export async function startMetered(
 
 /** Version-checked read-modify-write of a request record; returns the new record (undefined if absent). */
 export async function updateRequest(
-  kv: Deno.Kv,
+  kv: KvStore,
   requestId: string,
   change: (current: MeteredRequest) => MeteredRequest,
 ): Promise<MeteredRequest | undefined> {
@@ -144,7 +145,7 @@ export async function updateRequest(
 
 /** Releases an active hold in full and gives the request its final status (failure paths, sweep). */
 export async function releaseHold(
-  kv: Deno.Kv,
+  kv: KvStore,
   requestId: string,
   status: "failed" | "expired" | "forward_failed",
   error?: string,
@@ -177,7 +178,7 @@ export async function releaseHold(
 }
 
 export async function readOwnedRequest(
-  kv: Deno.Kv,
+  kv: KvStore,
   userId: string,
   requestId: string,
 ): Promise<MeteredRequest> {

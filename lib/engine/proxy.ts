@@ -4,6 +4,7 @@
  * the call (a concurrent second use gets 409) and given back if the call fails. Each job is
  * recorded with its owner so a token can only read jobs its user started.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { engineKeys } from "./keys.ts";
 import type { UpstreamClient } from "./upstream/client.ts";
@@ -18,7 +19,7 @@ interface JobOwner {
 const tokenUseMs = 24 * 60 * 60 * 1000;
 
 export async function proxyTranscribe(
-  kv: Deno.Kv,
+  kv: KvStore,
   upstream: UpstreamClient,
   caller: { userId: string; tokenId: string },
   url: string,
@@ -65,7 +66,7 @@ export async function proxyTranscribe(
 }
 
 export async function proxyStatus(
-  kv: Deno.Kv,
+  kv: KvStore,
   upstream: UpstreamClient,
   userId: string,
   jobId: string,

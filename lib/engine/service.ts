@@ -2,6 +2,7 @@
  * The engine's service object (`services.engine`): every operation the routes call, wired to KV,
  * the token authority, the upstream client and the metadata provider chosen in setup.ts.
  */
+import type { KvStore } from "../store/types.ts";
 import type { Logger } from "../log.ts";
 import { getBalance, grantCredits, listTransactions } from "./ledger.ts";
 import { estimate, readOwnedRequest, startMetered } from "./metered.ts";
@@ -26,7 +27,7 @@ export interface EngineSettings {
 }
 
 export interface EngineDependencies {
-  kv: Deno.Kv;
+  kv: KvStore;
   log: Logger;
   tokens: TokenAuthority;
   upstream: UpstreamClient;

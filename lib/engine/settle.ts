@@ -4,6 +4,7 @@
  * sweep that releases holds nobody settled in time. The request record is checked in the same
  * commit as the ledger entries, so twenty concurrent deliveries of one webhook charge once.
  */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { Logger } from "../log.ts";
 import { updateAccount } from "./credits.ts";
@@ -43,7 +44,7 @@ export interface SettleOutcome {
 }
 
 export async function settleFromWebhook(
-  kv: Deno.Kv,
+  kv: KvStore,
   rates: CreditRates,
   payload: TranscriptionWebhook,
   webhookId: string,
@@ -121,7 +122,7 @@ export async function settleFromWebhook(
 
 /** A failure reported after the hold already expired: record it, nothing left to release. */
 async function markFailedWithoutHold(
-  kv: Deno.Kv,
+  kv: KvStore,
   record: MeteredRequest,
   message: string,
 ): Promise<SettleOutcome> {
@@ -142,7 +143,7 @@ async function markFailedWithoutHold(
 
 /** Releases holds older than `ttlMs` that no webhook settled. Returns how many were released. */
 export async function sweepExpiredHolds(
-  kv: Deno.Kv,
+  kv: KvStore,
   ttlMs: number,
   log: Logger,
   now = Date.now(),

@@ -3,7 +3,6 @@
  * the auth kinds "user", "service" and "engine_admin", the upstream client with its circuit
  * breaker, the metadata provider, health checks, metrics and the expired-hold sweep.
  */
-import { ensureSecret } from "../secrets.ts";
 import type { Services } from "../services.ts";
 import { engineAdminResolver, serviceResolver, userResolver } from "./auth.ts";
 import { registerEngineHealth } from "./health.ts";
@@ -17,22 +16,18 @@ import { createUpstreamClient } from "./upstream/client.ts";
 const breakerLevels = { closed: 0, half_open: 1, open: 2 } as const;
 
 export async function setupEngine(services: Services): Promise<EngineService> {
-  const { config, log } = services;
+  const { config, log, secrets } = services;
   const values = config.values;
-  const jwtSecret = await ensureSecret(config.dataDir, "ENGINE_JWT_SECRET", values.ENGINE_JWT_SECRET, log);
-  const adminKey = await ensureSecret(config.dataDir, "ENGINE_ADMIN_KEY", values.ENGINE_ADMIN_KEY, log);
-  const tttSecret = await ensureSecret(
-    config.dataDir,
+  const jwtSecret = await secrets.ensure("ENGINE_JWT_SECRET", values.ENGINE_JWT_SECRET);
+  const adminKey = await secrets.ensure("ENGINE_ADMIN_KEY", values.ENGINE_ADMIN_KEY);
+  const tttSecret = await secrets.ensure(
     "TTT_SHARED_SECRET",
     // The same name and file as the transcription module, so both sides hold one secret.
     values.TTT_SHARED_SECRET ?? values.ENGINE_SHARED_SECRET,
-    log,
   );
-  const webhookSecret = await ensureSecret(
-    config.dataDir,
+  const webhookSecret = await secrets.ensure(
     "BUSINESS_ENGINE_WEBHOOK_SECRET",
     values.BUSINESS_ENGINE_WEBHOOK_SECRET,
-    log,
   );
   const tokens = createTokenAuthority(jwtSecret);
   const breaker = createCircuitBreaker({

@@ -5,6 +5,7 @@
  * user can never see it (the record is keyed by user). The hourly quota counter is part of the same
  * commit: one KV write per vend, and only vends that happened count against the limit.
  */
+import type { KvStore } from "../store/types.ts";
 import { randomId } from "../ids.ts";
 import { type RateLimitDecision, rateLimitError } from "../http/rate_limit.ts";
 import { available, insufficientCredits, updateAccount } from "./credits.ts";
@@ -42,7 +43,7 @@ function quotaDecision(limit: number, used: number, windowStart: number, now: nu
 }
 
 export async function vendToken(
-  kv: Deno.Kv,
+  kv: KvStore,
   tokens: TokenAuthority,
   userId: string,
   options: { clientRequestId?: string; limitPerHour: number },

@@ -31,6 +31,7 @@
  * Scopes must name the principal (and the route), e.g. `user:42 POST /v1/vend-token`: records are
  * keyed by scope, so one principal's key can never reach another principal's response.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import { createLogger, errorMessage, type Logger } from "../log.ts";
@@ -126,7 +127,7 @@ const chunksPerRead = 10;
 const chunkExpiryMarginMs = 60_000;
 const maxScopeLength = 1024;
 
-export function createIdempotencyStore(kv: Deno.Kv, options: IdempotencyOptions = {}): IdempotencyStore {
+export function createIdempotencyStore(kv: KvStore, options: IdempotencyOptions = {}): IdempotencyStore {
   const ttlMs = options.ttlMs ?? defaultTtlMs;
   const waitMs = options.waitMs ?? defaultWaitMs;
   const staleMs = options.staleMs ?? Math.max(1000, 3 * waitMs);
@@ -425,7 +426,7 @@ export async function fingerprintRequest(method: string, path: string, bodyText:
  * before the watch started is not missed.
  */
 async function waitForChange(
-  kv: Deno.Kv,
+  kv: KvStore,
   key: Deno.KvKey,
   versionstamp: string | null,
   timeoutMs: number,

@@ -8,6 +8,7 @@
  * limit is reached contention ends by itself. Under any interleaving exactly `limit` consumes of a
  * window succeed — no lost updates.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomFraction } from "../ids.ts";
 
@@ -56,7 +57,7 @@ interface BucketState {
  */
 const maxPlainKeyLength = 256;
 
-export function createRateLimiter(kv: Deno.Kv, options: RateLimiterOptions = {}): RateLimiter {
+export function createRateLimiter(kv: KvStore, options: RateLimiterOptions = {}): RateLimiter {
   const now = options.now ?? Date.now;
   const maxAttempts = options.maxAttempts ?? 50;
 
@@ -90,7 +91,7 @@ export function createRateLimiter(kv: Deno.Kv, options: RateLimiterOptions = {})
 
 /** One attempt; undefined when the commit lost a version race. */
 async function tryFixedWindow(
-  kv: Deno.Kv,
+  kv: KvStore,
   rule: Extract<RateLimitRule, { algorithm: "fixed_window" }>,
   keyPart: Deno.KvKeyPart,
   cost: number,
@@ -124,7 +125,7 @@ async function tryFixedWindow(
 }
 
 async function tryTokenBucket(
-  kv: Deno.Kv,
+  kv: KvStore,
   rule: Extract<RateLimitRule, { algorithm: "token_bucket" }>,
   keyPart: Deno.KvKeyPart,
   cost: number,

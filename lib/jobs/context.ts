@@ -1,4 +1,5 @@
 /** The state the engine's parts share. Internal: only `engine.ts` builds it. */
+import type { KvStore } from "../store/types.ts";
 import type { ChangeFeed } from "../live/types.ts";
 import type { Logger } from "../log.ts";
 import type { JobDefinition, JobQueue, JobRecord } from "./types.ts";
@@ -15,7 +16,7 @@ export interface RunningJob {
 }
 
 export interface EngineContext {
-  kv: Deno.Kv;
+  kv: KvStore;
   queue: JobQueue;
   feed: ChangeFeed;
   log: Logger;

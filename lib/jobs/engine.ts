@@ -3,6 +3,7 @@
  * This file only wires the parts together; each rule lives in its own file (enqueue, claim, run,
  * sweep, admin).
  */
+import type { KvStore } from "../store/types.ts";
 import type { ChangeFeed } from "../live/types.ts";
 import { randomId } from "../ids.ts";
 import { errorMessage, type Logger } from "../log.ts";
@@ -15,7 +16,7 @@ import { createSweeper } from "./sweep.ts";
 import type { JobEngine, JobQueue, JobRecord } from "./types.ts";
 
 export interface JobEngineOptions {
-  kv: Deno.Kv;
+  kv: KvStore;
   queue: JobQueue;
   feed: ChangeFeed;
   scheduler: Scheduler;

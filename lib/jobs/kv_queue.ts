@@ -3,6 +3,7 @@
  * `kv.listenQueue`. KV allows a single listener per handle and delivers in-process only, so every
  * message type in the app (jobs, webhooks, …) is routed through this dispatcher by its `type`.
  */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import { errorMessage, type Logger } from "../log.ts";
 import type { JobQueue } from "./types.ts";
@@ -26,7 +27,7 @@ export interface QueueDispatcher {
   readonly closed: Promise<void>;
 }
 
-export function createQueueDispatcher(kv: Deno.Kv, log: Logger): QueueDispatcher {
+export function createQueueDispatcher(kv: KvStore, log: Logger): QueueDispatcher {
   const handlers = new Map<string, QueueMessageHandler>();
   let listening: Promise<void> | null = null;
   let resolveClosed!: () => void;
@@ -71,14 +72,22 @@ export function createQueueDispatcher(kv: Deno.Kv, log: Logger): QueueDispatcher
 }
 
 /**
- * The job wake-up over KV queues: messages are `{ type: "job", id }`. A delayed wake-up is a KV
- * queue message staged in the same atomic as the record (a durable timer). An immediate one, once
- * this process listens, is handed straight to the local consumer after the commit: KV's queue
- * costs two more disk writes per message and tops out near 1,200 messages/s on a file, while the
- * job's pending index already makes the hand-off recoverable — if the process dies first, the
- * start-up sweep re-sends every pending job.
+ * The job wake-up over the store's queue: messages are `{ type: "job", id }`, staged in the same
+ * atomic as the record (on PostgreSQL: a Graphile Worker job added in the same transaction).
+ *
+ * With `localHandOff` (the default, for a store only this process uses) an immediate wake-up is
+ * instead handed straight to the local consumer after the commit: Deno KV's queue costs two more
+ * disk writes per message and tops out near 1,200 messages/s on a file, while the job's pending
+ * index already makes the hand-off recoverable — if the process dies first, the start-up sweep
+ * re-sends every pending job. On a shared store it is off, so any instance may take the job.
  */
-export function createKvJobQueue(kv: Deno.Kv, dispatcher: QueueDispatcher, log?: Logger): JobQueue {
+export function createKvJobQueue(
+  kv: KvStore,
+  dispatcher: QueueDispatcher,
+  log?: Logger,
+  options: { localHandOff?: boolean } = {},
+): JobQueue {
+  const localHandOff = options.localHandOff ?? true;
   let local: ((jobId: string) => Promise<void>) | undefined;
   const handOff = (jobId: string) =>
     queueMicrotask(() => {
@@ -97,7 +106,7 @@ export function createKvJobQueue(kv: Deno.Kv, dispatcher: QueueDispatcher, log?:
       return true;
     },
     listen(onJob) {
-      local = onJob;
+      if (localHandOff) local = onJob;
       dispatcher.on("job", async (message) => {
         const parsed = jobMessageSchema.safeParse(message);
         if (!parsed.success) {

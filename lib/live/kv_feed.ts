@@ -5,6 +5,7 @@
  * is why the server, the job engine and every subscriber live in one process (SPEC §1);
  * `heartbeatMs` adds a periodic re-read as a safety net for writes the watcher cannot see.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomFraction } from "../ids.ts";
 import type { Logger } from "../log.ts";
@@ -22,7 +23,7 @@ import {
 import type { ChangeFeed, LiveEvent } from "./types.ts";
 
 export interface KvChangeFeedOptions {
-  kv: Deno.Kv;
+  kv: KvStore;
   log: Logger;
   /** How long events stay replayable (ms). Default 1 hour. */
   retentionMs?: number;

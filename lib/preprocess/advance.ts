@@ -4,6 +4,7 @@
  * again. Like creation, the tasks are written while the batch is not `ready`, so a crash halfway
  * is repaired by running the step again.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { readied, taskRecords, writeAll } from "./batches.ts";
 import { processedFiles } from "./finalize.ts";
@@ -12,7 +13,7 @@ import { phaseNamed } from "./phases.ts";
 import type { BatchFile, BatchRecord } from "./types.ts";
 
 export async function advancePhase(
-  kv: Deno.Kv,
+  kv: KvStore,
   batchId: string,
   phaseName: string,
   finalizeWanted: boolean,

@@ -4,6 +4,7 @@
  * `ready: false` and only dispatched once everything is stored; a re-post of the same message
  * finishes an interrupted creation, and a re-post with other files is refused.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { preprocessKeys as keys } from "./keys.ts";
 import { firstPhase, phaseNamed } from "./phases.ts";
@@ -21,7 +22,7 @@ export async function fingerprintFiles(message: BatchMessage): Promise<string> {
 
 /** Stores the batch (or finds the existing one); `created` is false for a repeated message. */
 export async function createBatch(
-  kv: Deno.Kv,
+  kv: KvStore,
   message: BatchMessage,
   finalizeWanted: boolean,
   now = new Date(),
@@ -119,7 +120,7 @@ export function taskRecords(
   });
 }
 
-export async function writeAll(kv: Deno.Kv, writes: [Deno.KvKey, unknown][]): Promise<void> {
+export async function writeAll(kv: KvStore, writes: [Deno.KvKey, unknown][]): Promise<void> {
   for (let start = 0; start < writes.length; start += mutationsPerCommit) {
     const operation = kv.atomic();
     for (const [key, value] of writes.slice(start, start + mutationsPerCommit)) operation.set(key, value);
@@ -142,13 +143,13 @@ export function finishedFields(batch: BatchRecord): Partial<BatchRecord> {
     : { status: "DONE", completed_at: at, updated_at: at };
 }
 
-export async function getBatch(kv: Deno.Kv, batchId: string): Promise<BatchRecord> {
+export async function getBatch(kv: KvStore, batchId: string): Promise<BatchRecord> {
   const entry = await kv.get<BatchRecord>(keys.batch(batchId));
   if (!entry.value) throw new KilnError("not_found", "batch_not_found", `No batch ${batchId}.`);
   return entry.value;
 }
 
-export async function listTasks(kv: Deno.Kv, batchId: string): Promise<TaskRecord[]> {
+export async function listTasks(kv: KvStore, batchId: string): Promise<TaskRecord[]> {
   const tasks: TaskRecord[] = [];
   for await (const entry of kv.list<TaskRecord>({ prefix: keys.tasks(batchId) })) tasks.push(entry.value);
   return tasks.sort((a, b) => taskOrder(a.id) - taskOrder(b.id));
@@ -158,7 +159,7 @@ function taskOrder(id: string): number {
   return Number(id.slice(id.lastIndexOf("_") + 1)) || 0;
 }
 
-export async function listPassthrough(kv: Deno.Kv, batchId: string) {
+export async function listPassthrough(kv: KvStore, batchId: string) {
   const files = [];
   for await (const entry of kv.list({ prefix: keys.passthroughs(batchId) })) files.push(entry.value);
   return files;

@@ -4,6 +4,7 @@
  * backoff until a 2xx; the job itself is enqueued once per batch (idempotency key), so ingest is
  * told exactly once in effect.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { listPassthrough, listTasks } from "./batches.ts";
 import { signatureHeader, signBody } from "./signing.ts";
@@ -19,7 +20,7 @@ export interface ProcessedFile {
   page_count?: number;
 }
 
-export async function processedFiles(kv: Deno.Kv, batchId: string): Promise<{
+export async function processedFiles(kv: KvStore, batchId: string): Promise<{
   files: ProcessedFile[];
   failed: { r2_key: string; error: string }[];
 }> {

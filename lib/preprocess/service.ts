@@ -3,6 +3,7 @@
  * plumbing shared by the job handlers and external-worker callbacks (publishing progress,
  * settling a task, starting finalize).
  */
+import type { KvStore } from "../store/types.ts";
 import type { BlobStore } from "../blobs/types.ts";
 import type { JobEngine } from "../jobs/types.ts";
 import type { ChangeFeed } from "../live/types.ts";
@@ -34,7 +35,7 @@ export interface PreprocessSettings {
 }
 
 export interface PreprocessDeps {
-  kv: Deno.Kv;
+  kv: KvStore;
   jobs: JobEngine;
   live: ChangeFeed;
   blobs: BlobStore;

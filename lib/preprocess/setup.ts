@@ -6,7 +6,6 @@
 import { createS3BlobStore } from "../blobs/s3.ts";
 import { staticTokenResolver } from "../http/auth.ts";
 import { errorMessage } from "../log.ts";
-import { ensureSecret } from "../secrets.ts";
 import type { Services } from "../services.ts";
 import { encoderName } from "./convert.ts";
 import { definePreprocessJobs, resumeBatches } from "./jobs.ts";
@@ -14,19 +13,12 @@ import { createConversionPool } from "./pool.ts";
 import { createPreprocessService, type PreprocessDeps } from "./service.ts";
 
 export async function setupPreprocess(services: Services): Promise<void> {
-  const { config, log } = services;
+  const { config, log, secrets } = services;
   const values = config.values;
-  const serviceToken = await ensureSecret(
-    config.dataDir,
-    "PREPROCESS_SERVICE_TOKEN",
-    values.PREPROCESS_SERVICE_TOKEN,
-    log,
-  );
-  const callbackSecret = await ensureSecret(
-    config.dataDir,
+  const serviceToken = await secrets.ensure("PREPROCESS_SERVICE_TOKEN", values.PREPROCESS_SERVICE_TOKEN);
+  const callbackSecret = await secrets.ensure(
     "PREPROCESS_CALLBACK_SECRET",
     values.PREPROCESS_CALLBACK_SECRET,
-    log,
   );
   if (values.BLOB_STORE === "s3") {
     const missing = (["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const)

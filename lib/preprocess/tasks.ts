@@ -3,6 +3,7 @@
  * a duplicate or late callback, a local retry and an admin reset can race freely: a task reaches a
  * terminal state once, and the batch counters move exactly once per task.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { finishedFields, isTerminalBatch } from "./batches.ts";
 import { preprocessKeys as keys } from "./keys.ts";
@@ -34,7 +35,7 @@ const terminal = (task: TaskRecord) => task.status === "completed" || task.statu
  * unless it is a success (the output exists; taking it is better than converting again).
  */
 export async function settleTask(
-  kv: Deno.Kv,
+  kv: KvStore,
   batchId: string,
   taskId: string,
   outcome: TaskOutcome,
@@ -103,7 +104,7 @@ export function finishBatch(batch: BatchRecord, finalizeWanted: boolean): BatchR
  * terminal, or another live lease holds it (the caller then leaves it alone).
  */
 export async function leaseTask(
-  kv: Deno.Kv,
+  kv: KvStore,
   batchId: string,
   taskId: string,
   owner: string,
@@ -140,7 +141,7 @@ export async function leaseTask(
 }
 
 /** Admin reset: the batch becomes ERROR at once; running work finds it terminal and stops. */
-export async function resetBatch(kv: Deno.Kv, batchId: string, reason: string): Promise<BatchRecord> {
+export async function resetBatch(kv: KvStore, batchId: string, reason: string): Promise<BatchRecord> {
   for (let round = 0; round < 20; round++) {
     const entry = await kv.get<BatchRecord>(keys.batch(batchId));
     if (!entry.value) throw new KilnError("not_found", "batch_not_found", `No batch ${batchId}.`);
@@ -161,7 +162,7 @@ export async function resetBatch(kv: Deno.Kv, batchId: string, reason: string): 
   throw new KilnError("conflict", "batch_contended", "The batch is being changed concurrently; retry.");
 }
 
-export async function markFinalized(kv: Deno.Kv, batchId: string): Promise<void> {
+export async function markFinalized(kv: KvStore, batchId: string): Promise<void> {
   for (let round = 0; round < 20; round++) {
     const entry = await kv.get<BatchRecord>(keys.batch(batchId));
     if (!entry.value || entry.value.finalize !== "pending") return;

@@ -1,4 +1,5 @@
 /** Tenant menus: prices in integer minor units, one currency and one tax rate per tenant. */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import { KilnError } from "../errors.ts";
 import { restaurantKeys } from "./keys.ts";
@@ -27,7 +28,7 @@ export const MenuSchema = z.object({
 export type Menu = z.infer<typeof MenuSchema>;
 export type MenuItem = Menu["items"][number];
 
-export async function putMenu(kv: Deno.Kv, tenantId: string, menu: Menu): Promise<Menu> {
+export async function putMenu(kv: KvStore, tenantId: string, menu: Menu): Promise<Menu> {
   if (new TextEncoder().encode(JSON.stringify(menu)).length > 60_000) {
     throw new KilnError("too_large", "menu_too_large", "The menu must serialise to at most 60 KB.");
   }
@@ -35,7 +36,7 @@ export async function putMenu(kv: Deno.Kv, tenantId: string, menu: Menu): Promis
   return menu;
 }
 
-export async function getMenu(kv: Deno.Kv, tenantId: string): Promise<Menu> {
+export async function getMenu(kv: KvStore, tenantId: string): Promise<Menu> {
   const { value } = await kv.get<Menu>(restaurantKeys.menu(tenantId));
   if (!value) throw new KilnError("not_found", "menu_not_found", "This tenant has no menu yet.");
   return value;

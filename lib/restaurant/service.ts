@@ -3,6 +3,7 @@
  * execution. A tool's state change is one version-checked write of the cart record; its display
  * updates then go through the conversation service like any producer's, so the screen shows them.
  */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { ConversationService } from "../conversation/service.ts";
 import { parseUpdate } from "../conversation/updates.ts";
@@ -16,7 +17,7 @@ import { runTool, toolArgs, type ToolName } from "./tools.ts";
 export type RestaurantService = ReturnType<typeof createRestaurantService>;
 
 export function createRestaurantService(
-  options: { kv: Deno.Kv; conversation: ConversationService; ttlMs: number },
+  options: { kv: KvStore; conversation: ConversationService; ttlMs: number },
 ) {
   const { kv, conversation, ttlMs } = options;
 

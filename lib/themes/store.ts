@@ -4,6 +4,7 @@
  * the reader gets the category's default theme and the event is logged. Verified themes are cached
  * in memory; a PUT through this store refreshes the cache.
  */
+import type { KvStore } from "../store/types.ts";
 import type { Logger } from "../log.ts";
 import { secretsEqual } from "../http/auth.ts";
 import type { Signer } from "../conversation/tokens.ts";
@@ -29,7 +30,7 @@ export function canonicalJson(value: unknown): string {
 
 export type ThemeStore = ReturnType<typeof createThemeStore>;
 
-export function createThemeStore(options: { kv: Deno.Kv; signer: Signer; log: Logger; cacheMs?: number }) {
+export function createThemeStore(options: { kv: KvStore; signer: Signer; log: Logger; cacheMs?: number }) {
   const { kv, signer, log } = options;
   const cacheMs = options.cacheMs ?? 60_000;
   const cache = new Map<string, { theme: Theme | null; until: number }>();

@@ -2,6 +2,7 @@
  * Finished results by normalised media URL, kept 48 h, with hit/miss counters for /health. Only
  * URL sources are cached (an upload has no identity worth sharing).
  */
+import type { KvStore } from "../store/types.ts";
 import { transcriptionKeys } from "./keys.ts";
 import { normaliseMediaUrl } from "./url_policy.ts";
 import type { TranscriptionResult } from "./webhook_payload.ts";
@@ -21,7 +22,7 @@ export async function cacheKeyOf(rawUrl: string): Promise<string> {
 
 /** The cached result, or null; `count` records a hit or miss for the hit rate. */
 export async function readCache(
-  kv: Deno.Kv,
+  kv: KvStore,
   rawUrl: string,
   options: { count?: boolean; now?: number } = {},
 ): Promise<TranscriptionResult | null> {
@@ -38,12 +39,12 @@ export async function readCache(
   return fresh?.result ?? null;
 }
 
-export async function writeCache(kv: Deno.Kv, rawUrl: string, result: TranscriptionResult): Promise<void> {
+export async function writeCache(kv: KvStore, rawUrl: string, result: TranscriptionResult): Promise<void> {
   const entry: CacheEntry = { url: normaliseMediaUrl(rawUrl), result, storedAt: Date.now() };
   await kv.set(transcriptionKeys.cache(await cacheKeyOf(rawUrl)), entry, { expireIn: cacheTtlMs });
 }
 
-export async function cacheStats(kv: Deno.Kv): Promise<{ hits: number; misses: number; hitRate: number }> {
+export async function cacheStats(kv: KvStore): Promise<{ hits: number; misses: number; hitRate: number }> {
   const [hits, misses] = await kv.getMany<Deno.KvU64[]>([
     transcriptionKeys.cacheHits(),
     transcriptionKeys.cacheMisses(),

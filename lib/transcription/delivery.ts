@@ -4,6 +4,7 @@
  * Every attempt is recorded so `GET /tttranscribe/status/:id` shows how delivery went. The
  * message id is fixed per transcription and outcome, so the engine can deduplicate retries.
  */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { JobEngine } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
@@ -45,7 +46,7 @@ export async function enqueueWebhook(jobs: JobEngine, payload: TranscriptionWebh
 }
 
 export function defineWebhookJob(
-  dependencies: { kv: Deno.Kv; jobs: JobEngine; log: Logger; settings: TranscriptionSettings },
+  dependencies: { kv: KvStore; jobs: JobEngine; log: Logger; settings: TranscriptionSettings },
 ): void {
   const { kv, jobs, settings } = dependencies;
   jobs.define(webhookJobKind, WebhookJobInput, async ({ input, attempt, signal, log }) => {
@@ -86,7 +87,7 @@ export function defineWebhookJob(
 
 /** Version-checked append, so concurrent attempts of different outcomes never lose an entry. */
 async function appendAttempt(
-  kv: Deno.Kv,
+  kv: KvStore,
   transcriptionId: string,
   summary: Omit<DeliveryLog, "attempts">,
   attempt: DeliveryAttempt,
@@ -102,6 +103,6 @@ async function appendAttempt(
   }
 }
 
-export async function readDeliveryLog(kv: Deno.Kv, transcriptionId: string): Promise<DeliveryLog | null> {
+export async function readDeliveryLog(kv: KvStore, transcriptionId: string): Promise<DeliveryLog | null> {
   return (await kv.get<DeliveryLog>(transcriptionKeys.deliveries(transcriptionId))).value;
 }

@@ -3,6 +3,7 @@
  * counts, the cache hit rate and whether the tools the local pipeline needs are installed. The
  * same facts feed a check in the app-wide `/health` ("degraded" when a tool is missing).
  */
+import type { KvStore } from "../store/types.ts";
 import type { HealthReport } from "../health.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
 import { ffmpegAvailable } from "./audio.ts";
@@ -35,7 +36,7 @@ export function toolState(asr: AsrProvider): Promise<ToolState> {
 }
 
 export async function transcriptionHealth(
-  dependencies: { kv: Deno.Kv; asr: AsrProvider; settings: TranscriptionSettings },
+  dependencies: { kv: KvStore; asr: AsrProvider; settings: TranscriptionSettings },
 ): Promise<{ httpStatus: number; body: Record<string, unknown> }> {
   const { settings, asr } = dependencies;
   const [tools, cache, jobs] = await Promise.all([
@@ -76,7 +77,7 @@ export interface JobCountsByState {
   failed: number;
 }
 
-export async function countTranscriptions(kv: Deno.Kv): Promise<JobCountsByState> {
+export async function countTranscriptions(kv: KvStore): Promise<JobCountsByState> {
   const names = ["accepted", "completed", "failed"] as const;
   const entries = await kv.getMany<Deno.KvU64[]>(names.map((name) => transcriptionKeys.counter(name)));
   const [accepted, completed, failed] = entries.map((entry) => Number(entry.value?.value ?? 0n));
@@ -85,7 +86,7 @@ export async function countTranscriptions(kv: Deno.Kv): Promise<JobCountsByState
 
 /** Adds one to a counter (callers wrap it in a checkpoint where a retry could repeat it). */
 export async function incrementCounter(
-  kv: Deno.Kv,
+  kv: KvStore,
   name: "accepted" | "completed" | "failed",
 ): Promise<void> {
   await kv.atomic().sum(transcriptionKeys.counter(name), 1n).commit();

@@ -4,6 +4,7 @@
  * `kill -9` resumes after the last finished step instead of starting over. When the job fails for
  * good (a permanent error or the last attempt) a failure webhook is queued before the job ends.
  */
+import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
@@ -32,7 +33,7 @@ export const TranscribeJobInput = z.object({
 export type TranscribeJobInput = z.infer<typeof TranscribeJobInput>;
 
 export interface TranscriptionDependencies {
-  kv: Deno.Kv;
+  kv: KvStore;
   jobs: JobEngine;
   blobs: BlobStore;
   log: Logger;

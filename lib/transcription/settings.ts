@@ -1,7 +1,6 @@
 /** The transcription service's resolved settings: configuration values plus generated secrets. */
 import type { Config } from "../../fresh.config.ts";
-import type { Logger } from "../log.ts";
-import { ensureSecret } from "../secrets.ts";
+import type { SecretStore } from "../secrets.ts";
 import type { AsrSettings } from "../providers/asr/select.ts";
 
 export interface TranscriptionSettings {
@@ -20,17 +19,18 @@ export interface TranscriptionSettings {
   version: string;
 }
 
-export async function loadTranscriptionSettings(config: Config, log: Logger): Promise<TranscriptionSettings> {
+export async function loadTranscriptionSettings(
+  config: Config,
+  secrets: SecretStore,
+): Promise<TranscriptionSettings> {
   const values = config.values;
   const providedShared = values.TTT_SHARED_SECRET ?? values.ENGINE_SHARED_SECRET;
   return {
-    // One name for the generated value, so the engine's `ensureSecret("TTT_SHARED_SECRET")` reads the same.
-    sharedSecret: await ensureSecret(config.dataDir, "TTT_SHARED_SECRET", providedShared, log),
-    webhookSecret: await ensureSecret(
-      config.dataDir,
+    // One name for the generated value, so the engine's `secrets.ensure("TTT_SHARED_SECRET")` reads the same.
+    sharedSecret: await secrets.ensure("TTT_SHARED_SECRET", providedShared),
+    webhookSecret: await secrets.ensure(
       "BUSINESS_ENGINE_WEBHOOK_SECRET",
       values.BUSINESS_ENGINE_WEBHOOK_SECRET,
-      log,
     ),
     webhookUrl: values.BUSINESS_ENGINE_WEBHOOK_URL ?? `${config.publicUrl}/webhooks/tttranscribe`,
     configured: {

@@ -15,8 +15,8 @@ export async function setupTranscription(
   services: Services,
   options: { asr?: AsrProvider } = {},
 ): Promise<void> {
-  const { config, kv, jobs, blobs, log } = services;
-  const settings = await loadTranscriptionSettings(config, log);
+  const { config, kv, jobs, blobs, log, secrets } = services;
+  const settings = await loadTranscriptionSettings(config, secrets);
   const asr = options.asr ?? selectAsrProvider(settings.asr);
   const dependencies = { kv, jobs, blobs, log, asr, settings };
   defineTranscribeJob(dependencies);

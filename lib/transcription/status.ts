@@ -2,6 +2,7 @@
  * `GET /tttranscribe/status/:id`: the seed's shape (status queued|processing|completed|failed,
  * progress, currentStep, estimatedCompletion, result, error) plus webhook delivery attempts.
  */
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import type { JobEngine, JobRecord } from "../jobs/types.ts";
 import { type DeliveryLog, readDeliveryLog } from "./delivery.ts";
@@ -31,7 +32,7 @@ export interface TranscriptionStatus {
 const queuedGuessMs = 30_000;
 
 export async function transcriptionStatus(
-  { kv, jobs }: { kv: Deno.Kv; jobs: JobEngine },
+  { kv, jobs }: { kv: KvStore; jobs: JobEngine },
   id: string,
   now = Date.now(),
 ): Promise<TranscriptionStatus> {

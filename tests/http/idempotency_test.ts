@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { openTestStore } from "../support/backend.ts";
 import { KilnError } from "../../lib/errors.ts";
 import {
   createIdempotencyStore,
@@ -26,9 +27,10 @@ function json(status: number, value: unknown): StoredResponse {
   return { status, headers: { "content-type": "application/json" }, body: JSON.stringify(value) };
 }
 
-/** A KV, a store with a hand-moved clock, and a log of the store's events. */
+/** A store of the backend under test, a store with a hand-moved clock, and a log of the store's events. */
 async function setup(options: Omit<IdempotencyOptions, "now" | "logger"> = {}) {
-  const kv = await Deno.openKv(":memory:");
+  const backing = await openTestStore();
+  const { kv } = backing;
   const clock = { now: 1_700_000_000_000 };
   const events: IdempotencyEvent[] = [];
   const listeners: Array<(event: IdempotencyEvent) => void> = [];
@@ -57,9 +59,7 @@ async function setup(options: Omit<IdempotencyOptions, "now" | "logger"> = {}) {
     store,
     events,
     seen,
-    [Symbol.dispose]() {
-      kv.close();
-    },
+    [Symbol.asyncDispose]: () => backing.close(),
   };
 }
 
@@ -76,7 +76,7 @@ async function rejectsWith(promise: Promise<unknown>, kind: string, code: string
 }
 
 Deno.test("a repeated key replays the stored response and executes once", async () => {
-  using t = await setup();
+  await using t = await setup();
   let calls = 0;
   const execute = () => Promise.resolve(json(201, { order: ++calls }));
   const first = await t.store.run(scope, "key-1", "fp", execute);
@@ -87,7 +87,7 @@ Deno.test("a repeated key replays the stored response and executes once", async 
 });
 
 Deno.test("20 concurrent duplicates: one execution, the other 19 wait and get the same response", async () => {
-  using t = await setup();
+  await using t = await setup();
   let calls = 0;
   const release = deferred();
   const results = Promise.all(
@@ -108,7 +108,7 @@ Deno.test("20 concurrent duplicates: one execution, the other 19 wait and get th
 });
 
 Deno.test("a duplicate arriving while the original runs waits for it and replays", async () => {
-  using t = await setup();
+  await using t = await setup();
   const entered = deferred();
   const release = deferred();
   const original = t.store.run(scope, "key-1", "fp", async () => {
@@ -130,7 +130,7 @@ Deno.test("a duplicate arriving while the original runs waits for it and replays
 });
 
 Deno.test("a duplicate that waits longer than waitMs gets 409 idempotency_in_progress", async () => {
-  using t = await setup({ waitMs: 20 });
+  await using t = await setup({ waitMs: 20 });
   const entered = deferred();
   const release = deferred();
   const original = t.store.run(scope, "key-1", "fp", async () => {
@@ -150,7 +150,7 @@ Deno.test("a duplicate that waits longer than waitMs gets 409 idempotency_in_pro
 });
 
 Deno.test("the same key with a different request is rejected with 422, finished or running", async () => {
-  using t = await setup();
+  await using t = await setup();
   await t.store.run(scope, "key-1", "fp-a", () => Promise.resolve(json(200, {})));
   await rejectsWith(
     t.store.run(scope, "key-1", "fp-b", () => Promise.resolve(json(200, {}))),
@@ -176,7 +176,7 @@ Deno.test("the same key with a different request is rejected with 422, finished 
 });
 
 Deno.test("5xx and 429 responses are not stored: the next attempt executes again", async () => {
-  using t = await setup();
+  await using t = await setup();
   for (const status of [503, 500, 429]) {
     let calls = 0;
     const key = `key-${status}`;
@@ -194,7 +194,7 @@ Deno.test("5xx and 429 responses are not stored: the next attempt executes again
 });
 
 Deno.test("4xx outcomes are stored like successes (the request was decided)", async () => {
-  using t = await setup();
+  await using t = await setup();
   let calls = 0;
   const execute = () => Promise.resolve(json(402, { code: "insufficient_credits", calls: ++calls }));
   await t.store.run(scope, "key-1", "fp", execute);
@@ -205,7 +205,7 @@ Deno.test("4xx outcomes are stored like successes (the request was decided)", as
 });
 
 Deno.test("a thrown error is rethrown and releases the key for a retry", async () => {
-  using t = await setup();
+  await using t = await setup();
   await assert.rejects(
     () => t.store.run(scope, "key-1", "fp", () => Promise.reject(new Error("upstream down"))),
     /upstream down/,
@@ -218,7 +218,7 @@ Deno.test("a thrown error is rethrown and releases the key for a retry", async (
 });
 
 Deno.test("a malformed handler result is an error, not a stored response", async () => {
-  using t = await setup();
+  await using t = await setup();
   await assert.rejects(
     () =>
       t.store.run(
@@ -236,7 +236,7 @@ Deno.test("a malformed handler result is an error, not a stored response", async
 });
 
 Deno.test("scopes isolate principals: the same key from two users runs twice, each sees only its own", async () => {
-  using t = await setup();
+  await using t = await setup();
   const alice = "user:alice POST /v1/orders";
   const bob = "user:bob POST /v1/orders";
   let calls = 0;
@@ -273,7 +273,7 @@ Deno.test("scopes isolate principals: the same key from two users runs twice, ea
 });
 
 Deno.test("a running record abandoned by a dead process is taken over after the stale limit", async () => {
-  using t = await setup({ staleMs: 30_000 });
+  await using t = await setup({ staleMs: 30_000 });
   const abandoned = {
     state: "running",
     fingerprint: "fp",
@@ -292,7 +292,7 @@ Deno.test("a running record abandoned by a dead process is taken over after the 
 });
 
 Deno.test("a recent running record is not taken over (the duplicate waits instead)", async () => {
-  using t = await setup({ staleMs: 30_000, waitMs: 10 });
+  await using t = await setup({ staleMs: 30_000, waitMs: 10 });
   await t.kv.set(["idempotency", scope, "key-1"], {
     state: "running",
     fingerprint: "fp",
@@ -313,7 +313,7 @@ Deno.test("a recent running record is not taken over (the duplicate waits instea
 });
 
 Deno.test("a live owner's heartbeat keeps a slow handler from being taken over", async () => {
-  using t = await setup({ staleMs: 30 }); // heartbeat every 10 ms of real time
+  await using t = await setup({ staleMs: 30 }); // heartbeat every 10 ms of real time
   const entered = deferred();
   const release = deferred();
   let calls = 0;
@@ -341,7 +341,7 @@ Deno.test("a live owner's heartbeat keeps a slow handler from being taken over",
 });
 
 Deno.test("a finished record expires after the TTL and the key can be used again", async () => {
-  using t = await setup({ ttlMs: 60_000 });
+  await using t = await setup({ ttlMs: 60_000 });
   let calls = 0;
   const execute = () => Promise.resolve(json(201, { n: ++calls }));
   await t.store.run(scope, "key-1", "fp", execute);
@@ -353,7 +353,7 @@ Deno.test("a finished record expires after the TTL and the key can be used again
 });
 
 Deno.test("a large response is stored in chunks and replayed byte for byte", async () => {
-  using t = await setup();
+  await using t = await setup();
   const body = JSON.stringify({ text: "é€😀".repeat(30_000) + "x".repeat(100_000) }); // ≈ 370 KiB of UTF-8
   const response = { status: 201, headers: { "content-type": "application/json", "x-extra": "1" }, body };
   let calls = 0;
@@ -384,7 +384,7 @@ Deno.test("a large response is stored in chunks and replayed byte for byte", asy
 });
 
 Deno.test("a response above maxResponseBytes is returned once, then refused (never executed twice)", async () => {
-  using t = await setup({ maxResponseBytes: 100 * 1024 });
+  await using t = await setup({ maxResponseBytes: 100 * 1024 });
   const response = { status: 200, headers: {}, body: "y".repeat(150 * 1024) };
   let calls = 0;
   const execute = () => {
@@ -420,7 +420,7 @@ Deno.test("validateIdempotencyKey accepts 1–255 visible ASCII characters", () 
 });
 
 Deno.test("run() refuses an invalid key as a KilnError", async () => {
-  using t = await setup();
+  await using t = await setup();
   await rejectsWith(
     t.store.run(scope, "bad key", "fp", () => Promise.resolve(json(200, {}))),
     "malformed",

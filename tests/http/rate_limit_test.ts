@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { openTestStore } from "../support/backend.ts";
 import { KilnError } from "../../lib/errors.ts";
 import {
   createRateLimiter,
@@ -11,18 +12,17 @@ import {
 const videos: RateLimitRule = { name: "video", algorithm: "fixed_window", limit: 5, windowMs: 600_000 };
 const api: RateLimitRule = { name: "api", algorithm: "token_bucket", capacity: 10, refillPerMinute: 10 };
 
-/** A KV, a limiter and a clock the test moves by hand. */
+/** A store of the backend under test, a limiter and a clock the test moves by hand. */
 async function setup(start = 1_700_000_000_000) {
-  const kv = await Deno.openKv(":memory:");
+  const backing = await openTestStore();
+  const { kv } = backing;
   const clock = { now: start };
   const limiter = createRateLimiter(kv, { now: () => clock.now });
   return {
     kv,
     clock,
     limiter,
-    [Symbol.dispose]() {
-      kv.close();
-    },
+    [Symbol.asyncDispose]: () => backing.close(),
   };
 }
 
@@ -31,7 +31,7 @@ function range(n: number): number[] {
 }
 
 Deno.test("a fixed window allows exactly its limit, then denies with headers and Retry-After", async () => {
-  using t = await setup(6_000_000); // exactly at a window start: 600 s left in the window
+  await using t = await setup(6_000_000); // exactly at a window start: 600 s left in the window
   const allowed: RateLimitDecision[] = [];
   for (const _ of range(5)) allowed.push(await t.limiter.consume(videos, "ip:203.0.113.7"));
   assert.deepEqual(allowed.map((d) => [d.allowed, d.remaining]), [
@@ -71,7 +71,7 @@ Deno.test("a fixed window allows exactly its limit, then denies with headers and
 });
 
 Deno.test("a fixed window resets in the next window", async () => {
-  using t = await setup(6_000_000);
+  await using t = await setup(6_000_000);
   for (const _ of range(5)) assert.equal((await t.limiter.consume(videos, "k")).allowed, true);
   t.clock.now += 599_999;
   assert.equal((await t.limiter.consume(videos, "k")).allowed, false);
@@ -83,7 +83,7 @@ Deno.test("a fixed window resets in the next window", async () => {
 });
 
 Deno.test("denied requests do not use up quota, and a cost counts as several units", async () => {
-  using t = await setup(6_000_000);
+  await using t = await setup(6_000_000);
   assert.equal((await t.limiter.consume(videos, "k", 3)).remaining, 2);
   const tooBig = await t.limiter.consume(videos, "k", 3);
   assert.equal(tooBig.allowed, false);
@@ -93,7 +93,7 @@ Deno.test("denied requests do not use up quota, and a cost counts as several uni
 });
 
 Deno.test("a token bucket starts full, empties, and refills in proportion to elapsed time", async () => {
-  using t = await setup();
+  await using t = await setup();
   for (const i of range(10)) {
     const decision = await t.limiter.consume(api, "user:42");
     assert.equal(decision.allowed, true);
@@ -126,7 +126,7 @@ Deno.test("a token bucket starts full, empties, and refills in proportion to ela
 });
 
 Deno.test("a clock that goes backwards neither refills nor breaks a bucket", async () => {
-  using t = await setup();
+  await using t = await setup();
   for (const _ of range(10)) await t.limiter.consume(api, "k");
   t.clock.now -= 60_000;
   assert.equal((await t.limiter.consume(api, "k")).allowed, false);
@@ -135,7 +135,7 @@ Deno.test("a clock that goes backwards neither refills nor breaks a bucket", asy
 const contended: RateLimitRule[] = [{ ...videos, limit: 10 }, api];
 for (const rule of contended) {
   Deno.test(`100 concurrent consumes on a ${rule.algorithm} of 10 allow exactly 10`, async () => {
-    using t = await setup(6_000_000);
+    await using t = await setup(6_000_000);
     const limit = 10;
     const decisions = await Promise.all(range(100).map(() => t.limiter.consume(rule, "ip:198.51.100.9")));
     assert.equal(decisions.filter((d) => d.allowed).length, limit);
@@ -144,7 +144,7 @@ for (const rule of contended) {
 }
 
 Deno.test("no lost updates under contention: 100 concurrent consumes on a limit of 1000 all count", async () => {
-  using t = await setup(6_000_000);
+  await using t = await setup(6_000_000);
   const rule: RateLimitRule = { name: "big", algorithm: "fixed_window", limit: 1000, windowMs: 600_000 };
   const decisions = await Promise.all(range(100).map(() => t.limiter.consume(rule, "k")));
   assert.equal(decisions.filter((d) => d.allowed).length, 100);
@@ -152,7 +152,7 @@ Deno.test("no lost updates under contention: 100 concurrent consumes on a limit 
 });
 
 Deno.test("keys and rules are isolated from each other", async () => {
-  using t = await setup(6_000_000);
+  await using t = await setup(6_000_000);
   for (const _ of range(5)) await t.limiter.consume(videos, "ip:203.0.113.7");
   assert.equal((await t.limiter.consume(videos, "ip:203.0.113.7")).allowed, false);
   assert.equal((await t.limiter.consume(videos, "ip:203.0.113.8")).remaining, 4);
@@ -166,7 +166,7 @@ Deno.test("keys and rules are isolated from each other", async () => {
 });
 
 Deno.test("records live at [ratelimit, rule, key] plus the window index for fixed windows", async () => {
-  using t = await setup(6_000_000);
+  await using t = await setup(6_000_000);
   await t.limiter.consume(videos, "k");
   await t.limiter.consume(api, "k");
   const keys: Deno.KvKey[] = [];
@@ -175,7 +175,7 @@ Deno.test("records live at [ratelimit, rule, key] plus the window index for fixe
 });
 
 Deno.test("bad rules and costs are programming errors", async () => {
-  using t = await setup();
+  await using t = await setup();
   await assert.rejects(() => t.limiter.consume({ ...videos, limit: 0 }, "k"), RangeError);
   await assert.rejects(() => t.limiter.consume({ ...api, refillPerMinute: -1 }, "k"), RangeError);
   await assert.rejects(() => t.limiter.consume(videos, "k", -1), RangeError);

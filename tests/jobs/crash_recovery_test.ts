@@ -3,6 +3,7 @@
  * the same KV file must finish the job, without repeating the checkpointed side effect.
  */
 import { jobKeys } from "../../lib/jobs/keys.ts";
+import { newTestLocation, openTestStore } from "../support/backend.ts";
 import type { JobRecord } from "../../lib/jobs/types.ts";
 import { assertEquals, assertStrictEquals } from "./helpers.ts";
 
@@ -97,7 +98,7 @@ function spawnWorker(...args: string[]): Worker {
 
 Deno.test("a job survives kill -9 of its worker: another process finishes it, the effect happens once", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kiln-crash-" });
-  const path = `${dir}/kv.sqlite3`;
+  const path = newTestLocation(dir);
   try {
     const first = spawnWorker(path, "start");
     let jobId: string;
@@ -126,7 +127,8 @@ Deno.test("a job survives kill -9 of its worker: another process finishes it, th
       await second.close();
     }
 
-    const kv = await Deno.openKv(path);
+    const store = await openTestStore({ location: path });
+    const { kv } = store;
     try {
       const job = (await kv.get<JobRecord>(jobKeys.job(jobId))).value;
       assertStrictEquals(job?.status, "succeeded");
@@ -134,7 +136,7 @@ Deno.test("a job survives kill -9 of its worker: another process finishes it, th
       assertEquals(job?.result, { resumedOnAttempt: 2 });
       assertEquals((await kv.get<Deno.KvU64>(["effects", jobId])).value?.value, 1n);
     } finally {
-      kv.close();
+      await store.close(); // also drops a Postgres schema
     }
   } finally {
     await Deno.remove(dir, { recursive: true });

@@ -1,4 +1,6 @@
 /** Test kit for the job engine: a real engine over KV with fakes only where a test needs control. */
+import type { KvStore } from "../../lib/store/types.ts";
+import { openTestStore } from "../support/backend.ts";
 import { waitFor } from "../support/wait.ts";
 import { createJobEngine, type JobEngineOptions } from "../../lib/jobs/engine.ts";
 import { createKvJobQueue, createQueueDispatcher, type QueueDispatcher } from "../../lib/jobs/kv_queue.ts";
@@ -45,7 +47,7 @@ export function deferred<T = void>(): { promise: Promise<T>; resolve: (value: T)
  * A ChangeFeed that stages events as plain KV rows under ["test_feed", topic, seq], so a test reads
  * exactly the events that committed with the job's state changes.
  */
-export function recordingFeed(): ChangeFeed & { events(kv: Deno.Kv, topic: string): Promise<LiveEvent[]> } {
+export function recordingFeed(): ChangeFeed & { events(kv: KvStore, topic: string): Promise<LiveEvent[]> } {
   const unsupported = () => Promise.reject(new Error("not used by the job engine"));
   return {
     stage(operation, topic, event) {
@@ -114,7 +116,7 @@ export function memoryQueue(): JobQueue & {
 }
 
 export interface Harness {
-  kv: Deno.Kv;
+  kv: KvStore;
   engine: JobEngine;
   feed: ReturnType<typeof recordingFeed>;
   scheduler: Scheduler;
@@ -123,8 +125,8 @@ export interface Harness {
 }
 
 export interface HarnessOptions extends Partial<Omit<JobEngineOptions, "kv" | "feed" | "scheduler" | "log">> {
-  /** KV path (default `:memory:`). */
-  path?: string;
+  /** A shared store location (`newTestLocation`), kept on close; default: a fresh store. */
+  location?: string;
   /** Use this queue instead of KV queues. */
   queue?: JobQueue & { close?(): void };
   /** Register job kinds before start(). */
@@ -132,14 +134,15 @@ export interface HarnessOptions extends Partial<Omit<JobEngineOptions, "kv" | "f
 }
 
 export async function harness(options: HarnessOptions = {}): Promise<Harness> {
-  const { path = ":memory:", queue: customQueue, setup, ...engineOptions } = options;
-  const kv = await Deno.openKv(path);
+  const { location, queue: customQueue, setup, ...engineOptions } = options;
+  const store = await openTestStore({ location, keep: location !== undefined });
+  const { kv } = store;
   let dispatcher: QueueDispatcher | null = null;
   let queue: JobQueue;
   if (customQueue) queue = customQueue;
   else {
     dispatcher = createQueueDispatcher(kv, silentLogger);
-    queue = createKvJobQueue(kv, dispatcher, silentLogger);
+    queue = createKvJobQueue(kv, dispatcher, silentLogger, { localHandOff: !store.shared });
   }
   const feed = recordingFeed();
   const scheduler = createIntervalScheduler(silentLogger);
@@ -167,7 +170,7 @@ export async function harness(options: HarnessOptions = {}): Promise<Harness> {
       await engine.stop(graceMs);
       await scheduler.stop();
       customQueue?.close?.();
-      kv.close();
+      await store.close();
       await dispatcher?.closed;
     },
   };

@@ -1,10 +1,12 @@
 import { backoffDelay } from "../../lib/jobs/backoff.ts";
 import { createKvJobQueue, createQueueDispatcher } from "../../lib/jobs/kv_queue.ts";
 import { createLogger } from "../../lib/log.ts";
+import { openTestStore } from "../support/backend.ts";
 import { assert, assertEquals, assertStrictEquals, assertThrows, deferred, waitFor } from "./helpers.ts";
 
 Deno.test("the dispatcher routes messages by type and logs and drops unknown or malformed ones", async () => {
-  const kv = await Deno.openKv(":memory:");
+  const store = await openTestStore();
+  const { kv } = store;
   const lines: string[] = [];
   const log = createLogger({ level: "debug", sink: (line) => lines.push(line) });
   const dispatcher = createQueueDispatcher(kv, log);
@@ -50,13 +52,14 @@ Deno.test("the dispatcher routes messages by type and logs and drops unknown or 
     await kv.enqueue({ type: "webhook" });
     await again.promise;
   } finally {
-    kv.close();
+    await store.close();
     await dispatcher.closed;
   }
 });
 
 Deno.test("a handler that throws is logged and the listener keeps delivering", async () => {
-  const kv = await Deno.openKv(":memory:");
+  const store = await openTestStore();
+  const { kv } = store;
   const lines: string[] = [];
   const dispatcher = createQueueDispatcher(kv, createLogger({ sink: (line) => lines.push(line) }));
   try {
@@ -74,7 +77,7 @@ Deno.test("a handler that throws is logged and the listener keeps delivering", a
     await kv.enqueue({ type: "boom" });
     await waitFor("the next message", () => calls === 2);
   } finally {
-    kv.close();
+    await store.close();
     await dispatcher.closed;
   }
 });

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { jobKeys } from "../../lib/jobs/keys.ts";
+import { newTestLocation, removeTestLocation } from "../support/backend.ts";
 import type { JobRecord } from "../../lib/jobs/types.ts";
 import { assert, assertStrictEquals, deferred, harness, memoryQueue, waitForStatus } from "./helpers.ts";
 
@@ -95,11 +96,11 @@ Deno.test("heartbeats keep a long job's lease, so the sweep never steals it", as
 
 Deno.test("graceful stop releases a running job, which then finishes on a new engine over the same KV", async () => {
   const dir = await Deno.makeTempDir({ prefix: "kiln-jobs-" });
-  const path = `${dir}/kv.sqlite3`;
+  const location = newTestLocation(dir);
   try {
     const started = deferred<void>();
     const first = await harness({
-      path,
+      location,
       setup: (engine) =>
         engine.define("resumable", Input, async ({ signal }) => {
           started.resolve();
@@ -122,7 +123,7 @@ Deno.test("graceful stop releases a running job, which then finishes on a new en
     }
 
     const second = await harness({
-      path,
+      location,
       setup: (engine) =>
         engine.define("resumable", Input, ({ attempt }) => Promise.resolve(`finished on attempt ${attempt}`)),
     });
@@ -133,6 +134,7 @@ Deno.test("graceful stop releases a running job, which then finishes on a new en
       await second.close();
     }
   } finally {
+    await removeTestLocation(location);
     await Deno.remove(dir, { recursive: true });
   }
 });

@@ -1,4 +1,6 @@
 /** Shared test helpers for lib/live: a :memory: feed, deadlines, event collectors, a log capture. */
+import { openTestStore } from "../support/backend.ts";
+import type { KvStore } from "../../lib/store/types.ts";
 import { deadline, until } from "../support/wait.ts";
 import { createLogger, type Logger } from "../../lib/log.ts";
 import { createKvChangeFeed, type KvChangeFeedOptions } from "../../lib/live/kv_feed.ts";
@@ -39,14 +41,15 @@ export function collector(name = "subscriber") {
 }
 
 export interface TestFeed extends AsyncDisposable {
-  kv: Deno.Kv;
+  kv: KvStore;
   feed: ChangeFeed;
   logs: { level: string; event: string; [field: string]: unknown }[];
 }
 
-/** A feed on a fresh :memory: KV; `await using` closes the feed, then the KV. */
+/** A feed on a fresh store of the backend under test; `await using` closes the feed, then the KV. */
 export async function testFeed(options: Partial<KvChangeFeedOptions> = {}): Promise<TestFeed> {
-  const kv = await Deno.openKv(":memory:");
+  const store = await openTestStore();
+  const { kv } = store;
   const logs: TestFeed["logs"] = [];
   const log: Logger = createLogger({ level: "debug", sink: (line) => logs.push(JSON.parse(line)) });
   const feed = createKvChangeFeed({ kv, log, ...options });
@@ -56,7 +59,7 @@ export async function testFeed(options: Partial<KvChangeFeedOptions> = {}): Prom
     logs,
     async [Symbol.asyncDispose]() {
       await feed.close();
-      kv.close();
+      await store.close();
     },
   };
 }

@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { openTestStore } from "../support/backend.ts";
 import { liveKeys } from "../../lib/live/keys.ts";
 import { createKvChangeFeed } from "../../lib/live/kv_feed.ts";
 import { silentLogger } from "../../lib/log.ts";
@@ -295,12 +296,13 @@ Deno.test("heartbeatMs re-reads topics, picking up events the watcher cannot see
 });
 
 Deno.test("a watcher that dies (KV closed under it) ends its subscriptions instead of hanging", async () => {
-  const kv = await Deno.openKv(":memory:");
+  const store = await openTestStore();
+  const { kv } = store;
   const feed = createKvChangeFeed({ kv, log: silentLogger });
   let closed = false;
   feed.subscribe("t", 0, () => {}, { onClose: () => (closed = true) });
   await feed.head("t");
-  kv.close();
+  await store.close();
   await until(() => closed, "onClose after the KV closed");
   assert.deepEqual(feed.stats(), { topics: 0, subscribers: 0 });
   await feed.close();

@@ -1,10 +1,12 @@
 /**
- * A whole Kiln on `:memory:` KV for tests: the real middleware stack, routes and job engine, with
+ * A whole Kiln on the backend under test (`:memory:` KV, or a throwaway Postgres schema) for
+ * tests: the real middleware stack, routes and job engine, with
  * `request()` going through `app.request()` (no sockets). Dispose it with `await using`.
  */
 import { loadConfig } from "../../fresh.config.ts";
 import { createKiln, type Kiln } from "../../main.ts";
 import { createLogger, type LogFields } from "../../lib/log.ts";
+import { testBackendEnv } from "./backend.ts";
 
 export const testAdminToken = "test-admin-token-0123456789abcdef-0123456789";
 
@@ -18,8 +20,9 @@ export interface TestKiln extends Kiln, AsyncDisposable {
 
 export async function testKiln(env: Record<string, string> = {}): Promise<TestKiln> {
   const dataDir = await Deno.makeTempDir({ prefix: "kiln-test-" });
+  const backend = testBackendEnv();
   const config = loadConfig({
-    KILN_KV_PATH: ":memory:",
+    ...backend.env,
     KILN_DATA_DIR: dataDir,
     KILN_ADMIN_TOKEN: testAdminToken,
     KILN_ACCESS_LOG: "false",
@@ -56,6 +59,7 @@ export async function testKiln(env: Record<string, string> = {}): Promise<TestKi
       await kiln.services.live.close(); // ends open streams, so the servers can drain
       for (const server of servers) await server.shutdown();
       await kiln.close();
+      await backend.cleanup();
       await Deno.remove(dataDir, { recursive: true });
     },
   };

@@ -16,12 +16,18 @@ export interface ServerProcess {
   finished: Promise<void>;
 }
 
+export interface ServerProcessOptions {
+  /** Entry point to run instead of `main.ts` (a fixture that serves the app plus test hooks). */
+  script?: string;
+}
+
 export async function startServerProcess(
   dataDir: string,
   env: Record<string, string> = {},
+  options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
   const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", "main.ts"],
+    args: ["run", "-A", options.script ?? "main.ts"],
     cwd: root,
     env: {
       PORT: "0",
@@ -47,10 +53,21 @@ export async function startServerProcess(
       }
     }
   })();
-  const listening = await waitFor(
-    "the server to listen",
-    () => lines.find((line) => line.event === "server_listening"),
-    20_000,
-  );
+  let listening: Record<string, unknown>;
+  try {
+    listening = await waitFor(
+      "the server to listen",
+      () => lines.find((line) => line.event === "server_listening"),
+      20_000,
+    );
+  } catch (error) {
+    // Never leave a half-started server behind (nor its stdout, for the test sanitizers).
+    try {
+      child.kill("SIGKILL");
+    } catch { /* it already exited */ }
+    await child.status;
+    await finished;
+    throw error;
+  }
   return { url: String(listening.url), lines, child, finished };
 }

@@ -4,6 +4,7 @@
  * oEmbed endpoint). Results are cached in KV for a random 1–6 h (CSPRNG) so a burst of clients
  * asking for one viral video does not stampede TikTok, and their expiries do not line up.
  */
+import type { KvStore } from "../../store/types.ts";
 import { KilnError } from "../../errors.ts";
 import { randomFraction } from "../../ids.ts";
 import { engineKeys } from "../keys.ts";
@@ -92,7 +93,7 @@ export function cacheTtlMs(): number {
 }
 
 export async function lookupMetadata(
-  kv: Deno.Kv,
+  kv: KvStore,
   provider: MetadataProvider,
   input: string,
 ): Promise<{ metadata: VideoMetadata; cached: boolean; expiresAt: string }> {

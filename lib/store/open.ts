@@ -1,0 +1,48 @@
+/**
+ * Chooses the storage backend from the configuration: the embedded Deno KV file (one process, zero
+ * setup) or PostgreSQL (`KILN_BACKEND=postgres`, any number of instances on one database).
+ * The only file besides the tests that knows both exist.
+ */
+import type { Config } from "../../fresh.config.ts";
+import type { Logger } from "../log.ts";
+import { createIntervalScheduler } from "../scheduler.ts";
+import { createFileSecretStore, createSharedSecretStore } from "../secrets.ts";
+import { openPostgresStore } from "./postgres/store.ts";
+import type { Backend } from "./types.ts";
+
+export async function openBackend(config: Config, log: Logger): Promise<Backend> {
+  if (config.backend === "postgres") {
+    const store = await openPostgresStore({
+      url: config.databaseUrl!,
+      schema: config.postgresSchema,
+      poolSize: config.postgresPoolSize,
+      queueConcurrency: config.postgresQueueConcurrency,
+      log,
+    });
+    const scheduler = store.runtime.scheduler;
+    scheduler.every("kv.purge_expired", 60_000, async () => {
+      const purged = await store.purgeExpired();
+      if (purged > 0) log.debug("kv_expired_purged", { rows: purged });
+    });
+    return {
+      kind: "postgres",
+      kv: store.kv,
+      scheduler,
+      secrets: createSharedSecretStore(store.kv, log),
+      shared: true,
+      close: store.close,
+    };
+  }
+  if (config.kvPath !== ":memory:") {
+    await Deno.mkdir(config.kvPath.replace(/\/[^/]*$/, "") || ".", { recursive: true });
+  }
+  const kv = await Deno.openKv(config.kvPath);
+  return {
+    kind: "kv",
+    kv,
+    scheduler: createIntervalScheduler(log),
+    secrets: createFileSecretStore(config.dataDir, log),
+    shared: false,
+    close: () => Promise.resolve(kv.close()),
+  };
+}

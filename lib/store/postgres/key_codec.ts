@@ -1,0 +1,113 @@
+/**
+ * Deno KV keys as order-preserving bytes, so a PostgreSQL `bytea` primary key sorts exactly like KV
+ * keys and prefix/range lists become index range scans. The layout follows the FoundationDB tuple
+ * encoding Deno KV itself uses: a type tag per part (bytes < string < bigint < number < boolean, the
+ * KV order), strings and bytes NUL-terminated with NUL escaped as 00 FF, numbers as sign-flipped
+ * big-endian doubles.
+ */
+
+const BYTES = 0x01;
+const STRING = 0x02;
+const BIGINT = 0x14;
+const NUMBER = 0x21;
+const FALSE = 0x26;
+const TRUE = 0x27;
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+const int64Offset = 1n << 63n;
+
+export function encodeKey(key: Deno.KvKey): Uint8Array {
+  const out: number[] = [];
+  for (const part of key) {
+    if (part instanceof Uint8Array) {
+      out.push(BYTES);
+      pushEscaped(out, part);
+    } else if (typeof part === "string") {
+      out.push(STRING);
+      pushEscaped(out, encoder.encode(part));
+    } else if (typeof part === "bigint") {
+      if (part < -int64Offset || part >= int64Offset) {
+        throw new RangeError("bigint key parts must fit in 64 bits");
+      }
+      out.push(BIGINT);
+      const view = new DataView(new ArrayBuffer(8));
+      view.setBigUint64(0, part + int64Offset);
+      out.push(...new Uint8Array(view.buffer));
+    } else if (typeof part === "number") {
+      out.push(NUMBER);
+      const view = new DataView(new ArrayBuffer(8));
+      view.setFloat64(0, part);
+      const bytes = new Uint8Array(view.buffer);
+      if (bytes[0] & 0x80) { for (let i = 0; i < 8; i++) bytes[i] ^= 0xff; }
+      else bytes[0] ^= 0x80;
+      out.push(...bytes);
+    } else if (typeof part === "boolean") {
+      out.push(part ? TRUE : FALSE);
+    } else {
+      throw new TypeError(`invalid key part: ${typeof part}`);
+    }
+  }
+  return new Uint8Array(out);
+}
+
+function pushEscaped(out: number[], bytes: Uint8Array): void {
+  for (const byte of bytes) {
+    out.push(byte);
+    if (byte === 0) out.push(0xff);
+  }
+  out.push(0);
+}
+
+export function decodeKey(bytes: Uint8Array): Deno.KvKey {
+  const key: Deno.KvKeyPart[] = [];
+  let i = 0;
+  const readEscaped = (): Uint8Array => {
+    const out: number[] = [];
+    while (i < bytes.length) {
+      const byte = bytes[i++];
+      if (byte !== 0) out.push(byte);
+      else if (bytes[i] === 0xff) {
+        out.push(0);
+        i++;
+      } else return new Uint8Array(out);
+    }
+    throw new TypeError("truncated key");
+  };
+  while (i < bytes.length) {
+    const tag = bytes[i++];
+    if (tag === BYTES) key.push(readEscaped());
+    else if (tag === STRING) key.push(decoder.decode(readEscaped()));
+    else if (tag === BIGINT) {
+      key.push(new DataView(bytes.buffer, bytes.byteOffset + i, 8).getBigUint64(0) - int64Offset);
+      i += 8;
+    } else if (tag === NUMBER) {
+      const part = new Uint8Array(bytes.subarray(i, i + 8)); // a copy: pg hands out pooled Buffers
+      if (part[0] & 0x80) part[0] ^= 0x80;
+      else for (let j = 0; j < 8; j++) part[j] ^= 0xff;
+      key.push(new DataView(part.buffer).getFloat64(0));
+      i += 8;
+    } else if (tag === FALSE || tag === TRUE) key.push(tag === TRUE);
+    else throw new TypeError(`invalid key tag ${tag}`);
+  }
+  return key;
+}
+
+/** Bounds of `list({ prefix })`: every key under the prefix, excluding the prefix itself. */
+export function prefixRange(prefix: Deno.KvKey): { start: Uint8Array; end: Uint8Array } {
+  const encoded = encodeKey(prefix);
+  return { start: concat(encoded, 0x00), end: concat(encoded, 0xff) };
+}
+
+function concat(bytes: Uint8Array, last: number): Uint8Array {
+  const out = new Uint8Array(bytes.length + 1);
+  out.set(bytes);
+  out[bytes.length] = last;
+  return out;
+}
+
+export function toHex(bytes: Uint8Array): string {
+  let hex = "";
+  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
+  return hex;
+}
