@@ -12,6 +12,7 @@ import { transcriptionVariables } from "./lib/transcription/config.ts";
 import { engineVariables } from "./lib/engine/config.ts";
 import { docToVideoVariables } from "./lib/doc_to_video/config.ts";
 import { preprocessVariables } from "./lib/preprocess/config.ts";
+import { blobVariables } from "./lib/blobs/config.ts";
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
 const platformVariables = {
@@ -121,6 +122,7 @@ const platformVariables = {
 /** Every variable Kiln reads: the platform's and each module's. */
 export const configVariables = {
   ...platformVariables,
+  ...blobVariables,
   ...conversationVariables,
   ...transcriptionVariables,
   ...engineVariables,
@@ -189,6 +191,11 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
   const dataDir = parsed.KILN_DATA_DIR;
   if (parsed.KILN_BACKEND === "postgres" && !parsed.DATABASE_URL) {
     throw new ConfigError("DATABASE_URL", "is required when KILN_BACKEND=postgres");
+  }
+  if (parsed.BLOB_STORE === "s3") {
+    const missing = (["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const)
+      .find((name) => !parsed[name]);
+    if (missing) throw new ConfigError(missing, "is required when BLOB_STORE=s3");
   }
   return {
     port: parsed.PORT,

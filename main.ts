@@ -9,7 +9,7 @@ import type { Hono } from "hono";
 import { type Config, ConfigError, loadConfig } from "./fresh.config.ts";
 import manifest from "./fresh.gen.ts";
 import { defineDemoJob } from "./lib/demo/countdown.ts";
-import { createLocalBlobStore } from "./lib/blobs/local.ts";
+import { openBlobStore } from "./lib/blobs/open.ts";
 import { createHealthRegistry } from "./lib/health.ts";
 import { staticTokenResolver } from "./lib/http/auth.ts";
 import type { AppEnv } from "./lib/http/env.ts";
@@ -88,7 +88,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     jobs,
     live,
     scheduler,
-    blobs: createLocalBlobStore(`${config.dataDir}/blobs`),
+    blobs: openBlobStore(config),
     startedAt: Date.now(),
     onClose: (cleanup) => void closeHandlers.push(cleanup),
     openApi: () =>

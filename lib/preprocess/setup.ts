@@ -1,9 +1,8 @@
 /**
- * Wires the preprocessing module into Kiln: blob store choice (local or S3), the worker pool, job
+ * Wires the preprocessing module into Kiln: the worker pool, job
  * kinds, auth kinds ("preprocess-service" for the ingest queue), health and metrics, and the
  * resume pass for batches interrupted by a restart.
  */
-import { createS3BlobStore } from "../blobs/s3.ts";
 import { staticTokenResolver } from "../http/auth.ts";
 import { errorMessage } from "../log.ts";
 import type { Services } from "../services.ts";
@@ -20,20 +19,6 @@ export async function setupPreprocess(services: Services): Promise<void> {
     "PREPROCESS_CALLBACK_SECRET",
     values.PREPROCESS_CALLBACK_SECRET,
   );
-  if (values.BLOB_STORE === "s3") {
-    const missing = (["S3_ENDPOINT", "S3_BUCKET", "S3_ACCESS_KEY_ID", "S3_SECRET_ACCESS_KEY"] as const)
-      .filter((name) => !values[name]);
-    if (missing.length > 0) {
-      throw new Error(`Invalid configuration: BLOB_STORE=s3 needs ${missing.join(", ")}`);
-    }
-    services.blobs = createS3BlobStore({
-      endpoint: values.S3_ENDPOINT!,
-      bucket: values.S3_BUCKET!,
-      accessKeyId: values.S3_ACCESS_KEY_ID!,
-      secretAccessKey: values.S3_SECRET_ACCESS_KEY!,
-      region: values.S3_REGION,
-    });
-  }
   const pool = createConversionPool(values.PREPROCESS_WORKERS ?? navigator.hardwareConcurrency ?? 1);
   const deps: PreprocessDeps = {
     kv: services.kv,
