@@ -22,6 +22,8 @@ export type Commit = (plan: CommitPlan) => Promise<Deno.KvCommitResult | Deno.Kv
 
 export function createAtomicOperation(commit: Commit): Deno.AtomicOperation {
   const plan: CommitPlan = { checks: [], mutations: [], messages: [] };
+  /** Values are encoded at commit, so a bad one rejects `commit()` like Deno KV does. */
+  const values = new Map<number, unknown>();
   const u64 = (kind: "sum" | "min" | "max", key: Deno.KvKey, value: bigint) =>
     plan.mutations.push({
       kind,
@@ -51,7 +53,8 @@ export function createAtomicOperation(commit: Commit): Deno.AtomicOperation {
     max: (key: Deno.KvKey, n: bigint) => (u64("max", key, n), operation),
     set(key: Deno.KvKey, value: unknown, options?: { expireIn?: number }) {
       const expireMs = options?.expireIn === undefined ? null : Math.max(0, Math.round(options.expireIn));
-      plan.mutations.push({ kind: "set", key: encodeKey(key), value: encodeValue(value), expireMs });
+      values.set(plan.mutations.length, value);
+      plan.mutations.push({ kind: "set", key: encodeKey(key), value: null, expireMs });
       return operation;
     },
     delete(key: Deno.KvKey) {
@@ -64,7 +67,10 @@ export function createAtomicOperation(commit: Commit): Deno.AtomicOperation {
       plan.messages.push({ payload, delayMs: Math.max(0, Math.round(options?.delay ?? 0)) });
       return operation;
     },
-    commit: () => commit(plan),
+    async commit() {
+      for (const [index, value] of values) plan.mutations[index].value = encodeValue(value);
+      return await commit(plan);
+    },
   };
   return operation as unknown as Deno.AtomicOperation;
 }

@@ -242,7 +242,8 @@ function formatVersion(version: string): string {
 function parseVersion(versionstamp: string | null): string | null | undefined {
   if (versionstamp === null) return null;
   if (!/^[0-9a-f]{20}$/.test(versionstamp)) return undefined;
-  return BigInt(`0x${versionstamp}`).toString();
+  const version = BigInt(`0x${versionstamp}`);
+  return version < 2n ** 63n ? version.toString() : undefined;
 }
 
 /** Like Deno KV, a cursor that does not point inside the listed range is a TypeError. */

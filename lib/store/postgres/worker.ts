@@ -42,6 +42,7 @@ export function createGraphileRuntime(
   let runner: Runner | null = null;
   let starting: Promise<Runner | null> | null = null;
   let stopped = false;
+  let stopping: Promise<void> | null = null;
   let schedulerStopped = false;
 
   const runPeriodic = async (name: string) => {
@@ -82,13 +83,16 @@ export function createGraphileRuntime(
       starting = start(onMessage);
       return starting.then((started) => started?.promise);
     },
-    async stop() {
-      stopped = true;
-      schedulerStopped = true;
-      // A stop during start-up waits for the runner to exist, so it is never left running.
-      await starting?.catch(() => {});
-      await runner?.stop();
-      await Promise.all(inFlight);
+    stop() {
+      stopping ??= (async () => {
+        stopped = true;
+        schedulerStopped = true;
+        // A stop during start-up waits for the runner to exist, so it is never left running.
+        await starting?.catch(() => {});
+        await runner?.stop();
+        await Promise.all(inFlight);
+      })();
+      return stopping;
     },
   };
 
