@@ -18,7 +18,8 @@ export const handler: Handlers = {
           version: config.version,
           uptimeSeconds: Math.round((Date.now() - services.startedAt) / 1000),
           config: {
-            kvInMemory: config.kvPath === ":memory:",
+            backend: config.backend,
+            kvInMemory: config.backend === "kv" && config.kvPath === ":memory:",
             publicUrl: config.publicUrl,
             adminTokenConfigured: Boolean(config.adminToken),
             corsOrigins: config.corsOrigins.length,

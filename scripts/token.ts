@@ -16,9 +16,18 @@ if (!userId || !/^[\w.@:-]{1,200}$/.test(userId) || !Number.isInteger(ttlSeconds
 }
 const config = loadConfig(Deno.env.toObject());
 const log = createLogger({ level: "warn" });
-const backend = await openBackend(config, log);
-const secret = await backend.secrets.ensure("ENGINE_JWT_SECRET", config.values.ENGINE_JWT_SECRET);
-await backend.close();
+const secret = config.values.ENGINE_JWT_SECRET ?? await storedSecret();
+
 const { token, expiresAt } = await createTokenAuthority(secret).signUser(userId, ttlSeconds);
 console.log(token);
 console.error(`user ${userId}, expires ${new Date(expiresAt * 1000).toISOString()}`);
+
+/** The generated secret, from wherever the backend keeps it (opened only when not configured). */
+async function storedSecret(): Promise<string> {
+  const backend = await openBackend(config, log);
+  try {
+    return await backend.secrets.ensure("ENGINE_JWT_SECRET", undefined);
+  } finally {
+    await backend.close();
+  }
+}

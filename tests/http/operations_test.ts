@@ -11,6 +11,7 @@ Deno.test("/health reports liveness, version, config booleans and dependency sta
   assert.equal(health.status, "ok");
   assert.equal(health.version, kiln.services.config.version);
   assert.equal(health.config.kvInMemory, testBackend === "kv");
+  assert.equal(health.config.backend, testBackend);
   assert.equal(health.checks.kv.state, "ok");
   assert.deepEqual(Object.keys(health.checks.jobs).sort(), ["failed", "queued", "running", "state"]);
   assert.equal(health.checks.live.state, "ok");

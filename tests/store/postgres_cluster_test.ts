@@ -17,20 +17,25 @@ import { waitFor } from "../support/wait.ts";
 const url = Deno.env.get("DATABASE_URL") ?? "";
 
 /** Two "instances" (stores with their own pools and LISTEN connections) on one fresh schema. */
-async function pair(fn: (a: PostgresStore, b: PostgresStore) => Promise<void>): Promise<void> {
+async function pair(
+  fn: (a: PostgresStore, b: PostgresStore, schema: string) => Promise<void>,
+): Promise<void> {
   const schema = testSchema();
   const open = () => openPostgresStore({ url, schema, poolSize: 5, queueConcurrency: 5, log: silentLogger });
   const a = await open();
   const b = await open();
   try {
-    await fn(a, b);
+    await fn(a, b, schema);
   } finally {
     await Promise.all([a.close(), b.close()]);
     await dropTestSchema(schema);
   }
 }
 
-function clusterTest(name: string, fn: (a: PostgresStore, b: PostgresStore) => Promise<void>): void {
+function clusterTest(
+  name: string,
+  fn: (a: PostgresStore, b: PostgresStore, schema: string) => Promise<void>,
+): void {
   Deno.test({ name, ignore: testBackend !== "postgres", fn: () => pair(fn) });
 }
 
@@ -116,6 +121,40 @@ clusterTest(
     const gaps = runs.slice(1).map((at, i) => at - runs[i]);
     // Per instance, two timers would fire close together; once per cluster, runs are an interval apart.
     assert.ok(gaps.every((gap) => gap >= 300), `gaps between runs: ${gaps.join(", ")} ms`);
+  },
+);
+
+clusterTest(
+  "a timer whose holder died (locked for hours by Graphile) is re-created by the others",
+  async (a, b, schema) => {
+    const runs: number[] = [];
+    const task = () => (runs.push(Date.now()), Promise.resolve());
+    a.runtime.scheduler.every("tick", 300, task);
+    b.runtime.scheduler.every("tick", 300, task);
+    const listening = [a.kv.listenQueue(() => {}), b.kv.listenQueue(() => {})];
+    try {
+      await waitFor("the first run", () => runs.length >= 1, 10_000);
+      // What a kill -9 between taking the timer and re-adding it leaves behind: the only timer job,
+      // locked by a worker that will never finish it.
+      const admin = new pg.Client({ connectionString: url });
+      await admin.connect();
+      try {
+        await waitFor("the timer locked by a dead worker", async () => {
+          const { rowCount } = await admin.query(
+            `UPDATE ${schema}_worker._private_jobs SET locked_at = now(), locked_by = 'dead-worker'
+           WHERE key = 'kiln_timer:tick' AND locked_at IS NULL`,
+          );
+          return rowCount === 1;
+        });
+      } finally {
+        await admin.end();
+      }
+      const before = runs.length;
+      await waitFor("the clock to run again", () => runs.length >= before + 2, 15_000);
+    } finally {
+      await Promise.all([a.runtime.stop(), b.runtime.stop()]);
+      await Promise.all(listening);
+    }
   },
 );
 
