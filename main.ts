@@ -172,7 +172,12 @@ function registerPlatformMetrics({ metrics, jobs, live }: Services): void {
   );
 }
 
-async function serve(): Promise<void> {
+/**
+ * Loads the configuration from the environment and serves Kiln until SIGINT/SIGTERM, then drains.
+ * `handler` may wrap the app (the multi-instance test fixture adds test routes and job kinds to the
+ * real server this way); by default requests go straight to `kiln.app`.
+ */
+export async function serve(handler?: (kiln: Kiln) => Deno.ServeHandler): Promise<void> {
   let config: Config;
   try {
     config = loadConfig(Deno.env.toObject());
@@ -188,7 +193,7 @@ async function serve(): Promise<void> {
     hostname: config.host,
     onListen: ({ hostname, port }) =>
       log.info("server_listening", { url: `http://${hostname}:${port}`, publicUrl: config.publicUrl }),
-  }, (request, info) => kiln.app.fetch(request, info));
+  }, handler?.(kiln) ?? ((request, info) => kiln.app.fetch(request, info)));
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -9,32 +9,39 @@ import { createJobEngine } from "../lib/jobs/engine.ts";
 import { createKvJobQueue, createQueueDispatcher } from "../lib/jobs/kv_queue.ts";
 import { createKvChangeFeed } from "../lib/live/kv_feed.ts";
 import { silentLogger as log } from "../lib/log.ts";
-import { openPostgresStore } from "../lib/store/postgres/store.ts";
+import { openPostgresStore, type PostgresStore } from "../lib/store/postgres/store.ts";
 
-const store = await openPostgresStore({
-  url: Deno.env.get("DATABASE_URL")!,
-  schema: Deno.env.get("KILN_PG_SCHEMA")!,
-  poolSize: 20,
-  queueConcurrency: 10,
-  log,
-});
-const feed = createKvChangeFeed({ kv: store.kv, log });
-const dispatcher = createQueueDispatcher(store.kv, log);
-const jobs = createJobEngine({
-  kv: store.kv,
-  queue: createKvJobQueue(store.kv, dispatcher, log, { localHandOff: false }),
-  feed,
-  scheduler: store.runtime.scheduler,
-  log,
-});
-jobs.define("bench.noop", z.object({ i: z.number().int() }), () => Promise.resolve(undefined));
-jobs.start();
-dispatcher.start();
-console.log("READY");
+/** The engine as an instance wires it on Postgres (queue wake-ups only), with `bench.noop` defined. */
+export function benchEngine(store: PostgresStore) {
+  const feed = createKvChangeFeed({ kv: store.kv, log });
+  const dispatcher = createQueueDispatcher(store.kv, log);
+  const jobs = createJobEngine({
+    kv: store.kv,
+    queue: createKvJobQueue(store.kv, dispatcher, log, { localHandOff: false }),
+    feed,
+    scheduler: store.runtime.scheduler,
+    log,
+  });
+  jobs.define("bench.noop", z.object({ i: z.number().int() }), () => Promise.resolve(undefined));
+  return { jobs, feed, dispatcher };
+}
 
-Deno.addSignalListener("SIGTERM", async () => {
-  await jobs.stop(0);
-  await feed.close();
-  await store.close();
-  Deno.exit(0);
-});
+if (import.meta.main) {
+  const store = await openPostgresStore({
+    url: Deno.env.get("DATABASE_URL")!,
+    schema: Deno.env.get("KILN_PG_SCHEMA")!,
+    poolSize: 20,
+    queueConcurrency: 10,
+    log,
+  });
+  const { jobs, feed, dispatcher } = benchEngine(store);
+  jobs.start();
+  dispatcher.start();
+  console.log("READY");
+  Deno.addSignalListener("SIGTERM", async () => {
+    await jobs.stop(0);
+    await feed.close();
+    await store.close();
+    Deno.exit(0);
+  });
+}

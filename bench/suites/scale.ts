@@ -9,13 +9,10 @@
  *   follows a session whose updates are POSTed to A (post → receipt). Baseline: one Kiln on Deno KV
  *   with client and updates on the same process.
  */
-import { z } from "zod";
 import { startPostgresCluster } from "../../scripts/postgres_cluster.ts";
-import { createJobEngine } from "../../lib/jobs/engine.ts";
-import { createKvJobQueue, createQueueDispatcher } from "../../lib/jobs/kv_queue.ts";
-import { createKvChangeFeed } from "../../lib/live/kv_feed.ts";
 import { silentLogger as log } from "../../lib/log.ts";
 import { openPostgresStore } from "../../lib/store/postgres/store.ts";
+import { benchEngine } from "../scale_worker.ts";
 import {
   delay,
   percentile,
@@ -48,17 +45,8 @@ async function jobsWith(url: string, instances: number): Promise<Row[]> {
   const schema = `bench_${instances}_${randomToken().slice(0, 8).toLowerCase().replace(/[^a-z0-9]/g, "x")}`;
   const store = await openPostgresStore({ url, schema, poolSize: 20, queueConcurrency: 1, log });
   const workers = await Promise.all(Array.from({ length: instances }, () => startWorker(url, schema)));
-  const feed = createKvChangeFeed({ kv: store.kv, log });
-  const dispatcher = createQueueDispatcher(store.kv, log);
-  // Enqueue-only engine: never started, so every job runs on the worker instances.
-  const jobs = createJobEngine({
-    kv: store.kv,
-    queue: createKvJobQueue(store.kv, dispatcher, log, { localHandOff: false }),
-    feed,
-    scheduler: store.runtime.scheduler,
-    log,
-  });
-  jobs.define("bench.noop", z.object({ i: z.number().int() }), () => Promise.resolve(undefined));
+  // Enqueue-only: this engine is never started, so every job runs on the worker instances.
+  const { jobs, feed } = benchEngine(store);
   try {
     const ids: string[] = new Array(jobCount);
     let next = 0;

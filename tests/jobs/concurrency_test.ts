@@ -62,10 +62,13 @@ Deno.test('concurrency "reject": a third job is refused with rate_limited until 
     gates.set(2, deferred());
     const concurrency = { key: "ip:198.51.100.1", limit: 2, mode: "reject" as const };
     const first = await app.engine.enqueue("video", { n: 1 }, { concurrency });
-    await app.engine.enqueue("video", { n: 2 }, { concurrency });
+    const second = await app.engine.enqueue("video", { n: 2 }, { concurrency });
     await assertRejects(app.engine.enqueue("video", { n: 3 }, { concurrency }), (e: KilnError) => {
       return e.kind === "rate_limited" && e.code === "concurrency_limit" && (e.retryAfterSeconds ?? 0) > 0;
     });
+    // Counted once both are running (two list reads can see a job mid-claim in both indexes).
+    await waitForStatus(app.engine, first.id, "running");
+    await waitForStatus(app.engine, second.id, "running");
     assertEquals(await app.engine.counts().then((c) => c.queued + c.running), 2);
 
     gates.get(1)?.resolve();

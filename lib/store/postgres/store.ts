@@ -30,8 +30,6 @@ export interface PostgresStore {
   runtime: GraphileRuntime;
   /** Deletes expired rows (reads already ignore them). */
   purgeExpired(): Promise<number>;
-  /** Drops the schemas (throwaway test stores only). */
-  drop(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -218,11 +216,6 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     async purgeExpired() {
       const result = await pool.query(`DELETE FROM ${schema}.kv WHERE expires_at <= clock_timestamp()`);
       return result.rowCount ?? 0;
-    },
-    async drop() {
-      await pool.query(
-        `DROP SCHEMA IF EXISTS ${schema} CASCADE; DROP SCHEMA IF EXISTS ${names.workerSchema} CASCADE`,
-      );
     },
     async close() {
       for (const close of [...closers]) close();
