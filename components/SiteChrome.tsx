@@ -29,7 +29,7 @@ export function SiteFooter() {
   return (
     <footer class="site-footer">
       <div class="inner row">
-        <span>Kiln — five services, one Deno process.</span>
+        <span>Kiln — five services, one Deno app.</span>
         <a href="/health">Health</a>
         <a href="/metrics">Metrics</a>
         <a href="/openapi.json">OpenAPI</a>
