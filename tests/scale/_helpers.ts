@@ -8,7 +8,7 @@ import { silentLogger } from "../../lib/log.ts";
 import { openPostgresStore } from "../../lib/store/postgres/store.ts";
 import type { KvStore } from "../../lib/store/types.ts";
 import { dropTestSchema, testSchema } from "../support/backend.ts";
-import { testAdminToken } from "../support/kiln.ts";
+import { testRequestInit } from "../support/kiln.ts";
 import { type ServerProcess, startServerProcess } from "../support/server_process.ts";
 import { deadline } from "../support/wait.ts";
 
@@ -99,17 +99,7 @@ function instanceOf(name: Name, dataDir: string, process: ServerProcess): Instan
     ...process,
     name,
     dataDir,
-    call(path, init = {}) {
-      const { json, admin, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (json !== undefined) {
-        headers.set("content-type", "application/json");
-        rest.body = JSON.stringify(json);
-        rest.method ??= "POST";
-      }
-      if (admin) headers.set("authorization", `Bearer ${testAdminToken}`);
-      return fetch(`${process.url}${path}`, { ...rest, headers });
-    },
+    call: (path, init = {}) => fetch(`${process.url}${path}`, testRequestInit(init)),
     events: (event) => process.lines.filter((line) => line.event === event),
     async kill() {
       process.child.kill("SIGKILL");

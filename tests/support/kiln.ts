@@ -45,15 +45,7 @@ export async function testKiln(env: Record<string, string> = {}): Promise<TestKi
       return `http://127.0.0.1:${server.addr.port}`;
     },
     request(path, init = {}) {
-      const { json, admin, ...rest } = init;
-      const headers = new Headers(rest.headers);
-      if (json !== undefined) {
-        headers.set("content-type", "application/json");
-        rest.body = JSON.stringify(json);
-        rest.method ??= "POST";
-      }
-      if (admin) headers.set("authorization", `Bearer ${testAdminToken}`);
-      return Promise.resolve(kiln.app.request(path, { ...rest, headers }));
+      return Promise.resolve(kiln.app.request(path, testRequestInit(init)));
     },
     async [Symbol.asyncDispose]() {
       await kiln.services.live.close(); // ends open streams, so the servers can drain
@@ -63,4 +55,17 @@ export async function testKiln(env: Record<string, string> = {}): Promise<TestKi
       await Deno.remove(dataDir, { recursive: true });
     },
   };
+}
+
+/** `json` becomes a JSON POST body, `admin` the admin bearer token; the rest is plain RequestInit. */
+export function testRequestInit(init: RequestInit & { json?: unknown; admin?: boolean }): RequestInit {
+  const { json, admin, ...rest } = init;
+  const headers = new Headers(rest.headers);
+  if (json !== undefined) {
+    headers.set("content-type", "application/json");
+    rest.body = JSON.stringify(json);
+    rest.method ??= "POST";
+  }
+  if (admin) headers.set("authorization", `Bearer ${testAdminToken}`);
+  return { ...rest, headers };
 }
