@@ -1,13 +1,27 @@
 /**
- * TIFF → JPEG for one file: every page decoded with utif2 and encoded at quality 95 with
- * imagescript. Pure bytes in, bytes out, so the same code runs inside the Web Worker pool and
- * single-threaded (benchmark baseline). Failures a retry cannot fix throw `ConversionError`.
+ * TIFF → JPEG for one file, every page at quality 95. utif2 parses the directories and enforces
+ * the limits (dimensions, supported variants, clear error codes) for every file. Pixels then take
+ * the fastest path available:
+ * - sharp (libvips + libjpeg-turbo, native) decodes and encodes plain 8-bit gray/RGB/RGBA pages
+ *   itself, and encodes every other page after utif2 decoded it;
+ * - without sharp (no native addon, or no FFI permission) utif2 decodes and imagescript encodes.
+ * Pure bytes in, bytes out, so the same code runs in the Web Worker pool and single-threaded
+ * (benchmark baseline). Failures a retry cannot fix throw `ConversionError`.
  */
 import UTIF from "utif2";
 import { Image } from "imagescript";
 
 export const jpegQuality = 95;
-export const encoderName = "imagescript";
+
+type Sharp = typeof import("sharp").default;
+/** One libvips thread per call: the worker pool already runs one conversion per core. */
+const sharp: Sharp | null = await import("sharp").then(({ default: loaded }) => {
+  loaded.concurrency(1);
+  loaded.cache(false);
+  return loaded;
+}).catch(() => null);
+
+export const encoderName = sharp ? `sharp (libvips ${sharp.versions.vips})` : "imagescript";
 /** Refuse pages larger than this, so one hostile file cannot exhaust a worker's memory. */
 const maxPixelsPerPage = 120_000_000;
 
@@ -34,28 +48,52 @@ globals.window ??= {};
 /** Decodes every page of `tiff` and encodes each as a JPEG. */
 export async function convertTiff(tiff: Uint8Array): Promise<ConvertedPage[]> {
   const buffer = tiff.buffer.slice(tiff.byteOffset, tiff.byteOffset + tiff.byteLength) as ArrayBuffer;
-  const pages = decodePages(buffer);
+  const { directories, pages } = readDirectories(buffer);
   const converted: ConvertedPage[] = [];
-  for (const [index, page] of pages.entries()) {
-    const image = new Image(page.width, page.height);
-    image.bitmap.set(page.rgba);
-    converted.push({
-      page: index + 1,
-      width: page.width,
-      height: page.height,
-      jpeg: await image.encodeJPEG(jpegQuality),
-    });
+  for (const [index, ifd] of pages.entries()) {
+    const page = index + 1;
+    const { width, height } = checkPage(ifd, page);
+    const jpeg = sharp && natively(ifd)
+      ? await encodeNatively(sharp, tiff, directories.indexOf(ifd), page)
+      : await encodeRgba(decodePage(buffer, ifd, directories, page), width, height);
+    converted.push({ page, width, height, jpeg });
   }
   return converted;
 }
 
-interface DecodedPage {
-  width: number;
-  height: number;
-  rgba: Uint8Array;
+/** Plain 8-bit gray/RGB/RGBA, chunky, uncompressed or LZW/deflate/PackBits: libvips reads it as is. */
+function natively(ifd: UTIF.IFD): boolean {
+  const photometric = tag(ifd, 262) ?? 2;
+  return (photometric === 1 || photometric === 2) && (tag(ifd, 258) ?? 1) === 8 && (tag(ifd, 284) ?? 1) === 1;
 }
 
-function decodePages(buffer: ArrayBuffer): DecodedPage[] {
+async function encodeNatively(sharp: Sharp, tiff: Uint8Array, directory: number, page: number) {
+  try {
+    const output = await sharp(tiff, { page: directory, limitInputPixels: maxPixelsPerPage })
+      .removeAlpha()
+      .toColourspace("srgb")
+      .jpeg({ quality: jpegQuality, chromaSubsampling: "4:4:4" })
+      .toBuffer();
+    return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+  } catch (error) {
+    throw new ConversionError(`Page ${page} could not be decoded: ${describe(error)}`, "corrupt_tiff");
+  }
+}
+
+async function encodeRgba(rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+  if (!sharp) {
+    const image = new Image(width, height);
+    image.bitmap.set(rgba);
+    return await image.encodeJPEG(jpegQuality);
+  }
+  const output = await sharp(rgba, { raw: { width, height, channels: 4 } })
+    .removeAlpha()
+    .jpeg({ quality: jpegQuality, chromaSubsampling: "4:4:4" })
+    .toBuffer();
+  return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
+}
+
+function readDirectories(buffer: ArrayBuffer): { directories: UTIF.IFD[]; pages: UTIF.IFD[] } {
   const bytes = new Uint8Array(buffer);
   const order = String.fromCharCode(bytes[0] ?? 0, bytes[1] ?? 0);
   if (bytes.length < 8 || (order !== "II" && order !== "MM")) {
@@ -70,10 +108,11 @@ function decodePages(buffer: ArrayBuffer): DecodedPage[] {
   // Reduced-resolution images (NewSubfileType bit 0) are thumbnails, not pages.
   const pages = directories.filter((ifd) => tag(ifd, 256) && tag(ifd, 257) && !((tag(ifd, 254) ?? 0) & 1));
   if (pages.length === 0) throw new ConversionError("The TIFF contains no image.", "corrupt_tiff");
-  return pages.map((ifd, index) => decodePage(buffer, ifd, directories, index + 1));
+  return { directories, pages };
 }
 
-function decodePage(buffer: ArrayBuffer, ifd: UTIF.IFD, all: UTIF.IFD[], page: number): DecodedPage {
+/** The page's size, after refusing what neither path supports. */
+function checkPage(ifd: UTIF.IFD, page: number): { width: number; height: number } {
   const width = Number(tag(ifd, 256));
   const height = Number(tag(ifd, 257));
   if (!(width > 0 && height > 0) || width * height > maxPixelsPerPage) {
@@ -90,6 +129,13 @@ function decodePage(buffer: ArrayBuffer, ifd: UTIF.IFD, all: UTIF.IFD[], page: n
   if (photometric === 5 && bits !== 8) {
     throw new ConversionError(`Page ${page}: CMYK with ${bits} bits per sample is not supported.`);
   }
+  return { width, height };
+}
+
+/** utif2's decoder: every variant `checkPage` accepts, as RGBA. */
+function decodePage(buffer: ArrayBuffer, ifd: UTIF.IFD, all: UTIF.IFD[], page: number): Uint8Array {
+  const width = Number(tag(ifd, 256));
+  const height = Number(tag(ifd, 257));
   let rgba: Uint8Array;
   try {
     // utif2 needs every directory for files whose pages share tables (its typings omit the argument).
@@ -101,7 +147,7 @@ function decodePage(buffer: ArrayBuffer, ifd: UTIF.IFD, all: UTIF.IFD[], page: n
   if (rgba.length !== width * height * 4) {
     throw new ConversionError(`Page ${page} is truncated (pixel data shorter than ${width}×${height}).`);
   }
-  return { width, height, rgba };
+  return rgba;
 }
 
 /** The first value of TIFF tag `id` in a directory (utif2 keys them "t<id>"). */

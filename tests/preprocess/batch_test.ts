@@ -6,44 +6,7 @@ import assert from "node:assert/strict";
 import { Image } from "imagescript";
 import type { BatchFile } from "../../lib/preprocess/types.ts";
 import { blobBytes, preprocessKiln, status, upload, waitForBatch } from "./helpers.ts";
-import {
-  type Colour,
-  type Compression,
-  corruptTiff,
-  encodeTiff,
-  expectedRgb,
-  type PageSpec,
-} from "./tiff_fixtures.ts";
-
-const colours: Colour[] = ["gray", "gray-white-is-zero", "rgb", "rgba", "cmyk", "palette"];
-const compressions: Compression[] = ["none", "lzw", "deflate", "packbits"];
-
-function variant(index: number): { page: PageSpec; bigEndian: boolean } {
-  return {
-    page: {
-      width: 40 + (index % 7) * 3,
-      height: 30 + (index % 5) * 2,
-      colour: colours[index % colours.length],
-      bits: index % 2 === 0 ? 8 : 16,
-      compression: compressions[Math.floor(index / 6) % compressions.length],
-    },
-    bigEndian: Math.floor(index / 3) % 2 === 1,
-  };
-}
-
-function assertPixelsClose(image: Image, page: PageSpec, what: string) {
-  for (
-    const [x, y] of [[2, 2], [page.width - 3, 3], [page.width >> 1, page.height >> 1], [4, page.height - 3]]
-  ) {
-    const [r, g, b] = image.getRGBAAt(x + 1, y + 1);
-    const [er, eg, eb] = expectedRgb(page, x, y);
-    const difference = Math.max(Math.abs(r - er), Math.abs(g - eg), Math.abs(b - eb));
-    assert.ok(
-      difference <= 16,
-      `${what} pixel (${x},${y}) is ${[r, g, b]} but should be near ${[er, eg, eb]}`,
-    );
-  }
-}
+import { assertPixelsClose, corruptTiff, encodeTiff, type PageSpec, variant } from "./tiff_fixtures.ts";
 
 Deno.test("a 100-file batch converts every TIFF variant, keeps other files, and fails only the corrupt one", async () => {
   await using kiln = await preprocessKiln();

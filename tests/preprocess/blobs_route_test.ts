@@ -1,4 +1,5 @@
 /** Admin blob upload/download routes, on the local store and on S3 chosen by BLOB_STORE=s3. */
+import { encoderName } from "../../lib/preprocess/convert.ts";
 import assert from "node:assert/strict";
 import { fakeS3 } from "./fake_s3.ts";
 import { preprocessKiln } from "./helpers.ts";
@@ -47,7 +48,7 @@ Deno.test("blob routes: BLOB_STORE=s3 stores through the S3 adapter", async () =
     assert.ok(fake.objects.has("staging/b1/x.tif"));
     const health = await (await kiln.request("/health")).json();
     assert.equal(health.checks.preprocess.blobStore, "s3");
-    assert.equal(health.checks.preprocess.encoder, "imagescript");
+    assert.equal(health.checks.preprocess.encoder, encoderName);
   } finally {
     await fake.server.shutdown();
   }

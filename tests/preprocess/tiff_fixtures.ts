@@ -3,6 +3,8 @@
  * gray / RGB(A) / CMYK / palette, none / LZW / deflate / PackBits, several pages), with a known
  * pixel pattern so a test can decode the JPEG back and compare colours.
  */
+import assert from "node:assert/strict";
+import type { Image } from "imagescript";
 
 export type Compression = "none" | "lzw" | "deflate" | "packbits";
 export type Colour = "gray" | "gray-white-is-zero" | "rgb" | "rgba" | "cmyk" | "palette";
@@ -291,4 +293,36 @@ class ByteWriter {
 /** Bytes that start like a TIFF but whose directory points past the end. */
 export function corruptTiff(): Uint8Array {
   return new Uint8Array([0x49, 0x49, 42, 0, 0xff, 0xff, 0xff, 0x0f, 1, 2, 3, 4]);
+}
+
+export const colours: Colour[] = ["gray", "gray-white-is-zero", "rgb", "rgba", "cmyk", "palette"];
+export const compressions: Compression[] = ["none", "lzw", "deflate", "packbits"];
+
+/** The batch test's 96 files: colours × 8/16 bits × compressions × byte orders, in a fixed order. */
+export function variant(index: number): { page: PageSpec; bigEndian: boolean } {
+  return {
+    page: {
+      width: 40 + (index % 7) * 3,
+      height: 30 + (index % 5) * 2,
+      colour: colours[index % colours.length],
+      bits: index % 2 === 0 ? 8 : 16,
+      compression: compressions[Math.floor(index / 6) % compressions.length],
+    },
+    bigEndian: Math.floor(index / 3) % 2 === 1,
+  };
+}
+
+/** Samples four pixels of a decoded JPEG against the generated page (JPEG noise allowed). */
+export function assertPixelsClose(image: Image, page: PageSpec, what: string) {
+  for (
+    const [x, y] of [[2, 2], [page.width - 3, 3], [page.width >> 1, page.height >> 1], [4, page.height - 3]]
+  ) {
+    const [r, g, b] = image.getRGBAAt(x + 1, y + 1);
+    const [er, eg, eb] = expectedRgb(page, x, y);
+    const difference = Math.max(Math.abs(r - er), Math.abs(g - eg), Math.abs(b - eb));
+    assert.ok(
+      difference <= 16,
+      `${what} pixel (${x},${y}) is ${[r, g, b]} but should be near ${[er, eg, eb]}`,
+    );
+  }
 }
