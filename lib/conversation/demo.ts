@@ -7,6 +7,7 @@ import type { JobEngine } from "../jobs/types.ts";
 import type { RestaurantService } from "../restaurant/service.ts";
 import type { Menu } from "../restaurant/menu.ts";
 import type { ConversationService } from "./service.ts";
+import { sleep } from "../sleep.ts";
 
 export const demoDisplayJobKind = "conversation.demo";
 export const demoTenant = "demo-bistro";
@@ -91,13 +92,7 @@ export function defineDemoDisplayJob(
 ): void {
   jobs.define(demoDisplayJobKind, DemoInput, async ({ input, progress, signal }) => {
     for (const [index, step] of demoScript.entries()) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, input.stepMs);
-        signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        }, { once: true });
-      });
+      await sleep(input.stepMs, signal);
       if ("say" in step) {
         await deps.conversation.store.append(input.sessionId, [
           { type: "transcription", data: { text: step.say, speaker: step.speaker, isFinal: true } },

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { JobEngine } from "../jobs/types.ts";
+import { sleep } from "../sleep.ts";
 
 export const demoJobKind = "demo.countdown";
 export const DemoJobInput = z.object({
@@ -27,13 +28,7 @@ const stepNames = [
 export function defineDemoJob(jobs: JobEngine): void {
   jobs.define(demoJobKind, DemoJobInput, async ({ input, progress, signal }) => {
     for (let step = 0; step < input.steps; step++) {
-      await new Promise<void>((resolve, reject) => {
-        const timer = setTimeout(resolve, input.stepMs);
-        signal.addEventListener("abort", () => {
-          clearTimeout(timer);
-          reject(signal.reason);
-        }, { once: true });
-      });
+      await sleep(input.stepMs, signal);
       await progress(Math.round(((step + 1) / input.steps) * 100), stepNames[step]);
     }
     return { steps: input.steps };

@@ -9,6 +9,7 @@ import type { JobContext } from "../jobs/types.ts";
 import type { RemoteVideoProvider, RemoteVideoState, VideoApiType } from "../providers/video/types.ts";
 import { docToVideoKeys } from "./keys.ts";
 import { terminalStatuses, webhookState } from "./webhook.ts";
+import { sleep } from "../sleep.ts";
 
 export interface RemoteRenderInput {
   apiType: VideoApiType;
@@ -94,14 +95,4 @@ async function waitForWebhook(
     signal.removeEventListener("abort", onAbort);
     await reader.cancel().catch(() => {});
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }

@@ -5,10 +5,11 @@
  * retry a few times instead of failing the job.
  */
 import { KilnError } from "../../errors.ts";
+import { postToAsr } from "./remote.ts";
 import type { AsrProvider } from "./types.ts";
+import { sleep } from "../../sleep.ts";
 
 /** One recognition request may take long for long audio, but never forever. */
-const requestTimeoutMs = 10 * 60_000;
 
 export interface HfAsrOptions {
   apiKey?: string;
@@ -29,23 +30,19 @@ export function createHfAsr(options: HfAsrOptions): AsrProvider {
       if (!options.apiKey) throw noKey();
       const audio = await Deno.readFile(path);
       for (let attempt = 1;; attempt++) {
-        const response = await fetch(endpoint, {
-          method: "POST",
-          headers: {
-            authorization: `Bearer ${options.apiKey}`,
-            "content-type": "audio/wav",
-            accept: "application/json",
+        const response = await postToAsr(
+          endpoint,
+          {
+            headers: {
+              authorization: `Bearer ${options.apiKey}`,
+              "content-type": "audio/wav",
+              accept: "application/json",
+            },
+            body: audio,
           },
-          body: audio,
-          signal: AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]),
-        }).catch((error) => {
-          if (signal.aborted) throw error;
-          throw new KilnError(
-            "upstream",
-            "asr_unreachable",
-            `Hugging Face could not be reached: ${String(error)}`,
-          );
-        });
+          signal,
+          "Hugging Face",
+        );
         const text = await response.text();
         const body = parseJson(text);
         if (response.ok && typeof body?.text === "string") return { text: body.text.trim() };
@@ -83,19 +80,4 @@ function parseJson(text: string): any {
   } catch {
     return undefined;
   }
-}
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(done, ms);
-    function done() {
-      signal.removeEventListener("abort", abort);
-      resolve();
-    }
-    function abort() {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }
-    signal.addEventListener("abort", abort, { once: true });
-  });
 }

@@ -5,6 +5,7 @@
  */
 import { z } from "zod";
 import { type ChatModel, type ChatRequest, type ChatResponse, LlmError } from "./types.ts";
+import { sleep } from "../../sleep.ts";
 
 export interface OpenRouterOptions {
   apiKey: string;
@@ -97,14 +98,4 @@ export function createOpenRouterModel(options: OpenRouterOptions): ChatModel {
       }
     },
   };
-}
-
-function sleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(resolve, ms);
-    signal?.addEventListener("abort", () => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    }, { once: true });
-  });
 }
