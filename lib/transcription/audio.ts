@@ -79,17 +79,3 @@ export async function wavDurationSeconds(path: string): Promise<number> {
     file.close();
   }
 }
-
-/** True when ffmpeg can be started (for /health). */
-export async function ffmpegAvailable(): Promise<boolean> {
-  try {
-    const output = await new Deno.Command(ffmpegBinary, {
-      args: ["-version"],
-      stdout: "null",
-      stderr: "null",
-    }).output();
-    return output.success;
-  } catch {
-    return false;
-  }
-}

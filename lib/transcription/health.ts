@@ -6,7 +6,8 @@
 import type { KvStore } from "../store/types.ts";
 import type { HealthReport } from "../health.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
-import { ffmpegAvailable } from "./audio.ts";
+import { toolAvailable } from "../media/tools.ts";
+import { ffmpegBinary } from "./audio.ts";
 import { cacheStats } from "./cache.ts";
 import { transcriptionKeys } from "./keys.ts";
 import type { TranscriptionSettings } from "./settings.ts";
@@ -23,7 +24,7 @@ let toolCache: { at: number; asr: AsrProvider; value: Promise<ToolState> } | und
 export function toolState(asr: AsrProvider): Promise<ToolState> {
   if (toolCache && toolCache.asr === asr && Date.now() - toolCache.at < toolCacheMs) return toolCache.value;
   const value = (async () => {
-    const [ffmpeg, provider] = await Promise.all([ffmpegAvailable(), asr.availability()]);
+    const [ffmpeg, provider] = await Promise.all([toolAvailable(ffmpegBinary), asr.availability()]);
     return {
       ffmpeg: ffmpeg
         ? { available: true }
