@@ -4,10 +4,10 @@
  * supports it); the answer is `{"text": "...", "language"?: "english"}`.
  */
 import { KilnError } from "../../errors.ts";
+import { postToAsr } from "./remote.ts";
 import type { AsrProvider } from "./types.ts";
 
 /** One recognition request may take long for long audio, but never forever. */
-const requestTimeoutMs = 10 * 60_000;
 
 export interface OpenAiAsrOptions {
   apiKey?: string;
@@ -33,19 +33,15 @@ export function createOpenAiAsr(options: OpenAiAsrOptions): AsrProvider {
       form.append("file", new Blob([await Deno.readFile(path)], { type: "audio/wav" }), "audio.wav");
       form.append("model", options.model);
       form.append("response_format", "verbose_json");
-      const response = await fetch(endpoint, {
-        method: "POST",
-        headers: { authorization: `Bearer ${options.apiKey}` },
-        body: form,
-        signal: AbortSignal.any([signal, AbortSignal.timeout(requestTimeoutMs)]),
-      }).catch((error) => {
-        if (signal.aborted) throw error;
-        throw new KilnError(
-          "upstream",
-          "asr_unreachable",
-          `The transcription API could not be reached: ${String(error)}`,
-        );
-      });
+      const response = await postToAsr(
+        endpoint,
+        {
+          headers: { authorization: `Bearer ${options.apiKey}` },
+          body: form,
+        },
+        signal,
+        "The transcription API",
+      );
       const text = await response.text();
       let body: { text?: unknown; language?: unknown } | undefined;
       try {
