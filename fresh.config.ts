@@ -13,6 +13,7 @@ import { engineVariables } from "./lib/engine/config.ts";
 import { docToVideoVariables } from "./lib/doc_to_video/config.ts";
 import { preprocessVariables } from "./lib/preprocess/config.ts";
 import { blobVariables } from "./lib/blobs/config.ts";
+import { schemaNamePattern } from "./lib/store/postgres/schema.ts";
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
 const platformVariables = {
@@ -42,7 +43,7 @@ const platformVariables = {
     doc: "PostgreSQL connection URL; required when `KILN_BACKEND=postgres`.",
   },
   KILN_PG_SCHEMA: {
-    schema: z.string().regex(/^[a-z_][a-z0-9_]{0,40}$/, "must be a lower-case SQL identifier"),
+    schema: z.string().regex(schemaNamePattern, "must be a lower-case SQL identifier"),
     default: "kiln",
     doc: "PostgreSQL schema for Kiln's tables (Graphile Worker uses `<schema>_worker`).",
   },

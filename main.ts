@@ -77,7 +77,6 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   const services: Services = {
     config,
     kv,
-    backend: backend.kind,
     secrets,
     log,
     metrics,
@@ -138,11 +137,15 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   };
 }
 
-function registerPlatformHealth({ health, kv, backend, jobs, live }: Services): void {
+function registerPlatformHealth({ health, kv, config, jobs, live }: Services): void {
   health.register("kv", async () => {
     const started = performance.now();
     await kv.get(["health", "probe"]);
-    return { state: "ok", backend, latencyMs: Math.round((performance.now() - started) * 100) / 100 };
+    return {
+      state: "ok",
+      backend: config.backend,
+      latencyMs: Math.round((performance.now() - started) * 100) / 100,
+    };
   });
   health.register("jobs", async () => ({ state: "ok", ...(await jobs.counts()) }));
   health.register("live", () => Promise.resolve({ state: "ok", ...live.stats() }));

@@ -2,7 +2,7 @@
  * Everything routes and jobs may use, built once in main.ts and handed to the HTTP layer. Modules
  * depend on these interfaces, never on how main.ts chose to implement them.
  */
-import type { Backend, KvStore } from "./store/types.ts";
+import type { KvStore } from "./store/types.ts";
 import type { SecretStore } from "./secrets.ts";
 import type { Config } from "../fresh.config.ts";
 import type { BlobStore } from "./blobs/types.ts";
@@ -24,8 +24,6 @@ import type { PreprocessModule } from "./preprocess/setup.ts";
 export interface Services {
   config: Config;
   kv: KvStore;
-  /** Which storage backend `kv` is (health and ops only; modules must not branch on it). */
-  backend: Backend["kind"];
   /** Configured secrets, else generated once and kept (see lib/secrets.ts). */
   secrets: SecretStore;
   log: Logger;

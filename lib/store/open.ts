@@ -25,7 +25,6 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
       if (purged > 0) log.debug("kv_expired_purged", { rows: purged });
     });
     return {
-      kind: "postgres",
       kv: store.kv,
       scheduler,
       secrets: createSharedSecretStore(store.kv, log),
@@ -38,7 +37,6 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
   }
   const kv = await Deno.openKv(config.kvPath);
   return {
-    kind: "kv",
     kv,
     scheduler: createIntervalScheduler(log),
     secrets: createFileSecretStore(config.dataDir, log),

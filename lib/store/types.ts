@@ -13,9 +13,11 @@ export type KvStore = Pick<
   "get" | "getMany" | "list" | "set" | "delete" | "atomic" | "watch" | "enqueue" | "listenQueue"
 >;
 
-/** What `openBackend` chose: the store, the matching scheduler, and how to shut both down. */
+/**
+ * What `openBackend` opened (`config.backend` says which): the store, the matching scheduler, and
+ * how to shut both down.
+ */
 export interface Backend {
-  kind: "kv" | "postgres";
   kv: KvStore;
   scheduler: Scheduler;
   /** Where generated secrets are kept (the data dir's file, or the shared database). */

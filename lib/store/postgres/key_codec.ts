@@ -105,9 +105,3 @@ function concat(bytes: Uint8Array, last: number): Uint8Array {
   out[bytes.length] = last;
   return out;
 }
-
-export function toHex(bytes: Uint8Array): string {
-  let hex = "";
-  for (const byte of bytes) hex += byte.toString(16).padStart(2, "0");
-  return hex;
-}

@@ -22,8 +22,11 @@ export interface SchemaNames {
   channel: string;
 }
 
+/** Schema names are spliced into SQL, so only plain lower-case identifiers are accepted. */
+export const schemaNamePattern = /^[a-z_][a-z0-9_]{0,40}$/;
+
 export function schemaNames(schema: string): SchemaNames {
-  if (!/^[a-z_][a-z0-9_]{0,40}$/.test(schema)) throw new Error(`invalid schema name "${schema}"`);
+  if (!schemaNamePattern.test(schema)) throw new Error(`invalid schema name "${schema}"`);
   return { schema, workerSchema: `${schema}_worker`, channel: `${schema}_kv` };
 }
 

@@ -9,7 +9,8 @@ import { runMigrations } from "graphile-worker";
 import type { Logger } from "../../log.ts";
 import type { KvStore } from "../types.ts";
 import { type CommitPlan, createAtomicOperation } from "./atomic.ts";
-import { decodeKey, encodeKey, prefixRange, toHex } from "./key_codec.ts";
+import { toBase64Url, toHex } from "../../hmac.ts";
+import { decodeKey, encodeKey, prefixRange } from "./key_codec.ts";
 import { createKeyNotifications } from "./notifications.ts";
 import { migrationSql, schemaNames } from "./schema.ts";
 import { decodeValue } from "./value_codec.ts";
@@ -136,12 +137,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         after = rows[rows.length - 1].key;
       }
     }
-    return Object.defineProperty(entries(), "cursor", {
-      get: () =>
-        lastKey
-          ? btoa(String.fromCharCode(...lastKey)).replaceAll("+", "-").replaceAll("/", "_").replace(/=+$/, "")
-          : "",
-    });
+    return Object.defineProperty(entries(), "cursor", { get: () => lastKey ? toBase64Url(lastKey) : "" });
   }
 
   function watch(keys: readonly Deno.KvKey[]): ReadableStream<Deno.KvEntryMaybe<unknown>[]> {
