@@ -460,3 +460,20 @@ export function randomToken(): string {
     "",
   );
 }
+
+/** Runs `task(0)`…`task(count - 1)` with at most `workers` in flight; results in index order. */
+export async function mapConcurrently<T>(
+  count: number,
+  workers: number,
+  task: (index: number) => Promise<T>,
+): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(Array.from({ length: workers }, async () => {
+    while (next < count) {
+      const index = next++;
+      results[index] = await task(index);
+    }
+  }));
+  return results;
+}

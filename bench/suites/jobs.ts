@@ -12,7 +12,7 @@ import { createKvJobQueue, createQueueDispatcher } from "../../lib/jobs/kv_queue
 import { createKvChangeFeed } from "../../lib/live/kv_feed.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { createIntervalScheduler } from "../../lib/scheduler.ts";
-import { delay, type Row, row, tempDir, withDeadline } from "../support.ts";
+import { delay, mapConcurrently, type Row, row, tempDir, withDeadline } from "../support.ts";
 
 const jobCount = 10_000;
 const enqueuers = 32;
@@ -60,15 +60,8 @@ async function measure(kvPath: string): Promise<EngineRun> {
     jobs.start();
     dispatcher.start();
 
-    const ids: string[] = new Array(jobCount);
-    let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: enqueuers }, async () => {
-      while (next < jobCount) {
-        const i = next++;
-        ids[i] = (await jobs.enqueue(kind, { i })).id;
-      }
-    }));
+    const ids = await mapConcurrently(jobCount, enqueuers, async (i) => (await jobs.enqueue(kind, { i })).id);
     const enqueueMs = performance.now() - started;
 
     let timedOut = false;

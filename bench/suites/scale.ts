@@ -15,6 +15,7 @@ import { openPostgresStore } from "../../lib/store/postgres/store.ts";
 import { benchEngine } from "../scale_worker.ts";
 import {
   delay,
+  mapConcurrently,
   percentile,
   randomToken,
   repoRoot,
@@ -48,15 +49,12 @@ async function jobsWith(url: string, instances: number): Promise<Row[]> {
   // Enqueue-only: this engine is never started, so every job runs on the worker instances.
   const { jobs, feed } = benchEngine(store);
   try {
-    const ids: string[] = new Array(jobCount);
-    let next = 0;
     const started = performance.now();
-    await Promise.all(Array.from({ length: enqueuers }, async () => {
-      while (next < jobCount) {
-        const i = next++;
-        ids[i] = (await jobs.enqueue("bench.noop", { i })).id;
-      }
-    }));
+    const ids = await mapConcurrently(
+      jobCount,
+      enqueuers,
+      async (i) => (await jobs.enqueue("bench.noop", { i })).id,
+    );
     const enqueueSeconds = (performance.now() - started) / 1000;
     await withDeadline(
       (async () => {
