@@ -4,20 +4,11 @@
  * rejects anything else, and `safeHref` re-checks, since old records could predate a rule).
  */
 import type { DisplayUpdate } from "../lib/conversation/updates.ts";
+import { formatMoney } from "../lib/money.ts";
 
 // deno-lint-ignore no-explicit-any
 type Data = Record<string, any>;
 
-export function formatMoney(minor: number | undefined, currency = "USD"): string {
-  if (typeof minor !== "number") return "";
-  try {
-    const format = new Intl.NumberFormat("en", { style: "currency", currency });
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-    return format.format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
-  }
-}
 
 function safeHref(url: string): string | undefined {
   try {

@@ -104,6 +104,16 @@ export function createConversationService(options: ConversationServiceOptions) {
       return store.append(sessionId, updates);
     },
 
+    /** Checks a writer's token (the session's write token or the service token); returns the session. */
+    async authorizeWrite(sessionId: string, token: string | undefined): Promise<SessionRecord> {
+      const session = await store.get(sessionId);
+      if (session.value && await isWriter(session.value, token)) return session.value;
+      if (!session.value && await isService(token)) {
+        throw new KilnError("not_found", "session_not_found", "This conversation session has ended or never existed.");
+      }
+      throw denied();
+    },
+
     /** Checks a reader's token; returns the session. */
     async authorizeRead(sessionId: string, token: string | undefined): Promise<SessionRecord> {
       if (!token) throw denied();
