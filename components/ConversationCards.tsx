@@ -9,7 +9,6 @@ import { formatMoney } from "../lib/money.ts";
 // deno-lint-ignore no-explicit-any
 type Data = Record<string, any>;
 
-
 function safeHref(url: string): string | undefined {
   try {
     const parsed = new URL(url);

@@ -109,7 +109,11 @@ export function createConversationService(options: ConversationServiceOptions) {
       const session = await store.get(sessionId);
       if (session.value && await isWriter(session.value, token)) return session.value;
       if (!session.value && await isService(token)) {
-        throw new KilnError("not_found", "session_not_found", "This conversation session has ended or never existed.");
+        throw new KilnError(
+          "not_found",
+          "session_not_found",
+          "This conversation session has ended or never existed.",
+        );
       }
       throw denied();
     },

@@ -17,7 +17,8 @@ export const voiceVariables = {
   VOICE_TTS: {
     schema: z.enum(["auto", "flite", "espeak-ng", "none"]),
     default: "auto",
-    doc: "Speech engine of the local agent's replies: `auto` (flite, else espeak-ng), one of them, or `none` (text only).",
+    doc:
+      "Speech engine of the local agent's replies: `auto` (flite, else espeak-ng), one of them, or `none` (text only).",
   },
   VOICE_TTS_VOICE: {
     schema: z.string().regex(/^[A-Za-z0-9_+.-]{1,40}$/).optional(),
@@ -55,7 +56,8 @@ export const voiceVariables = {
   },
   GEMINI_API_KEY: {
     schema: z.string().min(1).optional(),
-    doc: "Gemini API key for `VOICE_PROVIDER=gemini` (Gemini Developer API; Vertex needs the variables below instead).",
+    doc:
+      "Gemini API key for `VOICE_PROVIDER=gemini` (Gemini Developer API; Vertex needs the variables below instead).",
   },
   VERTEX_PROJECT_ID: {
     schema: z.string().min(1).optional(),
@@ -68,11 +70,13 @@ export const voiceVariables = {
   },
   VERTEX_MODEL_ID: {
     schema: z.string().regex(/^[A-Za-z0-9._-]{1,100}$/).optional(),
-    doc: "Live model (default `gemini-2.0-flash-live-preview-04-09` on Vertex, `gemini-live-2.5-flash-preview` on the Gemini API).",
+    doc:
+      "Live model (default `gemini-2.0-flash-live-preview-04-09` on Vertex, `gemini-live-2.5-flash-preview` on the Gemini API).",
   },
   GOOGLE_APPLICATION_CREDENTIALS: {
     schema: z.string().min(1).optional(),
-    doc: "Path of a service-account JSON key for Vertex AI (its `token_uri` is where access tokens come from).",
+    doc:
+      "Path of a service-account JSON key for Vertex AI (its `token_uri` is where access tokens come from).",
   },
   VERTEX_AI_VOICE_NAME: {
     schema: z.string().regex(/^[A-Za-z]{1,40}$/),

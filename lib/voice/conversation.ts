@@ -9,7 +9,14 @@
 import { isKilnError } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { errorMessage } from "../log.ts";
-import type { AgentEvent, AgentHost, SessionView, ToolOutcome, VoiceAgent, VoiceAgentProvider } from "./agent.ts";
+import type {
+  AgentEvent,
+  AgentHost,
+  SessionView,
+  ToolOutcome,
+  VoiceAgent,
+  VoiceAgentProvider,
+} from "./agent.ts";
 import { type OutboxTarget, SpeechOutbox } from "./audio/outbox.ts";
 import type { VoiceDeps } from "./deps.ts";
 
@@ -100,11 +107,19 @@ export class Conversation {
         return this.#client.json({ type: "speech_stopped" });
       case "transcript": {
         if (event.speaker === "assistant" && event.isFinal) this.#muted = false;
-        this.#client.json({ type: "transcript", speaker: event.speaker, text: event.text, isFinal: event.isFinal });
+        this.#client.json({
+          type: "transcript",
+          speaker: event.speaker,
+          text: event.text,
+          isFinal: event.isFinal,
+        });
         const now = performance.now();
         if (!event.isFinal && now - this.#lastInterimAt < INTERIM_DISPLAY_MS) return;
         if (!event.isFinal) this.#lastInterimAt = now;
-        const update = { type: "transcription", data: { text: event.text, speaker: event.speaker, isFinal: event.isFinal } };
+        const update = {
+          type: "transcription",
+          data: { text: event.text, speaker: event.speaker, isFinal: event.isFinal },
+        };
         this.#enqueue(() => this.#deps.display.append(this.#info.sessionId, update)).catch(() => {});
         return;
       }
@@ -137,7 +152,11 @@ export class Conversation {
     this.#client.json({ type: "tool_call", id, name, args });
     let outcome: ToolOutcome;
     try {
-      const result: Record<string, unknown> = await this.#deps.restaurant.runTool(this.#info.sessionId, name, args);
+      const result: Record<string, unknown> = await this.#deps.restaurant.runTool(
+        this.#info.sessionId,
+        name,
+        args,
+      );
       outcome = { ...result, ok: result.ok !== false };
     } catch (error) {
       if (!isKilnError(error)) {
@@ -154,7 +173,12 @@ export class Conversation {
     this.#queue = next.catch((error) => {
       this.#log.warn("voice.display_write_failed", { error: errorMessage(error) });
       if (isKilnError(error) && error.code === "session_not_found") {
-        this.#handle({ type: "error", code: "session_not_found", message: "This session has ended.", fatal: true });
+        this.#handle({
+          type: "error",
+          code: "session_not_found",
+          message: "This session has ended.",
+          fatal: true,
+        });
       }
     });
     return next;

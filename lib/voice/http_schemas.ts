@@ -13,5 +13,6 @@ export const VoiceSocketQuery = z.object({
 });
 export const StartVoiceSessionBody = z.object({
   tenantId: id.optional(),
-  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, "a language tag like en or en-US").default("en"),
+  language: z.string().regex(/^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})?$/, "a language tag like en or en-US")
+    .default("en"),
 });

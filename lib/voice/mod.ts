@@ -78,12 +78,21 @@ export async function setupVoice(services: Services): Promise<VoiceModule> {
       const session = await display.authorizeWrite(sessionId, token);
       const restaurantSession = await restaurant.getSession(sessionId);
       if (open.size >= values.VOICE_MAX_CONVERSATIONS && !open.has(sessionId)) {
-        throw new KilnError("unavailable", "too_many_conversations", "Too many voice conversations; retry shortly.", {
-          retryAfterSeconds: 5,
-        });
+        throw new KilnError(
+          "unavailable",
+          "too_many_conversations",
+          "Too many voice conversations; retry shortly.",
+          {
+            retryAfterSeconds: 5,
+          },
+        );
       }
       if (request.headers.get("upgrade")?.toLowerCase() !== "websocket") {
-        throw new KilnError("malformed", "websocket_upgrade_required", "This endpoint expects a WebSocket upgrade.");
+        throw new KilnError(
+          "malformed",
+          "websocket_upgrade_required",
+          "This endpoint expects a WebSocket upgrade.",
+        );
       }
       return serveVoiceSocket({
         request,

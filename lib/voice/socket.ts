@@ -84,7 +84,12 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
   }
 
   function takeOver(reason: VoiceErrorCode) {
-    client.json({ type: "error", code: reason, message: "This session was opened elsewhere.", error: reason });
+    client.json({
+      type: "error",
+      code: reason,
+      message: "This session was opened elsewhere.",
+      error: reason,
+    });
     close(4000, reason);
   }
 
@@ -107,7 +112,10 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
   function onAudio(data: ArrayBuffer) {
     if (data.byteLength === 0) return;
     if (data.byteLength > MAX_AUDIO_FRAME_BYTES) {
-      return fail("audio_frame_too_large", `An audio frame may be at most ${MAX_AUDIO_FRAME_BYTES} bytes (1 s).`);
+      return fail(
+        "audio_frame_too_large",
+        `An audio frame may be at most ${MAX_AUDIO_FRAME_BYTES} bytes (1 s).`,
+      );
     }
     if (data.byteLength % 2 !== 0) {
       return fail("bad_audio_frame", "Audio frames are 16-bit samples: the length must be even.");
@@ -171,7 +179,12 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
         `Audio must be ${INPUT_SAMPLE_RATE} Hz mono; resample ${message.sampleRate} Hz before sending.`,
       );
     }
-    client.json({ type: "session_ready", sessionId: info.sessionId, input: inputFormat, output: outputFormat });
+    client.json({
+      type: "session_ready",
+      sessionId: info.sessionId,
+      input: inputFormat,
+      output: outputFormat,
+    });
   }
 
   socket.onopen = async () => {

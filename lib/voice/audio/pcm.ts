@@ -82,7 +82,9 @@ export function readWav(bytes: Uint8Array): Wav {
       sampleRate = view.getUint32(offset + 12, true);
       bits = view.getUint16(offset + 22, true);
     } else if (id === "data") {
-      if (channels !== 1 || bits !== 16) throw new Error(`expected mono 16-bit PCM, got ${channels}ch ${bits}-bit`);
+      if (channels !== 1 || bits !== 16) {
+        throw new Error(`expected mono 16-bit PCM, got ${channels}ch ${bits}-bit`);
+      }
       if (size === 0 || offset + 8 + size > bytes.byteLength) size = bytes.byteLength - offset - 8;
       const data = bytes.slice(offset + 8, offset + 8 + (size & ~1));
       return { sampleRate, samples: new Int16Array(data.buffer) };
@@ -96,7 +98,8 @@ export function readWav(bytes: Uint8Array): Wav {
 export function encodeWav(samples: Int16Array, sampleRate: number): Uint8Array {
   const out = new Uint8Array(44 + samples.byteLength);
   const view = new DataView(out.buffer);
-  const ascii = (at: number, text: string) => [...text].forEach((char, i) => out[at + i] = char.charCodeAt(0));
+  const ascii = (at: number, text: string) =>
+    [...text].forEach((char, i) => out[at + i] = char.charCodeAt(0));
   ascii(0, "RIFF");
   view.setUint32(4, 36 + samples.byteLength, true);
   ascii(8, "WAVE");

@@ -66,7 +66,11 @@ function vertexCredentials(settings: GeminiSettings): LiveCredentials {
     try {
       account = JSON.parse(await Deno.readTextFile(settings.credentialsPath!));
     } catch {
-      throw new KilnError("unavailable", "agent_unavailable", "GOOGLE_APPLICATION_CREDENTIALS is not a readable service-account key.");
+      throw new KilnError(
+        "unavailable",
+        "agent_unavailable",
+        "GOOGLE_APPLICATION_CREDENTIALS is not a readable service-account key.",
+      );
     }
     const tokenUri = account.token_uri ?? "https://oauth2.googleapis.com/token";
     const now = Math.floor(Date.now() / 1000);
@@ -85,7 +89,11 @@ function vertexCredentials(settings: GeminiSettings): LiveCredentials {
     });
     const body = await response.json().catch(() => ({}));
     if (!response.ok || typeof body.access_token !== "string") {
-      throw new KilnError("upstream", "agent_unavailable", `Google refused the service-account key (HTTP ${response.status}).`);
+      throw new KilnError(
+        "upstream",
+        "agent_unavailable",
+        `Google refused the service-account key (HTTP ${response.status}).`,
+      );
     }
     cached = { token: body.access_token, expiresAt: Date.now() + (Number(body.expires_in) || 3600) * 1000 };
     return cached.token;

@@ -9,7 +9,17 @@ import { toolCatalog } from "../../restaurant/tools.ts";
 import type { SessionView } from "../agent.ts";
 
 /** JSON Schema keywords the Live API's OpenAPI-subset `Schema` understands. */
-const schemaKeys = new Set(["type", "description", "enum", "properties", "required", "items", "minimum", "maximum", "format"]);
+const schemaKeys = new Set([
+  "type",
+  "description",
+  "enum",
+  "properties",
+  "required",
+  "items",
+  "minimum",
+  "maximum",
+  "format",
+]);
 
 function toLiveSchema(schema: unknown): unknown {
   if (Array.isArray(schema)) return schema.map(toLiveSchema);
@@ -38,7 +48,9 @@ export function systemInstruction(menu: Menu, session: SessionView, language: st
   const dishes = menu.items.filter((item) => item.available).map((item) => {
     const facts = [formatMoney(item.priceMinor, menu.currency), ...item.dietary];
     if (item.spiceLevel !== undefined) facts.push(`spice ${item.spiceLevel}/5`);
-    return `- ${item.name} (itemId ${item.id}; ${facts.join(", ")})${item.description ? `: ${item.description}` : ""}`;
+    return `- ${item.name} (itemId ${item.id}; ${facts.join(", ")})${
+      item.description ? `: ${item.description}` : ""
+    }`;
   });
   const cart = session.cart.length > 0
     ? `\nThe cart already holds: ${session.cart.map((line) => `${line.quantity} × ${line.name}`).join(", ")}.`

@@ -10,7 +10,13 @@ import { errorMessage } from "../../log.ts";
 import type { Services } from "../../services.ts";
 import { sleep } from "../../sleep.ts";
 import type { AgentHost, VoiceAgent, VoiceAgentProvider } from "../agent.ts";
-import { INPUT_SAMPLE_RATE, OUTPUT_SAMPLE_RATE, pcm16FromBytes, pcm16ToBytes, resample } from "../audio/pcm.ts";
+import {
+  INPUT_SAMPLE_RATE,
+  OUTPUT_SAMPLE_RATE,
+  pcm16FromBytes,
+  pcm16ToBytes,
+  resample,
+} from "../audio/pcm.ts";
 import { type LiveCredentials, liveCredentials } from "./auth.ts";
 import { functionDeclarations, systemInstruction } from "./instructions.ts";
 import { type FunctionCall, type LiveServerMessage, LiveSession } from "./live.ts";
@@ -27,7 +33,11 @@ export function createGeminiProvider(services: Services): VoiceAgentProvider {
     credentialsPath: values.GOOGLE_APPLICATION_CREDENTIALS,
     url: values.GEMINI_LIVE_URL,
   });
-  const options = { credentials, voice: values.VERTEX_AI_VOICE_NAME, setupTimeoutMs: values.GEMINI_SETUP_TIMEOUT_MS };
+  const options = {
+    credentials,
+    voice: values.VERTEX_AI_VOICE_NAME,
+    setupTimeoutMs: values.GEMINI_SETUP_TIMEOUT_MS,
+  };
   return {
     name: "gemini",
     async open(host) {
@@ -122,13 +132,21 @@ class GeminiAgent implements VoiceAgent {
         if (audio?.data && audio.mimeType?.startsWith("audio/pcm")) {
           this.#finishUserText();
           const rate = Number(/rate=(\d+)/.exec(audio.mimeType)?.[1] ?? OUTPUT_SAMPLE_RATE);
-          host.emit({ type: "audio", samples: resample(pcm16FromBytes(fromBase64(audio.data)), rate, OUTPUT_SAMPLE_RATE) });
+          host.emit({
+            type: "audio",
+            samples: resample(pcm16FromBytes(fromBase64(audio.data)), rate, OUTPUT_SAMPLE_RATE),
+          });
         } else if (part.text) this.#assistantText += part.text;
       }
       if (content.outputTranscription?.text) {
         this.#finishUserText();
         this.#assistantText += content.outputTranscription.text;
-        host.emit({ type: "transcript", speaker: "assistant", text: this.#assistantText.trim(), isFinal: false });
+        host.emit({
+          type: "transcript",
+          speaker: "assistant",
+          text: this.#assistantText.trim(),
+          isFinal: false,
+        });
       }
       if (content.interrupted) {
         this.#finishAssistantText();

@@ -11,7 +11,7 @@ import { voiceKeys } from "../keys.ts";
 import { type DialogueState, respond } from "./dialogue.ts";
 import { MenuIndex } from "./dishes.ts";
 import type { RecognitionStream, Recognizer } from "./recognizer.ts";
-import type { Synthesizer } from "./speech.ts";
+import { sentences, type Synthesizer } from "./speech.ts";
 
 export interface LocalAgentOptions {
   kv: KvStore;
@@ -153,7 +153,11 @@ class LocalAgent implements VoiceAgent {
   #turn(step: () => Promise<void>) {
     this.#turns = this.#turns.then(step).catch((error) => {
       this.#host.log.error("voice.turn_failed", { error: errorMessage(error) });
-      this.#host.emit({ type: "error", code: "turn_failed", message: "Sorry, something went wrong; please say that again." });
+      this.#host.emit({
+        type: "error",
+        code: "turn_failed",
+        message: "Sorry, something went wrong; please say that again.",
+      });
     });
   }
 
@@ -172,18 +176,26 @@ class LocalAgent implements VoiceAgent {
     });
     await kv.set(key, state, { expireIn: stateTtlMs });
     host.emit({ type: "transcript", speaker: "assistant", text: reply.text, isFinal: true });
+    await this.#speak(reply.speech ?? reply.text);
+    host.emit({ type: "turn_complete" });
+  }
+
+  /** Says `text` sentence by sentence, so the first one plays while the rest are synthesised. */
+  async #speak(text: string) {
     const synthesizer = this.#options.synthesizer;
-    if (synthesizer) {
-      const speaking = this.#speaking = new AbortController();
-      try {
-        const samples = await synthesizer.synthesize(reply.speech ?? reply.text, speaking.signal);
-        if (!speaking.signal.aborted) host.emit({ type: "audio", samples, final: true });
-      } catch (error) {
-        if (!speaking.signal.aborted) {
-          host.emit({ type: "error", code: "tts_unavailable", message: errorMessage(error) });
-        }
+    if (!synthesizer) return;
+    const speaking = this.#speaking = new AbortController();
+    const parts = sentences(text);
+    try {
+      for (const [index, part] of parts.entries()) {
+        const samples = await synthesizer.synthesize(part, speaking.signal);
+        if (speaking.signal.aborted) return;
+        this.#host.emit({ type: "audio", samples, final: index === parts.length - 1 });
+      }
+    } catch (error) {
+      if (!speaking.signal.aborted) {
+        this.#host.emit({ type: "error", code: "tts_unavailable", message: errorMessage(error) });
       }
     }
-    host.emit({ type: "turn_complete" });
   }
 }

@@ -37,7 +37,8 @@ export interface Reply {
   understood: boolean;
 }
 
-const notUnderstood = "Sorry, I didn't catch that. You can say things like: two garlic naan and a mango lassi.";
+const notUnderstood =
+  "Sorry, I didn't catch that. You can say things like: two garlic naan and a mango lassi.";
 
 export async function respond(
   text: string,
@@ -60,7 +61,9 @@ export async function respond(
 
 /** Applies a pending "which one?" or "shall I add one?" to the answer. */
 function resolvePending(actions: Action[], state: DialogueState): Action[] {
-  if (state.awaiting === "offer" && state.lastItemId && actions.length === 1 && actions[0].kind === "confirm") {
+  if (
+    state.awaiting === "offer" && state.lastItemId && actions.length === 1 && actions[0].kind === "confirm"
+  ) {
     return [{ kind: "add", itemId: state.lastItemId, quantity: 1 }];
   }
   const choice = state.awaiting === "choice" ? state.choice : undefined;
@@ -99,7 +102,7 @@ class Turn {
       this.#parts.push(`Added ${listing(this.#added)}.`);
       this.#added.length = 0;
     }
-    this.#parts.push(sentence);
+    if (!this.#parts.includes(sentence)) this.#parts.push(sentence); // two refusals, one sentence
   }
 
   #ask(awaiting: DialogueState["awaiting"], question: string) {
@@ -133,7 +136,9 @@ class Turn {
         if (action.quantity === 0) return this.apply({ kind: "remove", itemId: item.id });
         const result = await tools.run("update_cart_item", { itemId: item.id, quantity: action.quantity });
         if (result.ok) return this.#say(`Now ${portion(action.quantity, item.name)}.`);
-        if (result.error === "not_in_cart") return this.apply({ kind: "add", itemId: item.id, quantity: action.quantity });
+        if (result.error === "not_in_cart") {
+          return this.apply({ kind: "add", itemId: item.id, quantity: action.quantity });
+        }
         return this.#say(refusal(result));
       }
       case "clear_cart": {
@@ -163,7 +168,9 @@ class Turn {
         const matches = this.menu.items.filter((item) => item.available && fits(item, action.tag));
         if (matches.length === 0) return this.#say(`Sorry, nothing on our menu is ${action.tag}.`);
         await this.#showSection(`${action.tag[0].toUpperCase()}${action.tag.slice(1)} dishes`, matches);
-        return this.#say(`Our ${action.tag} dishes are ${listing(matches.map((item) => item.name.toLowerCase()))}.`);
+        return this.#say(
+          `Our ${action.tag} dishes are ${listing(matches.map((item) => item.name.toLowerCase()))}.`,
+        );
       }
       case "recommend": {
         const picks = recommendations(this.menu);
@@ -173,7 +180,9 @@ class Turn {
       case "show_menu": {
         const available = this.menu.items.filter((item) => item.available);
         await this.#showSection("Menu", available);
-        const categories = [...new Set(available.map((item) => item.category?.toLowerCase()).filter(Boolean))];
+        const categories = [
+          ...new Set(available.map((item) => item.category?.toLowerCase()).filter(Boolean)),
+        ];
         return this.#say(
           categories.length > 0
             ? `Here's our menu: ${listing(categories as string[])}. What would you like?`
@@ -199,9 +208,15 @@ class Turn {
       case "address": {
         state.checkout = true;
         state.wantsDelivery = true;
-        const result = await tools.run("verify_delivery_address", { address: action.address, fulfilment: "delivery" });
+        const result = await tools.run("verify_delivery_address", {
+          address: action.address,
+          fulfilment: "delivery",
+        });
         if (result.verified) return this.#say(`Delivering to ${action.address}.`);
-        return this.#ask("address", "I couldn't use that address. Please say the house number and the street.");
+        return this.#ask(
+          "address",
+          "I couldn't use that address. Please say the house number and the street.",
+        );
       }
       case "pickup": {
         state.checkout = true;
@@ -266,11 +281,15 @@ class Turn {
         ? this.#question("address", "What's the delivery address?")
         : this.#question("fulfilment", "Is that for delivery or pickup?");
     }
-    const how = session.address.fulfilment === "pickup" ? "for pickup" : `delivered to ${session.address.text}`;
+    const how = session.address.fulfilment === "pickup"
+      ? "for pickup"
+      : `delivered to ${session.address.text}`;
     const lines = session.cart.map((line) => portion(line.quantity, line.name));
     return this.#question(
       "confirm",
-      `That's ${listing(lines)}, ${price(this.menu, session.totals.totalMinor)} in total, ${how}. Shall I place the order?`,
+      `That's ${listing(lines)}, ${
+        price(this.menu, session.totals.totalMinor)
+      } in total, ${how}. Shall I place the order?`,
     );
   }
 
@@ -292,7 +311,9 @@ class Turn {
   }
 
   async #cartSentence(result: ToolOutcome): Promise<string> {
-    const cart = result.cart as { items: { name: string; quantity: number }[]; totalMinor: number } | undefined;
+    const cart = result.cart as
+      | { items: { name: string; quantity: number }[]; totalMinor: number }
+      | undefined;
     if (!cart || cart.items.length === 0) return "Your order is empty. What would you like?";
     const lines = cart.items.map((line) => portion(line.quantity, line.name));
     return `You have ${listing(lines)}. The total is ${price(this.menu, cart.totalMinor)}.`;

@@ -93,9 +93,11 @@ export function buildGrammar(index: MenuIndex, canSay: (word: string) => boolean
       "what's my total",
       "what is the total",
     ]),
-    name: "( my name is | my name's | name is | i am | i'm | this is | it's | it is | call me | for ) <fname> [<fname>]",
+    name:
+      "( my name is | my name's | name is | i am | i'm | this is | it's | it is | call me | for ) <fname> [<fname>]",
     fname: alt(firstNames.filter(canSay)),
-    phone: "[( my [phone] number is | my phone is | it's | it is )] <digit> <digit> <digit> <digit> <digit> <digit> <digit>+",
+    phone:
+      "[( my [phone] number is | my phone is | it's | it is )] <digit> <digit> <digit> <digit> <digit> <digit> <digit>+",
     digit: alt([...unitWords, "oh", "double"]),
     address:
       "[( deliver [it] to | delivery to | send it to | bring it to | my address is | the address is | i live at | it's )] <housenumber> <streetname> [<streetname>] <streettype>",

@@ -178,9 +178,12 @@ export function parseUtterance(text: string, index: MenuIndex, context: ParseCon
   if (actions.length === 0 || actions.every((action) => action.kind === "name")) {
     if (confirmPhrases.some(has)) actions.push({ kind: "confirm" });
     else if (denyPhrases.some(has)) actions.push({ kind: "deny" });
-    else if (/^ (hello|hi|hey|good (morning|afternoon|evening)) /.test(joined)) actions.push({ kind: "greet" });
-    else if (has("thank you") || has("thanks")) actions.push({ kind: "thanks" });
-    else if (has("help") || has("what can i say") || has("how does this work")) actions.push({ kind: "help" });
+    else if (/^ (hello|hi|hey|good (morning|afternoon|evening)) /.test(joined)) {
+      actions.push({ kind: "greet" });
+    } else if (has("thank you") || has("thanks")) actions.push({ kind: "thanks" });
+    else if (has("help") || has("what can i say") || has("how does this work")) {
+      actions.push({ kind: "help" });
+    }
   }
   return actions;
 }
@@ -192,15 +195,27 @@ function actionsWithoutDish(tokens: string[], joined: string, lastItemId?: strin
   if (setTo !== undefined) return [{ kind: "set_quantity", itemId: lastItemId, quantity: setTo }];
   if (/ (clear|empty) (my |the )?(cart|order) | start over /.test(joined)) return [{ kind: "clear_cart" }];
   const aboutIt = has("it") || has("that") || has("this");
-  if (lastItemId && aboutIt && lastIntent(tokens) === "remove") return [{ kind: "remove", itemId: lastItemId }];
+  if (lastItemId && aboutIt && lastIntent(tokens) === "remove") {
+    return [{ kind: "remove", itemId: lastItemId }];
+  }
   if (has("recommend") || has("recommendation") || has("popular") || has("what is good")) {
     return [{ kind: "recommend" }];
   }
   const tag = dietaryIn(joined);
-  if (tag && lastItemId && (has("is it") || has("is that"))) return [{ kind: "ask_dish", itemId: lastItemId, aspect: tag }];
+  if (tag && lastItemId && (has("is it") || has("is that"))) {
+    return [{ kind: "ask_dish", itemId: lastItemId, aspect: tag }];
+  }
   if (tag && !has("cart")) return [{ kind: "ask_dietary", tag }];
   if (has("menu") || has("what do you have") || has("what have you got")) return [{ kind: "show_menu" }];
-  const cartWords = ["cart", "my order", "the total", "my total", "what did i order", "what have i ordered", "read back"];
+  const cartWords = [
+    "cart",
+    "my order",
+    "the total",
+    "my total",
+    "what did i order",
+    "what have i ordered",
+    "read back",
+  ];
   if (cartWords.some(has)) return [{ kind: "show_cart" }];
   return [];
 }
@@ -287,7 +302,9 @@ function lastIntent(words: string[]): Intent | undefined {
 /** "two garlic naan", "a dal", "a couple of samosas": the number just before a dish. */
 function quantityBefore(tokens: string[], start: number): number | undefined {
   let at = start - 1;
-  while (at >= 0 && ["of", "the", "more", "extra", "order", "orders", "portion", "portions"].includes(tokens[at])) {
+  while (
+    at >= 0 && ["of", "the", "more", "extra", "order", "orders", "portion", "portions"].includes(tokens[at])
+  ) {
     if (tokens[at] === "of" && tokens[at - 1] === "couple") return 2;
     if (tokens[at] === "of" && tokens[at - 1] === "dozen") return 12;
     at--;
@@ -352,7 +369,10 @@ function nameIn(tokens: string[], joined: string, expected: boolean): string | u
 }
 
 function nameWords(words: string[]): string | undefined {
-  const picked = words.filter((word) => !["please", "thanks", "thank", "you", "and"].includes(word)).slice(0, 3);
+  const picked = words.filter((word) => !["please", "thanks", "thank", "you", "and"].includes(word)).slice(
+    0,
+    3,
+  );
   if (picked.length === 0 || picked.some((word) => !/^\p{L}[\p{L}'-]*$/u.test(word) || notNames.has(word))) {
     return undefined;
   }
@@ -381,7 +401,9 @@ function addressIn(tokens: string[], joined: string, expected: boolean): string 
       out.push(digits);
       at += used;
     } else {
-      if (!["please", "thanks"].includes(words[at])) out.push(words[at][0].toUpperCase() + words[at].slice(1));
+      if (!["please", "thanks"].includes(words[at])) {
+        out.push(words[at][0].toUpperCase() + words[at].slice(1));
+      }
       at++;
     }
   }

@@ -98,7 +98,10 @@ const cache = new Map<string, string | null>();
  * Pronunciations of `words` from espeak-ng (one process for the lot), memoised per process.
  * A word espeak-ng cannot spell, or every word when espeak-ng is missing, maps to undefined.
  */
-export async function pronounce(words: string[], espeak = "espeak-ng"): Promise<Map<string, string | undefined>> {
+export async function pronounce(
+  words: string[],
+  espeak = "espeak-ng",
+): Promise<Map<string, string | undefined>> {
   const unknown = [...new Set(words)].filter((word) => !cache.has(word) && /^[a-z']+$/.test(word));
   if (unknown.length > 0) {
     let lines: string[] = [];
@@ -116,7 +119,9 @@ export async function pronounce(words: string[], espeak = "espeak-ng"): Promise<
       lines = []; // espeak-ng missing or failing: those words stay unknown
     }
     const aligned = lines.length === unknown.length;
-    unknown.forEach((word, index) => cache.set(word, (aligned ? ipaToPhones(lines[index]) : undefined) ?? null));
+    unknown.forEach((word, index) =>
+      cache.set(word, (aligned ? ipaToPhones(lines[index]) : undefined) ?? null)
+    );
   }
   return new Map(words.map((word) => [word, cache.get(word) ?? undefined]));
 }

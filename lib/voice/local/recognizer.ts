@@ -59,7 +59,10 @@ export class Recognizer {
   availability(): { available: boolean; detail?: string } {
     const libs = loadPocketsphinx();
     if (libs instanceof Error) {
-      return { available: false, detail: `libpocketsphinx is not loadable (${libs.message}); ${installHint}` };
+      return {
+        available: false,
+        detail: `libpocketsphinx is not loadable (${libs.message}); ${installHint}`,
+      };
     }
     try {
       Deno.statSync(`${this.#options.paths.hmm}/mdef`);
@@ -150,7 +153,11 @@ export class Recognizer {
         return decoder;
       } catch (error) {
         this.#options.log.error("voice.asr_load_failed", { error: String(error) });
-        throw new KilnError("unavailable", "asr_unavailable", `Speech recognition is unavailable; ${installHint}`);
+        throw new KilnError(
+          "unavailable",
+          "asr_unavailable",
+          `Speech recognition is unavailable; ${installHint}`,
+        );
       } finally {
         this.#loading = undefined;
       }

@@ -1,6 +1,7 @@
 /**
  * Spoken replies offline: flite (far more intelligible than espeak-ng for English, MEDIA.md) with
- * espeak-ng as the fallback, resampled to the socket's 24 kHz. Replies repeat a lot ("Anything
+ * espeak-ng as the fallback, resampled to the socket's 24 kHz. Callers synthesise a reply sentence
+ * by sentence (the first one plays while the next is made), and sentences repeat a lot ("Anything
  * else?"), so recent ones are kept in memory.
  */
 import { MissingToolError, runTool } from "../../media/tools.ts";
@@ -24,19 +25,30 @@ export function createSynthesizer(engine: TtsEngine, voice: string | undefined):
       const spoken = speakable(text);
       const cached = cache.get(spoken);
       if (cached) return cached;
-      const textFile = await Deno.makeTempFile({ prefix: "kiln-say-", suffix: ".txt" });
+      // Through files: flite seeks in its output to patch the WAV header, which a pipe cannot do.
+      const dir = await Deno.makeTempDir({ prefix: "kiln-say-" });
       try {
-        await Deno.writeTextFile(textFile, spoken);
+        await Deno.writeTextFile(`${dir}/text.txt`, spoken);
         const args = engine === "flite"
-          ? ["-voice", voice ?? defaultVoice(engine), "-f", textFile, "-o", "/dev/stdout"]
-          : ["-v", voice ?? defaultVoice(engine), "-s", "165", "-f", textFile, "--stdout"];
-        const wav = readWav(await runTool(engine, args, { signal }));
+          ? ["-voice", voice ?? defaultVoice(engine), "-f", `${dir}/text.txt`, "-o", `${dir}/speech.wav`]
+          : [
+            "-v",
+            voice ?? defaultVoice(engine),
+            "-s",
+            "165",
+            "-f",
+            `${dir}/text.txt`,
+            "-w",
+            `${dir}/speech.wav`,
+          ];
+        await runTool(engine, args, { signal });
+        const wav = readWav(await Deno.readFile(`${dir}/speech.wav`));
         const samples = resample(wav.samples, wav.sampleRate, OUTPUT_SAMPLE_RATE);
         cache.set(spoken, samples);
         if (cache.size > CACHE_SIZE) cache.delete(cache.keys().next().value!);
         return samples;
       } finally {
-        await Deno.remove(textFile).catch(() => {});
+        await Deno.remove(dir, { recursive: true }).catch(() => {});
       }
     },
   };
@@ -69,11 +81,19 @@ const currencyWords: Record<string, [string, string]> = {
 /** Text a synthesiser reads well: "$21.11" → "21 dollars 11 cents". */
 export function speakable(text: string): string {
   return text
-    .replace(/([$€£₹])\s?(\d[\d,]*)(?:\.(\d{2}))?/g, (_match, symbol: string, major: string, minor?: string) => {
-      const [unit, cents] = currencyWords[symbol];
-      const whole = major.replace(/,/g, "");
-      return minor && minor !== "00" ? `${whole} ${unit} ${Number(minor)} ${cents}` : `${whole} ${unit}`;
-    })
+    .replace(
+      /([$€£₹])\s?(\d[\d,]*)(?:\.(\d{2}))?/g,
+      (_match, symbol: string, major: string, minor?: string) => {
+        const [unit, cents] = currencyWords[symbol];
+        const whole = major.replace(/,/g, "");
+        return minor && minor !== "00" ? `${whole} ${unit} ${Number(minor)} ${cents}` : `${whole} ${unit}`;
+      },
+    )
     .replace(/\s+/g, " ")
     .trim();
+}
+
+/** A reply split into sentences, each synthesised on its own. */
+export function sentences(text: string): string[] {
+  return text.match(/[^.!?]+[.!?]*/g)?.map((part) => part.trim()).filter(Boolean) ?? [];
 }

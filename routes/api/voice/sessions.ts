@@ -5,7 +5,8 @@ import type { Handlers } from "../../../lib/web/manifest.ts";
 export const handler: Handlers = {
   POST: define.post({
     summary: "Start a voice ordering session for a tenant's menu (the Order by voice page)",
-    description: "Public, like a restaurant's own ordering page: any tenant with a menu; without `tenantId`, " +
+    description:
+      "Public, like a restaurant's own ordering page: any tenant with a menu; without `tenantId`, " +
       "the demo curry house. Returns the voice socket URL (with the session's write token) and the display URL.",
     tags: ["conversation"],
     body: StartVoiceSessionBody,

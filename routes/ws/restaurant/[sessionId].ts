@@ -5,7 +5,8 @@ import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
   GET: define.get({
-    summary: "Voice ordering WebSocket: stream 16 kHz PCM16 audio or text, get transcripts, speech and tool calls",
+    summary:
+      "Voice ordering WebSocket: stream 16 kHz PCM16 audio or text, get transcripts, speech and tool calls",
     description: "Authorised by the session's write token or DISPLAY_SERVICE_TOKEN (`?token=` or Bearer). " +
       "Protocol: /docs/voice. Every final transcript and tool call also updates the session's display.",
     tags: ["conversation"],
