@@ -70,12 +70,16 @@ function resolvePending(actions: Action[], state: DialogueState): Action[] {
   state.choice = undefined;
   if (!choice) return actions;
   return actions.map((action): Action => {
-    if (action.kind !== "add" || !choice.itemIds.includes(action.itemId)) return action;
-    const itemId = action.itemId;
+    // "butter" after "garlic naan or butter naan?" is the butter naan, though butter chicken exists.
+    const candidates = action.kind === "which" ? action.itemIds : action.kind === "add" ? [action.itemId] : [];
+    const picked = candidates.filter((id) => choice.itemIds.includes(id));
+    if (picked.length !== 1) return action;
+    const itemId = picked[0];
+    const said = action.kind === "add" || action.kind === "which" ? action.quantity : 1;
     if (choice.intent === "remove") return { kind: "remove", itemId };
     if (choice.intent === "set") return { kind: "set_quantity", itemId, quantity: choice.quantity };
     if (choice.intent === "ask") return { kind: "ask_dish", itemId, aspect: "describe" };
-    return { kind: "add", itemId, quantity: action.quantity > 1 ? action.quantity : choice.quantity };
+    return { kind: "add", itemId, quantity: said > 1 ? said : choice.quantity };
   });
 }
 
@@ -191,7 +195,7 @@ class Turn {
       }
       case "show_cart": {
         const result = await tools.run("show_cart_summary", {});
-        return this.#say(await this.#cartSentence(result));
+        return this.#say(this.#cartSentence(result));
       }
       case "name": {
         const result = await tools.run("capture_customer_info", { name: action.name, phone: state.phone });
@@ -310,7 +314,7 @@ class Turn {
     this.#speech = sentence(order.orderId.split("").join(" "));
   }
 
-  async #cartSentence(result: ToolOutcome): Promise<string> {
+  #cartSentence(result: ToolOutcome): string {
     const cart = result.cart as
       | { items: { name: string; quantity: number }[]; totalMinor: number }
       | undefined;
