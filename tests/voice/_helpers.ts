@@ -50,7 +50,11 @@ export interface VoiceClient {
   send(message: unknown): void;
   sendAudio(samples: Int16Array, options?: { chunkSamples?: number }): void;
   /** Resolves when a message satisfying `test` has arrived (at or after index `from`). */
-  next(test: (message: Message) => boolean, what: string, options?: { from?: number; ms?: number }): Promise<Message>;
+  next(
+    test: (message: Message) => boolean,
+    what: string,
+    options?: { from?: number; ms?: number },
+  ): Promise<Message>;
   close(): Promise<CloseEvent>;
   closed: Promise<CloseEvent>;
 }
@@ -84,7 +88,9 @@ export async function connectVoice(url: string, headers?: Record<string, string>
     send: (message) => socket.send(typeof message === "string" ? message : JSON.stringify(message)),
     sendAudio(samples, options = {}) {
       const chunk = options.chunkSamples ?? 1_600;
-      for (let offset = 0; offset < samples.length; offset += chunk) socket.send(samples.slice(offset, offset + chunk));
+      for (let offset = 0; offset < samples.length; offset += chunk) {
+        socket.send(samples.slice(offset, offset + chunk));
+      }
     },
     next(test, what, options = {}) {
       const from = options.from ?? 0;
@@ -99,7 +105,9 @@ export async function connectVoice(url: string, headers?: Record<string, string>
             resolve(message);
           } else if (socket.readyState === WebSocket.CLOSED) {
             waiters.delete(check);
-            reject(new Error(`socket closed while waiting for ${what}: ${JSON.stringify(messages.slice(-5))}`));
+            reject(
+              new Error(`socket closed while waiting for ${what}: ${JSON.stringify(messages.slice(-5))}`),
+            );
           }
         };
         waiters.add(check);

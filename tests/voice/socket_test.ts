@@ -29,7 +29,9 @@ Deno.test("the voice socket needs the session's write token or the service token
     assert.equal(response.status, 401, `token ${token}`);
     assert.equal((await response.json()).code, "invalid_session_token");
   }
-  const unknown = await voice.kiln.request("/ws/restaurant/nosuchsession", { headers: { ...upgrade, ...asService } });
+  const unknown = await voice.kiln.request("/ws/restaurant/nosuchsession", {
+    headers: { ...upgrade, ...asService },
+  });
   assert.equal(unknown.status, 404);
   assert.equal((await unknown.json()).code, "session_not_found");
   const plain = await voice.kiln.request(`${path}?token=${session.writeToken}`);
@@ -61,10 +63,16 @@ Deno.test("bad frames and messages get errors with stable codes and the socket k
   await expectError(() => client.send("{not json"), "malformed_message");
   await expectError(() => client.send({ type: "dance" }), "invalid_message");
   await expectError(() => client.send({ type: "text", text: "x".repeat(501) }), "invalid_message");
-  await expectError(() => client.send(JSON.stringify({ type: "text", text: "y".repeat(5_000) })), "message_too_large");
+  await expectError(
+    () => client.send(JSON.stringify({ type: "text", text: "y".repeat(5_000) })),
+    "message_too_large",
+  );
   await expectError(() => client.socket.send(new Uint8Array(3)), "bad_audio_frame");
   await expectError(() => client.socket.send(new Uint8Array(64_000)), "audio_frame_too_large");
-  await expectError(() => client.socket.send(new TextEncoder().encode("RIFF....WAVEfmt ")), "bad_audio_frame");
+  await expectError(
+    () => client.socket.send(new TextEncoder().encode("RIFF....WAVEfmt ")),
+    "bad_audio_frame",
+  );
   await expectError(() => client.send({ type: "start", sampleRate: 48000 }), "unsupported_sample_rate");
   await expectError(() => client.send({ type: "start", encoding: "opus" }), "unsupported_encoding");
 
@@ -89,7 +97,10 @@ Deno.test("a dropped socket reconnects to the same session: cart and checkout st
   const second = await openVoice(voice, session);
   const started = second.messages.find((message: Message) => message.type === "session_started")!;
   assert.equal(started.resumed, true);
-  assert.deepEqual(started.cart.items.map((line: Message) => [line.itemId, line.quantity]), [["vegetable-samosa", 2]]);
+  assert.deepEqual(started.cart.items.map((line: Message) => [line.itemId, line.quantity]), [[
+    "vegetable-samosa",
+    2,
+  ]]);
   // The assistant still knows it asked for a name.
   assert.equal(await say(second, "Grace"), "Thanks, Grace. And a phone number? Say the digits, or say skip.");
 
@@ -109,8 +120,13 @@ Deno.test("the assistant's speech is paced and framed, and barge-in stops it", a
   const client = await openVoice(voice, session);
   const from = client.messages.length;
   client.send({ type: "text", text: "one mango lassi" });
-  await client.next((message) => message.type === "audio_end", "the whole reply spoken", { from, ms: 15_000 });
-  const framing = client.messages.slice(from).map((message) => message.type).filter((type) => type.startsWith("audio"));
+  await client.next((message) => message.type === "audio_end", "the whole reply spoken", {
+    from,
+    ms: 15_000,
+  });
+  const framing = client.messages.slice(from).map((message) => message.type).filter((type) =>
+    type.startsWith("audio")
+  );
   assert.deepEqual(framing, ["audio_start", "audio_end"]);
   const spoken = client.messages.slice(from).find((message) => message.type === "audio_end")!;
   // 24 kHz PCM16: two bytes per sample; everything announced arrived.

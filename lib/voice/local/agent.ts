@@ -30,7 +30,10 @@ const PARTIAL_MS = 400;
 export function createLocalProvider(options: LocalAgentOptions): VoiceAgentProvider {
   return {
     name: "local",
-    open: (host) => Promise.resolve(new LocalAgent(host, options)),
+    async open(host) {
+      const state = (await options.kv.get<DialogueState>(voiceKeys.dialogue(host.sessionId))).value;
+      return new LocalAgent(host, options, state?.awaiting);
+    },
     health() {
       const asr = options.recognizer.availability();
       return Promise.resolve({
@@ -57,11 +60,14 @@ class LocalAgent implements VoiceAgent {
   #speaking?: AbortController;
   #asrReported = false;
   #closed = false;
+  /** What the assistant last asked: picks the grammar the next utterance is heard with. */
+  #awaiting: DialogueState["awaiting"];
 
-  constructor(host: AgentHost, options: LocalAgentOptions) {
+  constructor(host: AgentHost, options: LocalAgentOptions, awaiting: DialogueState["awaiting"]) {
     this.#host = host;
     this.#options = options;
     this.#endpointer = new Endpointer(options.endpointer);
+    this.#awaiting = awaiting;
   }
 
   audio(samples: Int16Array): void {
@@ -131,7 +137,8 @@ class LocalAgent implements VoiceAgent {
   async #begin(preRoll: Int16Array): Promise<RecognitionStream | undefined> {
     try {
       const prepared = await this.#options.recognizer.prepare(await this.#host.menu());
-      const stream = await this.#options.recognizer.begin(prepared);
+      const answering = ["name", "phone", "address", "fulfilment"].includes(this.#awaiting ?? "");
+      const stream = await this.#options.recognizer.begin(prepared, answering ? "answers" : "dialogue");
       stream.write(preRoll);
       return stream;
     } catch (error) {
@@ -175,6 +182,7 @@ class LocalAgent implements VoiceAgent {
       session: () => host.session(),
     });
     await kv.set(key, state, { expireIn: stateTtlMs });
+    this.#awaiting = state.awaiting;
     host.emit({ type: "transcript", speaker: "assistant", text: reply.text, isFinal: true });
     await this.#speak(reply.speech ?? reply.text);
     host.emit({ type: "turn_complete" });

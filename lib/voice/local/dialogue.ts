@@ -71,7 +71,11 @@ function resolvePending(actions: Action[], state: DialogueState): Action[] {
   if (!choice) return actions;
   return actions.map((action): Action => {
     // "butter" after "garlic naan or butter naan?" is the butter naan, though butter chicken exists.
-    const candidates = action.kind === "which" ? action.itemIds : action.kind === "add" ? [action.itemId] : [];
+    const candidates = action.kind === "which"
+      ? action.itemIds
+      : action.kind === "add"
+      ? [action.itemId]
+      : [];
     const picked = candidates.filter((id) => choice.itemIds.includes(id));
     if (picked.length !== 1) return action;
     const itemId = picked[0];

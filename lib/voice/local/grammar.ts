@@ -28,9 +28,18 @@ const alt = (phrases: string[]) => phrases.join(" | ");
 
 /**
  * `canSay` leaves out words the recogniser cannot pronounce (a dish whose every name has one is
- * left out, and reported, rather than breaking the whole grammar).
+ * left out, and reported, rather than breaking the whole grammar). With `answers`, a bare name,
+ * digit string or address is a whole utterance (the assistant just asked for one); without, they
+ * need their lead-in ("my name is…"), so noise is not heard as a phone number.
  */
-export function buildGrammar(index: MenuIndex, canSay: (word: string) => boolean = () => true): Grammar {
+export function buildGrammar(
+  index: MenuIndex,
+  options: { canSay?: (word: string) => boolean; answers?: boolean } = {},
+): Grammar {
+  const canSay = options.canSay ?? (() => true);
+  const answers = options.answers ?? false;
+  const lead = (phrases: string[], answerPhrases: string[] = []) =>
+    answers ? `[( ${alt([...phrases, ...answerPhrases])} )]` : `( ${alt(phrases)} )`;
   const sayable = (phrase: string[]) => phrase.length > 0 && phrase.every(canSay);
   const dishPhrases = new Set<string>();
   const dishes = new Set<string>();
@@ -40,7 +49,8 @@ export function buildGrammar(index: MenuIndex, canSay: (word: string) => boolean
     const phrases = [
       surface,
       [...surface.slice(0, -1), plural(surface.at(-1)!)],
-      ...index.aliases(dish, surface),
+      // One short word ("lamb", "dal", "chai") is too easily heard in any noise to stand for a dish.
+      ...index.aliases(dish, surface).filter((alias) => alias.length > 1 || alias[0].length >= 5),
     ].filter(sayable);
     for (const phrase of phrases) dishPhrases.add(phrase.join(" "));
     if (phrases.length > 0) dishes.add(dish.id);
@@ -52,7 +62,8 @@ export function buildGrammar(index: MenuIndex, canSay: (word: string) => boolean
       "[<lead>] ( <order> | <remove> | <change> | <ask> | <browse> | <name> | <phone> | <address> | <fulfil> | <answer> ) [<tail>]",
     lead: alt(["okay", "ok", "so", "um", "and", "also", "hi", "hello", "yes", "yeah", "no", "oh"]),
     tail: alt(["please", "thanks", "thank you", "for me"]),
-    order: "[<want>] <item> ( [and | and also | plus | with] <item> )* [please]",
+    // A conjunction between dishes: without it "and a" is easily heard as "seven".
+    order: "[<want>] <item> ( ( and | and also | plus | with ) <item> )* [please]",
     want: alt([
       "i would [also] like",
       "i'd [also] like",
@@ -93,14 +104,33 @@ export function buildGrammar(index: MenuIndex, canSay: (word: string) => boolean
       "what's my total",
       "what is the total",
     ]),
-    name:
-      "( my name is | my name's | name is | i am | i'm | this is | it's | it is | call me | for ) <fname> [<fname>]",
+    name: `${
+      lead(["my name is", "my name's", "name is", "call me", "this is"], [
+        "i am",
+        "i'm",
+        "it's",
+        "it is",
+        "for",
+      ])
+    } <fname> [<fname>]`,
     fname: alt(firstNames.filter(canSay)),
-    phone:
-      "[( my [phone] number is | my phone is | it's | it is )] <digit> <digit> <digit> <digit> <digit> <digit> <digit>+",
+    phone: `${
+      lead(["my [phone] number is", "my phone is"], ["it's", "it is"])
+    } <digit> <digit> <digit> <digit> <digit> <digit> <digit>+`,
     digit: alt([...unitWords, "oh", "double"]),
-    address:
-      "[( deliver [it] to | delivery to | send it to | bring it to | my address is | the address is | i live at | it's )] <housenumber> <streetname> [<streetname>] <streettype>",
+    address: `${
+      lead([
+        "deliver [it] to",
+        "delivery to",
+        "send it to",
+        "bring it to",
+        "my address is",
+        "the address is",
+        "i live at",
+      ], [
+        "it's",
+      ])
+    } <housenumber> <streetname> <streettype>`,
     housenumber: `( ${alt([...unitWords, ...teenWords, ...tensWords, "hundred"])} )+`,
     streetname: alt(streetNames.filter(canSay)),
     streettype: alt(streetTypes),

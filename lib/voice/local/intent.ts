@@ -79,6 +79,7 @@ const intentPhrases: [string, Intent][] = ([
   ["how spicy", "ask"],
   ["describe", "ask"],
   ["is the", "ask"],
+  ["is a", "ask"],
   ["is it", "ask"],
   ["are the", "ask"],
   ["does the", "ask"],
@@ -207,6 +208,7 @@ function actionsWithoutDish(tokens: string[], joined: string, lastItemId?: strin
   }
   if (tag && !has("cart")) return [{ kind: "ask_dietary", tag }];
   if (has("menu") || has("what do you have") || has("what have you got")) return [{ kind: "show_menu" }];
+  if (has("place")) return []; // "place my order" is a confirmation, not a cart question
   const cartWords = [
     "cart",
     "my order",

@@ -21,16 +21,25 @@ export interface RecognizerOptions {
   log: Logger;
 }
 
-/** A menu made ready for recognition: its grammar and the pronunciations it needed. */
+/** A grammar with its search name (a digest, so equal grammars share one compiled search). */
+async function named(grammar: { jsgf: string }): Promise<{ search: string; jsgf: string }> {
+  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(grammar.jsgf));
+  return { search: `menu_${toHex(new Uint8Array(digest)).slice(0, 16)}`, jsgf: grammar.jsgf };
+}
+
+/** A menu made ready for recognition: its grammars and the pronunciations they needed. */
 export interface PreparedMenu {
-  search: string;
-  jsgf: string;
+  /** The dialogue grammar, and the one that also takes bare answers (a name, digits, an address). */
+  grammars: Record<GrammarMode, { search: string; jsgf: string }>;
   index: MenuIndex;
   /** Words the dictionary lacked, with the phones espeak-ng gave them. */
   learned: Map<string, string>;
   /** Dishes the recogniser cannot hear (no pronounceable name); typed text still reaches them. */
   unheard: string[];
 }
+
+/** `answers` while the assistant waits for a name, a phone number or an address. */
+export type GrammarMode = "dialogue" | "answers";
 
 export interface Recognition {
   text: string;
@@ -86,16 +95,17 @@ export class Recognizer {
   }
 
   /** Starts decoding one utterance; the decoder is the stream's until `finish` or `cancel`. */
-  async begin(menu: PreparedMenu): Promise<RecognitionStream> {
+  async begin(menu: PreparedMenu, mode: GrammarMode = "dialogue"): Promise<RecognitionStream> {
+    const { search, jsgf } = menu.grammars[mode];
     const decoder = await this.#acquire();
     try {
       await decoder.run(async () => {
-        if (!decoder.searches.includes(menu.search)) {
+        if (!decoder.searches.includes(search)) {
           for (const [word, phones] of menu.learned) if (!decoder.knows(word)) decoder.addWord(word, phones);
-          await decoder.addGrammar(menu.search, menu.jsgf);
+          await decoder.addGrammar(search, jsgf);
           if (decoder.searches.length > MAX_SEARCHES_PER_DECODER) decoder.dropGrammar(decoder.searches[0]);
         }
-        decoder.start(menu.search);
+        decoder.start(search);
       });
     } catch (error) {
       this.#release(decoder);
@@ -111,7 +121,7 @@ export class Recognizer {
 
   async #prepare(menu: Menu): Promise<PreparedMenu> {
     const index = new MenuIndex(menu);
-    const draft = buildGrammar(index);
+    const draft = buildGrammar(index, { answers: true }); // the larger vocabulary of the two
     const decoder = await this.#acquire();
     let missing: string[];
     try {
@@ -127,19 +137,17 @@ export class Recognizer {
       if (phones) learned.set(word, phones);
       else unsayable.add(word);
     }
-    const grammar = unsayable.size > 0 ? buildGrammar(index, (word) => !unsayable.has(word)) : draft;
-    const unheard = index.dishes.filter((dish) => !grammar.dishes.has(dish.id)).map((dish) => dish.name);
+    const canSay = (word: string) => !unsayable.has(word);
+    const dialogue = buildGrammar(index, { canSay });
+    const grammars = {
+      dialogue: await named(dialogue),
+      answers: await named(buildGrammar(index, { canSay, answers: true })),
+    };
+    const unheard = index.dishes.filter((dish) => !dialogue.dishes.has(dish.id)).map((dish) => dish.name);
     if (unsayable.size > 0) {
       this.#options.log.warn("voice.words_unpronounceable", { words: [...unsayable].slice(0, 20), unheard });
     }
-    const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(grammar.jsgf));
-    return {
-      search: `menu_${toHex(new Uint8Array(digest)).slice(0, 16)}`,
-      jsgf: grammar.jsgf,
-      index,
-      learned,
-      unheard,
-    };
+    return { grammars, index, learned, unheard };
   }
 
   async #acquire(): Promise<Decoder> {
