@@ -4,10 +4,25 @@
  */
 import { asService, conversationKiln } from "../conversation/_helpers.ts";
 import type { TestKiln } from "../support/kiln.ts";
+import { systemTool } from "../support/system_tools.ts";
 import { deadline } from "../support/wait.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Message = Record<string, any>;
+
+const install = "apt-get install -y --no-install-recommends pocketsphinx pocketsphinx-en-us flite espeak-ng";
+const libraryDirs = ["/usr/lib/x86_64-linux-gnu", "/usr/lib/aarch64-linux-gnu", "/usr/lib"];
+
+/** Tests that speak need the recogniser library, its model, flite and espeak-ng (ignored without). */
+export function speechTools(): { ignore: boolean } {
+  const tools = [
+    systemTool("libpocketsphinx", libraryDirs.map((dir) => `${dir}/libpocketsphinx.so.3`), install),
+    systemTool("pocketsphinx-en-us", ["/usr/share/pocketsphinx/model/en-us/en-us/mdef"], install),
+    systemTool("flite", ["/usr/bin/flite", "/usr/local/bin/flite"], install),
+    systemTool("espeak-ng", ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"], install),
+  ];
+  return { ignore: tools.some((tool) => tool.ignore) };
+}
 
 export interface VoiceKiln {
   kiln: TestKiln;

@@ -7,6 +7,7 @@ import assert from "node:assert/strict";
 import { asService } from "../conversation/_helpers.ts";
 import {
   connectVoice,
+  speechTools,
   type Message,
   openVoice,
   restaurantState,
@@ -114,7 +115,10 @@ Deno.test("a dropped socket reconnects to the same session: cart and checkout st
   await third.close();
 });
 
-Deno.test("the assistant's speech is paced and framed, and barge-in stops it", async () => {
+Deno.test({
+  name: "the assistant's speech is paced and framed, and barge-in stops it",
+  ...speechTools(),
+}, async () => {
   await using voice = await voiceKiln();
   const session = await startSession(voice.kiln);
   const client = await openVoice(voice, session);

@@ -25,7 +25,8 @@ export interface LocalAgentOptions {
   stateTtlMs: number;
 }
 
-const PARTIAL_MS = 400;
+/** An interim transcript every 400 ms of speech (by audio time, so it does not depend on pacing). */
+const PARTIAL_SAMPLES = 16_000 * 0.4;
 
 export function createLocalProvider(options: LocalAgentOptions): VoiceAgentProvider {
   return {
@@ -54,7 +55,8 @@ class LocalAgent implements VoiceAgent {
   readonly #options: LocalAgentOptions;
   readonly #endpointer: Endpointer;
   #stream?: Promise<RecognitionStream | undefined>;
-  #partialTimer?: ReturnType<typeof setInterval>;
+  #sincePartial = 0;
+  #confirmed = false;
   #lastPartial = "";
   #turns: Promise<void> = Promise.resolve();
   #speaking?: AbortController;
@@ -89,7 +91,6 @@ class LocalAgent implements VoiceAgent {
 
   async close(): Promise<void> {
     this.#closed = true;
-    clearInterval(this.#partialTimer);
     this.#speaking?.abort();
     const stream = this.#stream;
     this.#stream = undefined;
@@ -104,21 +105,28 @@ class LocalAgent implements VoiceAgent {
         return;
       case "audio":
         this.#stream?.then((stream) => stream?.write(event.audio));
+        this.#sincePartial += event.audio.length;
+        if (this.#confirmed && this.#sincePartial >= PARTIAL_SAMPLES) {
+          this.#sincePartial = 0;
+          void this.#partial(this.#stream);
+        }
         return;
       case "confirmed":
         this.#host.emit({ type: "speech_started" });
         this.#speaking?.abort();
+        this.#confirmed = true;
+        this.#sincePartial = 0;
         this.#lastPartial = "";
-        this.#partialTimer = setInterval(() => this.#partial(), PARTIAL_MS);
         return;
       case "discard": {
+        this.#confirmed = false;
         const stream = this.#stream;
         this.#stream = undefined;
         stream?.then((open) => open?.cancel()).catch(() => {});
         return;
       }
       case "end": {
-        clearInterval(this.#partialTimer);
+        this.#confirmed = false;
         this.#host.emit({ type: "speech_stopped" });
         const stream = this.#stream;
         this.#stream = undefined;
@@ -150,9 +158,10 @@ class LocalAgent implements VoiceAgent {
     }
   }
 
-  async #partial() {
-    const text = await (await this.#stream)?.partial().catch(() => "");
-    if (!text || text === this.#lastPartial || !this.#endpointer.inSpeech) return;
+  async #partial(stream: Promise<RecognitionStream | undefined> | undefined) {
+    // Queued on the decoder before the utterance's `finish`, so it always lands before the final.
+    const text = await (await stream)?.partial().catch(() => "");
+    if (!text || text === this.#lastPartial) return;
     this.#lastPartial = text;
     this.#host.emit({ type: "transcript", speaker: "user", text, isFinal: false });
   }

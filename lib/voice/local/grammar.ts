@@ -87,7 +87,7 @@ export function buildGrammar(
     qty: alt(["a", "an", ...quantityWords]),
     dish: alt([...dishPhrases]),
     remove:
-      "( remove | delete | cancel | drop | take off | take out | i don't want | i do not want | no more | get rid of ) [the | my | one | all the] [<dish> | it | that] [from ( my | the ) ( order | cart )]",
+      "( remove | delete | cancel | drop | take off | take out | i don't want | i do not want | no more | get rid of ) [the | my | one | all the] [<dish> | it | that] [from ( my | the ) ( order | cart )] | take ( it | that ) off",
     change:
       "( make ( that | it ) <qty> [<dish>] ) | ( ( change | update ) [the | my] ( <dish> | it ) to <qty> ) | ( <qty> <dish> instead ) | ( ( clear | empty ) my ( cart | order ) ) | start over",
     ask:

@@ -58,6 +58,8 @@ type Intent = "add" | "remove" | "set" | "ask";
 /** Phrases that switch what the following dish mentions mean. Longest first. */
 const intentPhrases: [string, Intent][] = ([
   ["take off", "remove"],
+  ["take it off", "remove"],
+  ["take that off", "remove"],
   ["take out", "remove"],
   ["get rid of", "remove"],
   ["do not want", "remove"],
@@ -370,11 +372,12 @@ function nameIn(tokens: string[], joined: string, expected: boolean): string | u
   return nameWords(tokens);
 }
 
+/** Words that end a name ("Grace and deliver to…", "Ada please"). */
+const afterName = new Set(["and", "please", "thanks", "thank", "to", "for", "deliver", "delivery", "my", "i", "it", "with"]);
+
 function nameWords(words: string[]): string | undefined {
-  const picked = words.filter((word) => !["please", "thanks", "thank", "you", "and"].includes(word)).slice(
-    0,
-    3,
-  );
+  const end = words.findIndex((word) => afterName.has(word));
+  const picked = (end < 0 ? words : words.slice(0, end)).slice(0, 3);
   if (picked.length === 0 || picked.some((word) => !/^\p{L}[\p{L}'-]*$/u.test(word) || notNames.has(word))) {
     return undefined;
   }

@@ -204,7 +204,9 @@ export class RecognitionStream {
 
   /** The words recognised so far (for interim transcripts). */
   partial(): Promise<string> {
-    return this.#decoder.run(() => this.#done ? "" : this.#decoder.hypothesis());
+    if (this.#done) return Promise.resolve("");
+    // Runs before any later `finish` (the decoder's steps are in call order).
+    return this.#decoder.run(() => this.#decoder.hypothesis());
   }
 
   /** Ends the utterance: the grammar's result, else open dictation over the same audio. */
