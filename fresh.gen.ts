@@ -57,19 +57,21 @@ import * as $route54 from "./routes/tttranscribe/index.ts";
 import * as $route55 from "./routes/tttranscribe/status/[id].ts";
 import * as $route56 from "./routes/tttranscribe/transcribe.ts";
 import * as $route57 from "./routes/ui/conversation.tsx";
-import * as $route58 from "./routes/ui/transcription.tsx";
-import * as $route59 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route60 from "./routes/v1/credits/add.ts";
-import * as $route61 from "./routes/v1/credits/balance.ts";
-import * as $route62 from "./routes/v1/credits/transactions.ts";
-import * as $route63 from "./routes/v1/vend-token.ts";
-import * as $route64 from "./routes/webhooks/tttranscribe.ts";
-import * as $route65 from "./routes/ws/restaurant/[sessionId].ts";
+import * as $route58 from "./routes/ui/restaurant.tsx";
+import * as $route59 from "./routes/ui/transcription.tsx";
+import * as $route60 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route61 from "./routes/v1/credits/add.ts";
+import * as $route62 from "./routes/v1/credits/balance.ts";
+import * as $route63 from "./routes/v1/credits/transactions.ts";
+import * as $route64 from "./routes/v1/vend-token.ts";
+import * as $route65 from "./routes/webhooks/tttranscribe.ts";
+import * as $route66 from "./routes/ws/restaurant/[sessionId].ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
 import * as $island3 from "./islands/JobDemo.tsx";
 import * as $island4 from "./islands/PreprocessProgress.tsx";
+import * as $island5 from "./islands/VoiceOrder.tsx";
 import type { Manifest } from "./lib/web/manifest.ts";
 
 const manifest: Manifest = {
@@ -132,14 +134,15 @@ const manifest: Manifest = {
     "./routes/tttranscribe/status/[id].ts": $route55,
     "./routes/tttranscribe/transcribe.ts": $route56,
     "./routes/ui/conversation.tsx": $route57,
-    "./routes/ui/transcription.tsx": $route58,
-    "./routes/v1/admin/users/[id]/token.ts": $route59,
-    "./routes/v1/credits/add.ts": $route60,
-    "./routes/v1/credits/balance.ts": $route61,
-    "./routes/v1/credits/transactions.ts": $route62,
-    "./routes/v1/vend-token.ts": $route63,
-    "./routes/webhooks/tttranscribe.ts": $route64,
-    "./routes/ws/restaurant/[sessionId].ts": $route65,
+    "./routes/ui/restaurant.tsx": $route58,
+    "./routes/ui/transcription.tsx": $route59,
+    "./routes/v1/admin/users/[id]/token.ts": $route60,
+    "./routes/v1/credits/add.ts": $route61,
+    "./routes/v1/credits/balance.ts": $route62,
+    "./routes/v1/credits/transactions.ts": $route63,
+    "./routes/v1/vend-token.ts": $route64,
+    "./routes/webhooks/tttranscribe.ts": $route65,
+    "./routes/ws/restaurant/[sessionId].ts": $route66,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,
@@ -147,6 +150,7 @@ const manifest: Manifest = {
     "./islands/DocToVideo.tsx": $island2,
     "./islands/JobDemo.tsx": $island3,
     "./islands/PreprocessProgress.tsx": $island4,
+    "./islands/VoiceOrder.tsx": $island5,
   },
 };
 

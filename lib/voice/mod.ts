@@ -6,7 +6,8 @@
  * services (restaurant tools, display append) and owns nothing of theirs.
  */
 import { parseUpdate } from "../conversation/updates.ts";
-import { KilnError } from "../errors.ts";
+import { isKilnError, KilnError } from "../errors.ts";
+import type { Menu } from "../restaurant/menu.ts";
 import type { Services } from "../services.ts";
 import type { VoiceAgentProvider } from "./agent.ts";
 import { type VoiceDeps } from "./deps.ts";
@@ -30,6 +31,8 @@ export interface VoiceModule {
   startSession(input: { tenantId?: string; language: string }): Promise<VoiceSession>;
   /** The voice socket URL of a session, with its write token. */
   voiceUrl(sessionId: string, writeToken: string): string;
+  /** A tenant's menu (the demo tenant's is created on first use); `menu_not_found` otherwise. */
+  menu(tenantId: string): Promise<Menu>;
 }
 
 export interface VoiceSession {
@@ -114,9 +117,7 @@ export async function setupVoice(services: Services): Promise<VoiceModule> {
     },
     async startSession(input) {
       const tenantId = input.tenantId ?? demoVoiceTenant;
-      if (tenantId === demoVoiceTenant) {
-        await restaurant.getMenu(tenantId).catch(() => restaurant.putMenu(tenantId, demoVoiceMenu));
-      }
+      await module.menu(tenantId);
       const created = await restaurant.createSession({ tenantId, language: input.language });
       return {
         sessionId: created.sessionId,
@@ -128,6 +129,16 @@ export async function setupVoice(services: Services): Promise<VoiceModule> {
       };
     },
     voiceUrl,
+    async menu(tenantId) {
+      try {
+        return await restaurant.getMenu(tenantId);
+      } catch (error) {
+        if (tenantId !== demoVoiceTenant || !isKilnError(error) || error.code !== "menu_not_found") {
+          throw error;
+        }
+        return await restaurant.putMenu(tenantId, demoVoiceMenu);
+      }
+    },
   };
   services.voice = module;
   return module;

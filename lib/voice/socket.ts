@@ -37,6 +37,8 @@ export interface VoiceSocketOptions {
 
 /** Protocol errors tolerated before the socket is closed (1008). */
 const MAX_PROTOCOL_ERRORS = 50;
+/** Bytes held while the agent starts (5 s of 16 kHz PCM16). */
+const MAX_EARLY_BYTES = 160_000;
 /** Audio the client may send ahead of real time, in ms. */
 const AUDIO_BURST_MS = 10_000;
 
@@ -46,6 +48,9 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
   socket.binaryType = "arraybuffer";
   let conversation: Conversation | undefined;
   let ready = false;
+  /** What arrives while the agent is still starting (Stonepot's client streams at once): replayed. */
+  let early: MessageEvent[] = [];
+  let earlyBytes = 0;
   let closed = false;
   let errors = 0;
   let heartbeat: ReturnType<typeof setInterval> | undefined;
@@ -124,7 +129,7 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
     if (String.fromCharCode(...head) === "RIFF") {
       return fail("bad_audio_frame", "Send raw PCM16 frames, not a WAV file.");
     }
-    if (!ready || !admitAudio((data.byteLength / 2 / INPUT_SAMPLE_RATE) * 1000)) return;
+    if (!admitAudio((data.byteLength / 2 / INPUT_SAMPLE_RATE) * 1000)) return;
     conversation?.agent?.audio(pcm16FromBytes(new Uint8Array(data)));
   }
 
@@ -156,15 +161,15 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
       case "start_session":
         return start(message);
       case "text":
-        if (ready) agent?.text(message.text);
+        agent?.text(message.text);
         return;
       case "stop":
       case "turn_complete":
-        if (ready) agent?.endOfSpeech();
+        agent?.endOfSpeech();
         return;
       case "barge_in":
       case "interrupt":
-        if (ready) conversation?.bargeIn();
+        conversation?.bargeIn();
         return;
     }
   }
@@ -203,6 +208,7 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
       });
       return close(1011, "agent unavailable");
     }
+    const greeting = await options.greeting().catch(() => ({}));
     if (closed) return void conversation.close();
     ready = true;
     client.json({
@@ -212,14 +218,32 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
       input: inputFormat,
       output: outputFormat,
       message: "Voice session ready: stream 16 kHz PCM16 audio or send text.",
-      ...(await options.greeting().catch(() => ({}))),
+      ...greeting,
     });
     heartbeat = setInterval(() => client.json({ type: "ping", at: Date.now() }), options.heartbeatMs);
     log.info("voice.opened", { sessionId: info.sessionId, provider: options.provider.name });
+    const replay = early;
+    early = [];
+    for (const event of replay) receive(event);
   };
 
   socket.onmessage = (event) => {
     if (closed) return;
+    if (!ready) {
+      // Up to ~5 s of audio (or a few messages) while the agent starts; beyond that, dropped.
+      const size = typeof event.data === "string"
+        ? event.data.length
+        : (event.data as ArrayBuffer).byteLength;
+      if (earlyBytes + size <= MAX_EARLY_BYTES) {
+        early.push(event);
+        earlyBytes += size;
+      }
+      return;
+    }
+    receive(event);
+  };
+
+  function receive(event: MessageEvent) {
     try {
       if (typeof event.data === "string") onMessage(event.data);
       else if (event.data instanceof ArrayBuffer) onAudio(event.data);
@@ -227,7 +251,7 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
       log.error("voice.message_failed", { error: errorMessage(error) });
       fail("invalid_message", "The message could not be handled.");
     }
-  };
+  }
   socket.onclose = teardown;
   socket.onerror = teardown;
   return response;

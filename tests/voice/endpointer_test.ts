@@ -7,17 +7,22 @@ import { concat, noise, silence } from "./corpus.ts";
 function tone(ms: number, levelDb: number): Int16Array {
   const out = new Int16Array(16 * ms);
   const amplitude = 32768 * 10 ** (levelDb / 20) * Math.SQRT2;
-  for (let index = 0; index < out.length; index++) out[index] = Math.round(amplitude * Math.sin((2 * Math.PI * 200 * index) / 16_000));
+  for (let index = 0; index < out.length; index++) {
+    out[index] = Math.round(amplitude * Math.sin((2 * Math.PI * 200 * index) / 16_000));
+  }
   return out;
 }
 
 function run(audio: Int16Array, endpointer = new Endpointer()): EndpointerEvent[] {
   const events: EndpointerEvent[] = [];
-  for (let offset = 0; offset < audio.length; offset += 1_600) events.push(...endpointer.push(audio.slice(offset, offset + 1_600)));
+  for (let offset = 0; offset < audio.length; offset += 1_600) {
+    events.push(...endpointer.push(audio.slice(offset, offset + 1_600)));
+  }
   return events;
 }
 
-const kinds = (events: EndpointerEvent[]) => events.filter((event) => event.type !== "audio").map((event) => event.type);
+const kinds = (events: EndpointerEvent[]) =>
+  events.filter((event) => event.type !== "audio").map((event) => event.type);
 
 Deno.test("speech between silences is one utterance, with pre-roll and the audio in between", () => {
   const events = run(concat(silence(500), tone(1_200, -20), silence(1_000)));

@@ -7,12 +7,12 @@ import assert from "node:assert/strict";
 import { asService } from "../conversation/_helpers.ts";
 import {
   connectVoice,
-  speechTools,
   type Message,
   openVoice,
   restaurantState,
   say,
   socketUrl,
+  speechTools,
   startSession,
   voiceKiln,
 } from "./_helpers.ts";

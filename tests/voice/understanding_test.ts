@@ -28,15 +28,26 @@ Deno.test("text is normalised the way callers type and recognisers spell it", ()
     "creme",
     "brulee",
   ]);
-  assert.deepEqual(["naans", "samosas", "curries", "dishes", "glass"].map(stem), ["naan", "samosa", "curry", "dish", "glass"]);
-  assert.deepEqual(readDigits("five five five oh one two three".split(" "), 0), { digits: "5550123", used: 7 });
+  assert.deepEqual(["naans", "samosas", "curries", "dishes", "glass"].map(stem), [
+    "naan",
+    "samosa",
+    "curry",
+    "dish",
+    "glass",
+  ]);
+  assert.deepEqual(readDigits("five five five oh one two three".split(" "), 0), {
+    digits: "5550123",
+    used: 7,
+  });
   assert.deepEqual(readDigits("one twenty three main".split(" "), 0), { digits: "123", used: 3 });
   assert.deepEqual(readDigits("double five forty two".split(" "), 0), { digits: "5542", used: 4 });
 });
 
 Deno.test("dish mentions take the longest name and report vague ones", () => {
   const mentions = (text: string) => index.mentions(tokenize(text)).map((mention) => mention.itemIds);
-  assert.deepEqual(mentions("two chicken biryani and a butter chicken"), [["chicken-biryani"], ["butter-chicken"]]);
+  assert.deepEqual(mentions("two chicken biryani and a butter chicken"), [["chicken-biryani"], [
+    "butter-chicken",
+  ]]);
   assert.deepEqual(mentions("a naan"), [["garlic-naan", "butter-naan"]]);
   assert.deepEqual(mentions("makhani"), [["dal-makhani"]]);
   assert.deepEqual(mentions("and the with of"), []);
@@ -80,7 +91,10 @@ Deno.test("free typing: quantities, intents and answers to the assistant's quest
   assert.deepEqual(parse("ada lovelace", "name"), [{ kind: "name", name: "Ada Lovelace" }]);
   assert.deepEqual(parse("ada lovelace"), []);
   assert.deepEqual(parse("I am done"), [{ kind: "confirm" }]);
-  assert.deepEqual(parse("one two three main street", "address"), [{ kind: "address", address: "123 Main Street" }]);
+  assert.deepEqual(parse("one two three main street", "address"), [{
+    kind: "address",
+    address: "123 Main Street",
+  }]);
   assert.deepEqual(parse("i'll collect it", "address"), [{ kind: "pickup" }]);
   assert.deepEqual(parse("no", "phone"), [{ kind: "deny" }]);
   assert.deepEqual(parse("call me Grace and deliver to 9 Elm Road"), [

@@ -373,7 +373,20 @@ function nameIn(tokens: string[], joined: string, expected: boolean): string | u
 }
 
 /** Words that end a name ("Grace and deliver to…", "Ada please"). */
-const afterName = new Set(["and", "please", "thanks", "thank", "to", "for", "deliver", "delivery", "my", "i", "it", "with"]);
+const afterName = new Set([
+  "and",
+  "please",
+  "thanks",
+  "thank",
+  "to",
+  "for",
+  "deliver",
+  "delivery",
+  "my",
+  "i",
+  "it",
+  "with",
+]);
 
 function nameWords(words: string[]): string | undefined {
   const end = words.findIndex((word) => afterName.has(word));
