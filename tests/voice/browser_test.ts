@@ -77,7 +77,7 @@ Deno.test({
   await page.click(".voice-type button");
   await page.locator(".conv-card", { hasText: "Mango lassi" }).first().waitFor();
   await page.locator(".voice-reply", { hasText: "Added 3 mango lassi. Anything else?" }).waitFor();
-  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+  const overflow = await page.evaluate(() => document.documentElement.scrollWidth - globalThis.innerWidth);
   assert.equal(overflow, 0, "nothing wider than the phone");
   await page.screenshot({
     path: `${Deno.env.get("TMPDIR") ?? "/tmp"}/kiln-voice-page-390.png`,
