@@ -60,6 +60,8 @@ class GeminiAgent implements VoiceAgent {
   readonly #host: AgentHost;
   readonly #options: GeminiOptions;
   #live?: LiveSession;
+  /** Messages held while the stream is being re-established (sent once it is back). */
+  #held?: Record<string, unknown>[];
   #userText = "";
   #assistantText = "";
   #closed = false;
@@ -90,10 +92,19 @@ class GeminiAgent implements VoiceAgent {
       message: (message) => this.#receive(message),
       lost: (reason) => this.#reconnect(reason),
     }, this.#options.setupTimeoutMs);
+    const held = this.#held ?? [];
+    this.#held = undefined;
+    for (const message of held) this.#live.send(message);
+  }
+
+  /** Sends now, or holds it while reconnecting (at most ~2 MB; the rest is dropped). */
+  #send(message: Record<string, unknown>) {
+    if (!this.#held) return this.#live?.send(message);
+    if (this.#held.length < 200) this.#held.push(message);
   }
 
   audio(samples: Int16Array): void {
-    this.#live?.send({
+    this.#send({
       realtimeInput: {
         audio: { mimeType: `audio/pcm;rate=${INPUT_SAMPLE_RATE}`, data: toBase64(pcm16ToBytes(samples)) },
       },
@@ -102,11 +113,11 @@ class GeminiAgent implements VoiceAgent {
 
   text(text: string): void {
     this.#host.emit({ type: "transcript", speaker: "user", text, isFinal: true });
-    this.#live?.send({ clientContent: { turns: [{ role: "user", parts: [{ text }] }], turnComplete: true } });
+    this.#send({ clientContent: { turns: [{ role: "user", parts: [{ text }] }], turnComplete: true } });
   }
 
   endOfSpeech(): void {
-    this.#live?.send({ realtimeInput: { audioStreamEnd: true } });
+    this.#send({ realtimeInput: { audioStreamEnd: true } });
   }
 
   interrupt(): void {
@@ -171,7 +182,7 @@ class GeminiAgent implements VoiceAgent {
       const outcome = await this.#host.runTool(call.name, call.args ?? {}, call.id);
       responses.push({ id: call.id, name: call.name, response: { result: outcome } });
     }
-    this.#live?.send({ toolResponse: { functionResponses: responses } });
+    this.#send({ toolResponse: { functionResponses: responses } });
   }
 
   #finishUserText() {
@@ -191,6 +202,7 @@ class GeminiAgent implements VoiceAgent {
     if (this.#closed) return;
     const host = this.#host;
     host.log.warn("voice.gemini_lost", { reason });
+    this.#held = [];
     host.emit({ type: "error", code: "agent_reconnecting", message: "Reconnecting to the voice assistant…" });
     this.#finishAssistantText();
     host.emit({ type: "turn_complete" });
