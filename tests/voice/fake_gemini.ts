@@ -51,7 +51,7 @@ export function modelSpeech(ms: number): Uint8Array {
   return new Uint8Array(samples.buffer);
 }
 
-export async function fakeGemini(options: FakeGeminiOptions = {}): Promise<FakeGemini> {
+export function fakeGemini(options: FakeGeminiOptions = {}): FakeGemini {
   const connections: FakeConnection[] = [];
   const tokenRequests: Json[] = [];
   const watchers = new Set<() => void>();

@@ -28,7 +28,7 @@ const geminiEnv = (url: string) => ({
 });
 
 Deno.test("setup declares the restaurant tools; a tool call round trip changes the cart and the model's speech arrives", async () => {
-  await using gemini = await fakeGemini();
+  await using gemini = fakeGemini();
   await using voice = await voiceKiln(geminiEnv(gemini.url));
   const session = await startSession(voice.kiln);
   const client = await openVoice(voice, session);
@@ -99,7 +99,7 @@ Deno.test("setup declares the restaurant tools; a tool call round trip changes t
 });
 
 Deno.test("microphone audio goes up as 16 kHz realtime input; the model's transcription is the user's bubble", async () => {
-  await using gemini = await fakeGemini();
+  await using gemini = fakeGemini();
   await using voice = await voiceKiln(geminiEnv(gemini.url));
   const session = await startSession(voice.kiln);
   const client = await openVoice(voice, session);
@@ -122,7 +122,7 @@ Deno.test("microphone audio goes up as 16 kHz realtime input; the model's transc
 });
 
 Deno.test("talking over the model interrupts it: playback stops and the rest of its reply is dropped", async () => {
-  await using gemini = await fakeGemini();
+  await using gemini = fakeGemini();
   await using voice = await voiceKiln(geminiEnv(gemini.url));
   const session = await startSession(voice.kiln);
   const client = await openVoice(voice, session);
@@ -143,7 +143,7 @@ Deno.test("talking over the model interrupts it: playback stops and the rest of 
 });
 
 Deno.test("an upstream disconnect reconnects with the order restated; repeated failure ends cleanly", async () => {
-  await using gemini = await fakeGemini({ refuseFrom: 3 });
+  await using gemini = fakeGemini({ refuseFrom: 3 });
   await using voice = await voiceKiln(geminiEnv(gemini.url));
   const session = await startSession(voice.kiln);
   const client = await openVoice(voice, session);
@@ -172,7 +172,7 @@ Deno.test("an upstream disconnect reconnects with the order restated; repeated f
 
 Deno.test("Vertex AI: a service-account key is exchanged for a token sent as Bearer on the Live socket", async () => {
   const { publicKey, privateKey } = await generateKeyPair("RS256", { extractable: true });
-  await using gemini = await fakeGemini({ servicePublicKey: await exportSPKI(publicKey) });
+  await using gemini = fakeGemini({ servicePublicKey: await exportSPKI(publicKey) });
   const keyFile = await Deno.makeTempFile({ suffix: ".json" });
   await Deno.writeTextFile(
     keyFile,
@@ -210,7 +210,7 @@ Deno.test("Vertex AI: a service-account key is exchanged for a token sent as Bea
 });
 
 Deno.test("a Live API that never completes setup gives the client a clear error, not a hang", async () => {
-  await using gemini = await fakeGemini({ silent: true });
+  await using gemini = fakeGemini({ silent: true });
   await using voice = await voiceKiln({ ...geminiEnv(gemini.url), GEMINI_SETUP_TIMEOUT_MS: "300" });
   const session = await startSession(voice.kiln);
   const client = await connectVoice(socketUrl(voice, session));
