@@ -29,43 +29,44 @@ import * as $route26 from "./routes/conversation/[id]/update.ts";
 import * as $route27 from "./routes/conversation/demo.ts";
 import * as $route28 from "./routes/doc-to-video.tsx";
 import * as $route29 from "./routes/docs.tsx";
-import * as $route30 from "./routes/health.ts";
-import * as $route31 from "./routes/health/services.ts";
-import * as $route32 from "./routes/index.tsx";
-import * as $route33 from "./routes/meta.ts";
-import * as $route34 from "./routes/metrics.ts";
-import * as $route35 from "./routes/openapi.json.ts";
-import * as $route36 from "./routes/preprocess/[batchId].tsx";
-import * as $route37 from "./routes/preprocess/admin/reset/[batchId].ts";
-import * as $route38 from "./routes/preprocess/batches.ts";
-import * as $route39 from "./routes/preprocess/blobs/[...key].ts";
-import * as $route40 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
-import * as $route41 from "./routes/preprocess/events/[batchId].ts";
-import * as $route42 from "./routes/preprocess/status/[batchId].ts";
-import * as $route43 from "./routes/preprocess/tasks/next.ts";
-import * as $route44 from "./routes/preprocess/test.ts";
-import * as $route45 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route46 from "./routes/status/[requestId].ts";
-import * as $route47 from "./routes/transcribe/estimate.ts";
-import * as $route48 from "./routes/transcribe/index.ts";
-import * as $route49 from "./routes/ttt/status/[id].ts";
-import * as $route50 from "./routes/ttt/transcribe.ts";
-import * as $route51 from "./routes/tttranscribe/[...rest].ts";
-import * as $route52 from "./routes/tttranscribe/estimate.ts";
-import * as $route53 from "./routes/tttranscribe/health.ts";
-import * as $route54 from "./routes/tttranscribe/index.ts";
-import * as $route55 from "./routes/tttranscribe/status/[id].ts";
-import * as $route56 from "./routes/tttranscribe/transcribe.ts";
-import * as $route57 from "./routes/ui/conversation.tsx";
-import * as $route58 from "./routes/ui/restaurant.tsx";
-import * as $route59 from "./routes/ui/transcription.tsx";
-import * as $route60 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route61 from "./routes/v1/credits/add.ts";
-import * as $route62 from "./routes/v1/credits/balance.ts";
-import * as $route63 from "./routes/v1/credits/transactions.ts";
-import * as $route64 from "./routes/v1/vend-token.ts";
-import * as $route65 from "./routes/webhooks/tttranscribe.ts";
-import * as $route66 from "./routes/ws/restaurant/[sessionId].ts";
+import * as $route30 from "./routes/docs/voice.tsx";
+import * as $route31 from "./routes/health.ts";
+import * as $route32 from "./routes/health/services.ts";
+import * as $route33 from "./routes/index.tsx";
+import * as $route34 from "./routes/meta.ts";
+import * as $route35 from "./routes/metrics.ts";
+import * as $route36 from "./routes/openapi.json.ts";
+import * as $route37 from "./routes/preprocess/[batchId].tsx";
+import * as $route38 from "./routes/preprocess/admin/reset/[batchId].ts";
+import * as $route39 from "./routes/preprocess/batches.ts";
+import * as $route40 from "./routes/preprocess/blobs/[...key].ts";
+import * as $route41 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
+import * as $route42 from "./routes/preprocess/events/[batchId].ts";
+import * as $route43 from "./routes/preprocess/status/[batchId].ts";
+import * as $route44 from "./routes/preprocess/tasks/next.ts";
+import * as $route45 from "./routes/preprocess/test.ts";
+import * as $route46 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route47 from "./routes/status/[requestId].ts";
+import * as $route48 from "./routes/transcribe/estimate.ts";
+import * as $route49 from "./routes/transcribe/index.ts";
+import * as $route50 from "./routes/ttt/status/[id].ts";
+import * as $route51 from "./routes/ttt/transcribe.ts";
+import * as $route52 from "./routes/tttranscribe/[...rest].ts";
+import * as $route53 from "./routes/tttranscribe/estimate.ts";
+import * as $route54 from "./routes/tttranscribe/health.ts";
+import * as $route55 from "./routes/tttranscribe/index.ts";
+import * as $route56 from "./routes/tttranscribe/status/[id].ts";
+import * as $route57 from "./routes/tttranscribe/transcribe.ts";
+import * as $route58 from "./routes/ui/conversation.tsx";
+import * as $route59 from "./routes/ui/restaurant.tsx";
+import * as $route60 from "./routes/ui/transcription.tsx";
+import * as $route61 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route62 from "./routes/v1/credits/add.ts";
+import * as $route63 from "./routes/v1/credits/balance.ts";
+import * as $route64 from "./routes/v1/credits/transactions.ts";
+import * as $route65 from "./routes/v1/vend-token.ts";
+import * as $route66 from "./routes/webhooks/tttranscribe.ts";
+import * as $route67 from "./routes/ws/restaurant/[sessionId].ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
@@ -106,43 +107,44 @@ const manifest: Manifest = {
     "./routes/conversation/demo.ts": $route27,
     "./routes/doc-to-video.tsx": $route28,
     "./routes/docs.tsx": $route29,
-    "./routes/health.ts": $route30,
-    "./routes/health/services.ts": $route31,
-    "./routes/index.tsx": $route32,
-    "./routes/meta.ts": $route33,
-    "./routes/metrics.ts": $route34,
-    "./routes/openapi.json.ts": $route35,
-    "./routes/preprocess/[batchId].tsx": $route36,
-    "./routes/preprocess/admin/reset/[batchId].ts": $route37,
-    "./routes/preprocess/batches.ts": $route38,
-    "./routes/preprocess/blobs/[...key].ts": $route39,
-    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route40,
-    "./routes/preprocess/events/[batchId].ts": $route41,
-    "./routes/preprocess/status/[batchId].ts": $route42,
-    "./routes/preprocess/tasks/next.ts": $route43,
-    "./routes/preprocess/test.ts": $route44,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route45,
-    "./routes/status/[requestId].ts": $route46,
-    "./routes/transcribe/estimate.ts": $route47,
-    "./routes/transcribe/index.ts": $route48,
-    "./routes/ttt/status/[id].ts": $route49,
-    "./routes/ttt/transcribe.ts": $route50,
-    "./routes/tttranscribe/[...rest].ts": $route51,
-    "./routes/tttranscribe/estimate.ts": $route52,
-    "./routes/tttranscribe/health.ts": $route53,
-    "./routes/tttranscribe/index.ts": $route54,
-    "./routes/tttranscribe/status/[id].ts": $route55,
-    "./routes/tttranscribe/transcribe.ts": $route56,
-    "./routes/ui/conversation.tsx": $route57,
-    "./routes/ui/restaurant.tsx": $route58,
-    "./routes/ui/transcription.tsx": $route59,
-    "./routes/v1/admin/users/[id]/token.ts": $route60,
-    "./routes/v1/credits/add.ts": $route61,
-    "./routes/v1/credits/balance.ts": $route62,
-    "./routes/v1/credits/transactions.ts": $route63,
-    "./routes/v1/vend-token.ts": $route64,
-    "./routes/webhooks/tttranscribe.ts": $route65,
-    "./routes/ws/restaurant/[sessionId].ts": $route66,
+    "./routes/docs/voice.tsx": $route30,
+    "./routes/health.ts": $route31,
+    "./routes/health/services.ts": $route32,
+    "./routes/index.tsx": $route33,
+    "./routes/meta.ts": $route34,
+    "./routes/metrics.ts": $route35,
+    "./routes/openapi.json.ts": $route36,
+    "./routes/preprocess/[batchId].tsx": $route37,
+    "./routes/preprocess/admin/reset/[batchId].ts": $route38,
+    "./routes/preprocess/batches.ts": $route39,
+    "./routes/preprocess/blobs/[...key].ts": $route40,
+    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route41,
+    "./routes/preprocess/events/[batchId].ts": $route42,
+    "./routes/preprocess/status/[batchId].ts": $route43,
+    "./routes/preprocess/tasks/next.ts": $route44,
+    "./routes/preprocess/test.ts": $route45,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route46,
+    "./routes/status/[requestId].ts": $route47,
+    "./routes/transcribe/estimate.ts": $route48,
+    "./routes/transcribe/index.ts": $route49,
+    "./routes/ttt/status/[id].ts": $route50,
+    "./routes/ttt/transcribe.ts": $route51,
+    "./routes/tttranscribe/[...rest].ts": $route52,
+    "./routes/tttranscribe/estimate.ts": $route53,
+    "./routes/tttranscribe/health.ts": $route54,
+    "./routes/tttranscribe/index.ts": $route55,
+    "./routes/tttranscribe/status/[id].ts": $route56,
+    "./routes/tttranscribe/transcribe.ts": $route57,
+    "./routes/ui/conversation.tsx": $route58,
+    "./routes/ui/restaurant.tsx": $route59,
+    "./routes/ui/transcription.tsx": $route60,
+    "./routes/v1/admin/users/[id]/token.ts": $route61,
+    "./routes/v1/credits/add.ts": $route62,
+    "./routes/v1/credits/balance.ts": $route63,
+    "./routes/v1/credits/transactions.ts": $route64,
+    "./routes/v1/vend-token.ts": $route65,
+    "./routes/webhooks/tttranscribe.ts": $route66,
+    "./routes/ws/restaurant/[sessionId].ts": $route67,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,

@@ -35,7 +35,9 @@ export default function Docs({ data }: PageProps<Document>) {
       <p class="lead">
         Version {data.info.version}. Machine-readable:{" "}
         <a href="/openapi.json">/openapi.json</a>. Every error is <code>application/problem+json</code>{" "}
-        with a stable <code>code</code>; send <code>Idempotency-Key</code> on POSTs that create or spend.
+        with a stable <code>code</code>; send <code>Idempotency-Key</code>{" "}
+        on POSTs that create or spend. The voice ordering WebSocket is described in{" "}
+        <a href="/docs/voice">its own page</a>.
       </p>
       <section id="problems" class="card">
         <h2>Errors</h2>
@@ -47,9 +49,7 @@ export default function Docs({ data }: PageProps<Document>) {
           </code>, <code>RateLimit-*</code>) · 502/503/504 upstream.
         </p>
       </section>
-      {[...byTag].sort(([a], [b]) =>
-        a.localeCompare(b)
-      ).map(([tag, operations]) => (
+      {[...byTag].sort(([a], [b]) => a.localeCompare(b)).map(([tag, operations]) => (
         <section id={`tag-${tag}`}>
           <h2>{tag}</h2>
           <table>
@@ -64,8 +64,9 @@ export default function Docs({ data }: PageProps<Document>) {
                     <div class="muted">{operation.summary}</div>
                     {operation.security && (
                       <span class="badge">
-                        auth:{" "}
-                        {operation.security.map((scheme) => Object.keys(scheme)[0] ?? "none").join(" or ")}
+                        auth: {operation.security.map((scheme) =>
+                          Object.keys(scheme)[0] ?? "none"
+                        ).join(" or ")}
                       </span>
                     )}
                     {operation.requestBody && (
