@@ -9,7 +9,16 @@ import type { Menu } from "../../restaurant/menu.ts";
 import type { SessionView, ToolOutcome } from "../agent.ts";
 import type { MenuIndex } from "./dishes.ts";
 import { type Action, type Awaiting, parseUtterance } from "./intent.ts";
-import { dietaryAnswer, fits, helpText, listing, portion, price } from "./replies.ts";
+import {
+  dietaryAnswer,
+  fits,
+  helpText,
+  listing,
+  portion,
+  price,
+  recommendations,
+  refusal,
+} from "./replies.ts";
 
 export interface DialogueState {
   awaiting?: Awaiting | "choice" | "offer";
@@ -342,33 +351,5 @@ class Turn {
         })),
       },
     });
-  }
-}
-
-/** The first dish of each of the three biggest categories: a stable, menu-shaped suggestion. */
-function recommendations(menu: Menu): Menu["items"] {
-  const byCategory = new Map<string, Menu["items"]>();
-  for (const item of menu.items.filter((item) => item.available)) {
-    const key = item.category ?? "";
-    byCategory.set(key, [...(byCategory.get(key) ?? []), item]);
-  }
-  return [...byCategory.values()].sort((a, b) => b.length - a.length).slice(0, 3).map((items) => items[0]);
-}
-
-/** A tool's refusal as a sentence (the tools return a reason the caller can hear). */
-function refusal(result: ToolOutcome, dishName?: string): string {
-  switch (result.error) {
-    case "not_in_cart":
-      return `There's no ${dishName?.toLowerCase() ?? "such dish"} in your order.`;
-    case "order_already_placed":
-      return "Your order is already placed.";
-    case "cart_empty":
-      return "Your order is empty. What would you like?";
-    case "customer_missing":
-      return "I still need a name for the order.";
-    case "address_unverified":
-      return "I still need to know: delivery or pickup?";
-    default:
-      return typeof result.message === "string" ? result.message : "Sorry, that didn't work.";
   }
 }

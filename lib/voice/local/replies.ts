@@ -1,6 +1,7 @@
 /** How the offline assistant words things: short sentences that read well and sound right. */
 import { formatMoney } from "../../money.ts";
 import type { Menu, MenuItem } from "../../restaurant/menu.ts";
+import type { ToolOutcome } from "../agent.ts";
 import type { DietaryTag } from "./intent.ts";
 
 /** "a", "a and b", "a, b and c". */
@@ -40,3 +41,31 @@ export function dietaryAnswer(item: MenuItem, tag: DietaryTag): string {
 
 export const helpText =
   "You can say things like: two garlic naan and a mango lassi, what's vegetarian, remove the lassi, or that's all to check out.";
+
+/** The first dish of each of the three biggest categories: a stable, menu-shaped suggestion. */
+export function recommendations(menu: Menu): Menu["items"] {
+  const byCategory = new Map<string, Menu["items"]>();
+  for (const item of menu.items.filter((item) => item.available)) {
+    const key = item.category ?? "";
+    byCategory.set(key, [...(byCategory.get(key) ?? []), item]);
+  }
+  return [...byCategory.values()].sort((a, b) => b.length - a.length).slice(0, 3).map((items) => items[0]);
+}
+
+/** A tool's refusal as a sentence (the tools return a reason the caller can hear). */
+export function refusal(result: ToolOutcome, dishName?: string): string {
+  switch (result.error) {
+    case "not_in_cart":
+      return `There's no ${dishName?.toLowerCase() ?? "such dish"} in your order.`;
+    case "order_already_placed":
+      return "Your order is already placed.";
+    case "cart_empty":
+      return "Your order is empty. What would you like?";
+    case "customer_missing":
+      return "I still need a name for the order.";
+    case "address_unverified":
+      return "I still need to know: delivery or pickup?";
+    default:
+      return typeof result.message === "string" ? result.message : "Sorry, that didn't work.";
+  }
+}
