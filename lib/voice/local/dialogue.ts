@@ -7,6 +7,7 @@
  */
 import type { Menu } from "../../restaurant/menu.ts";
 import type { SessionView, ToolOutcome } from "../agent.ts";
+import { checkoutQuestion } from "./checkout.ts";
 import type { MenuIndex } from "./dishes.ts";
 import { type Action, type Awaiting, parseUtterance } from "./intent.ts";
 import {
@@ -281,38 +282,13 @@ class Turn {
 
   /** The next question of the checkout, or the read-back before placing the order. */
   async #nextStep(): Promise<string | undefined> {
-    const { state } = this;
-    const session = await this.tools.session();
-    if (session.order) return undefined;
-    if (session.cart.length === 0) {
-      state.checkout = false;
-      return "Your order is empty. What would you like?";
-    }
-    this.#prompted = true;
-    if (!session.customer) return this.#question("name", "Can I have a name for the order?");
-    if (!session.customer.phone && !state.phoneSkipped) {
-      return this.#question("phone", "And a phone number? Say the digits, or say skip.");
-    }
-    if (!session.address?.verified) {
-      return state.wantsDelivery
-        ? this.#question("address", "What's the delivery address?")
-        : this.#question("fulfilment", "Is that for delivery or pickup?");
-    }
-    const how = session.address.fulfilment === "pickup"
-      ? "for pickup"
-      : `delivered to ${session.address.text}`;
-    const lines = session.cart.map((line) => portion(line.quantity, line.name));
-    return this.#question(
-      "confirm",
-      `That's ${listing(lines)}, ${
-        price(this.menu, session.totals.totalMinor)
-      } in total, ${how}. Shall I place the order?`,
-    );
-  }
-
-  #question(awaiting: DialogueState["awaiting"], question: string): string {
-    this.state.awaiting = awaiting;
-    return question;
+    const next = checkoutQuestion(this.menu, this.state, await this.tools.session());
+    if (!next) return undefined;
+    if (next.awaiting) {
+      this.state.awaiting = next.awaiting;
+      this.#prompted = true;
+    } else this.state.checkout = false; // nothing to check out
+    return next.question;
   }
 
   async #finalize() {
