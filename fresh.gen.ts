@@ -41,33 +41,34 @@ import * as $route38 from "./routes/preprocess/batches.ts";
 import * as $route39 from "./routes/preprocess/blobs/[...key].ts";
 import * as $route40 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
 import * as $route41 from "./routes/preprocess/events/[batchId].ts";
-import * as $route42 from "./routes/preprocess/status/[batchId].ts";
-import * as $route43 from "./routes/preprocess/tasks/next.ts";
-import * as $route44 from "./routes/preprocess/test.ts";
-import * as $route45 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route46 from "./routes/session/[id]/display.ts";
-import * as $route47 from "./routes/session/[id]/init.ts";
-import * as $route48 from "./routes/session/[id]/state.ts";
-import * as $route49 from "./routes/session/[id]/update.ts";
-import * as $route50 from "./routes/status/[requestId].ts";
-import * as $route51 from "./routes/transcribe/estimate.ts";
-import * as $route52 from "./routes/transcribe/index.ts";
-import * as $route53 from "./routes/ttt/status/[id].ts";
-import * as $route54 from "./routes/ttt/transcribe.ts";
-import * as $route55 from "./routes/tttranscribe/[...rest].ts";
-import * as $route56 from "./routes/tttranscribe/estimate.ts";
-import * as $route57 from "./routes/tttranscribe/health.ts";
-import * as $route58 from "./routes/tttranscribe/index.ts";
-import * as $route59 from "./routes/tttranscribe/status/[id].ts";
-import * as $route60 from "./routes/tttranscribe/transcribe.ts";
-import * as $route61 from "./routes/ui/conversation.tsx";
-import * as $route62 from "./routes/ui/transcription.tsx";
-import * as $route63 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route64 from "./routes/v1/credits/add.ts";
-import * as $route65 from "./routes/v1/credits/balance.ts";
-import * as $route66 from "./routes/v1/credits/transactions.ts";
-import * as $route67 from "./routes/v1/vend-token.ts";
-import * as $route68 from "./routes/webhooks/tttranscribe.ts";
+import * as $route42 from "./routes/preprocess/health.ts";
+import * as $route43 from "./routes/preprocess/status/[batchId].ts";
+import * as $route44 from "./routes/preprocess/tasks/next.ts";
+import * as $route45 from "./routes/preprocess/test.ts";
+import * as $route46 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route47 from "./routes/session/[id]/display.ts";
+import * as $route48 from "./routes/session/[id]/init.ts";
+import * as $route49 from "./routes/session/[id]/state.ts";
+import * as $route50 from "./routes/session/[id]/update.ts";
+import * as $route51 from "./routes/status/[requestId].ts";
+import * as $route52 from "./routes/transcribe/estimate.ts";
+import * as $route53 from "./routes/transcribe/index.ts";
+import * as $route54 from "./routes/ttt/status/[id].ts";
+import * as $route55 from "./routes/ttt/transcribe.ts";
+import * as $route56 from "./routes/tttranscribe/[...rest].ts";
+import * as $route57 from "./routes/tttranscribe/estimate.ts";
+import * as $route58 from "./routes/tttranscribe/health.ts";
+import * as $route59 from "./routes/tttranscribe/index.ts";
+import * as $route60 from "./routes/tttranscribe/status/[id].ts";
+import * as $route61 from "./routes/tttranscribe/transcribe.ts";
+import * as $route62 from "./routes/ui/conversation.tsx";
+import * as $route63 from "./routes/ui/transcription.tsx";
+import * as $route64 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route65 from "./routes/v1/credits/add.ts";
+import * as $route66 from "./routes/v1/credits/balance.ts";
+import * as $route67 from "./routes/v1/credits/transactions.ts";
+import * as $route68 from "./routes/v1/vend-token.ts";
+import * as $route69 from "./routes/webhooks/tttranscribe.ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
@@ -119,33 +120,34 @@ const manifest: Manifest = {
     "./routes/preprocess/blobs/[...key].ts": $route39,
     "./routes/preprocess/callback/[batchId]/[taskId].ts": $route40,
     "./routes/preprocess/events/[batchId].ts": $route41,
-    "./routes/preprocess/status/[batchId].ts": $route42,
-    "./routes/preprocess/tasks/next.ts": $route43,
-    "./routes/preprocess/test.ts": $route44,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route45,
-    "./routes/session/[id]/display.ts": $route46,
-    "./routes/session/[id]/init.ts": $route47,
-    "./routes/session/[id]/state.ts": $route48,
-    "./routes/session/[id]/update.ts": $route49,
-    "./routes/status/[requestId].ts": $route50,
-    "./routes/transcribe/estimate.ts": $route51,
-    "./routes/transcribe/index.ts": $route52,
-    "./routes/ttt/status/[id].ts": $route53,
-    "./routes/ttt/transcribe.ts": $route54,
-    "./routes/tttranscribe/[...rest].ts": $route55,
-    "./routes/tttranscribe/estimate.ts": $route56,
-    "./routes/tttranscribe/health.ts": $route57,
-    "./routes/tttranscribe/index.ts": $route58,
-    "./routes/tttranscribe/status/[id].ts": $route59,
-    "./routes/tttranscribe/transcribe.ts": $route60,
-    "./routes/ui/conversation.tsx": $route61,
-    "./routes/ui/transcription.tsx": $route62,
-    "./routes/v1/admin/users/[id]/token.ts": $route63,
-    "./routes/v1/credits/add.ts": $route64,
-    "./routes/v1/credits/balance.ts": $route65,
-    "./routes/v1/credits/transactions.ts": $route66,
-    "./routes/v1/vend-token.ts": $route67,
-    "./routes/webhooks/tttranscribe.ts": $route68,
+    "./routes/preprocess/health.ts": $route42,
+    "./routes/preprocess/status/[batchId].ts": $route43,
+    "./routes/preprocess/tasks/next.ts": $route44,
+    "./routes/preprocess/test.ts": $route45,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route46,
+    "./routes/session/[id]/display.ts": $route47,
+    "./routes/session/[id]/init.ts": $route48,
+    "./routes/session/[id]/state.ts": $route49,
+    "./routes/session/[id]/update.ts": $route50,
+    "./routes/status/[requestId].ts": $route51,
+    "./routes/transcribe/estimate.ts": $route52,
+    "./routes/transcribe/index.ts": $route53,
+    "./routes/ttt/status/[id].ts": $route54,
+    "./routes/ttt/transcribe.ts": $route55,
+    "./routes/tttranscribe/[...rest].ts": $route56,
+    "./routes/tttranscribe/estimate.ts": $route57,
+    "./routes/tttranscribe/health.ts": $route58,
+    "./routes/tttranscribe/index.ts": $route59,
+    "./routes/tttranscribe/status/[id].ts": $route60,
+    "./routes/tttranscribe/transcribe.ts": $route61,
+    "./routes/ui/conversation.tsx": $route62,
+    "./routes/ui/transcription.tsx": $route63,
+    "./routes/v1/admin/users/[id]/token.ts": $route64,
+    "./routes/v1/credits/add.ts": $route65,
+    "./routes/v1/credits/balance.ts": $route66,
+    "./routes/v1/credits/transactions.ts": $route67,
+    "./routes/v1/vend-token.ts": $route68,
+    "./routes/webhooks/tttranscribe.ts": $route69,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,

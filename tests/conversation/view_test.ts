@@ -34,5 +34,6 @@ Deno.test("money in major units becomes integer minor units; line totals are der
   assert.equal(summary.data.items[0].lineTotalMinor, 1497);
   assert.equal(summary.data.totalMinor, 1497);
   assert.throws(() => parseUpdate({ type: "dish_card", name: "Soup", price: -1 }), /priceMinor/);
-  assert.throws(() => parseUpdate({ type: "snippet", code: "x".repeat(3_600) }), /at most/);
+  const hugeCart = Array.from({ length: 100 }, (_, n) => ({ name: `${n} ${"x".repeat(190)}`, price: 1 }));
+  assert.throws(() => parseUpdate({ type: "cart_updated", items: hugeCart }), /at most 16000 bytes/);
 });
