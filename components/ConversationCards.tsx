@@ -89,7 +89,7 @@ function body(update: DisplayUpdate) {
       return (
         <>
           <h3>{data.title ?? (data.orderId ? "Order confirmed" : "Confirmed")}</h3>
-          {data.orderId && <p class="conv-big">#{data.orderId}</p>}
+          {data.orderId && <p class="conv-big conv-order-id">#{data.orderId}</p>}
           {data.message && <p>{data.message}</p>}
           <p class="muted">
             {[
@@ -121,7 +121,8 @@ function body(update: DisplayUpdate) {
         : label(data.fulfilment);
       return (
         <>
-          <h3>Checkout{data.orderId && <small class="muted">#{data.orderId}</small>}</h3>
+          <h3>Checkout</h3>
+          {data.orderId && <p class="muted">Order #{data.orderId}</p>}
           <p class="muted">
             {[data.customerName, where, data.paymentMethod && `Payment: ${label(data.paymentMethod)}`]
               .filter(Boolean).join(" · ")}
@@ -145,7 +146,7 @@ function body(update: DisplayUpdate) {
       return (
         <>
           <h3>Order confirmed</h3>
-          <p class="conv-big">#{data.orderId}</p>
+          <p class="conv-big conv-order-id">#{data.orderId}</p>
           <p>
             {[
               formatMoney(data.totalMinor, data.currency),
