@@ -20,9 +20,28 @@ function toJson(schema: z.ZodType): Json {
   return rest;
 }
 
-/** Adds `price` beside `priceMinor` (major units) and each alias beside its canonical field. */
+/** Input forms `update_aliases.ts` turns into the canonical type (a number of minutes, one string …). */
+const alsoAccepted: Record<string, Json> = {
+  preparationTime: { type: "number", description: "Minutes." },
+  estimatedTime: { type: "number", description: "Minutes; stored as `etaMinutes`." },
+  itemId: { type: "number" },
+  customizations: { type: "string" },
+  choices: { type: "string" },
+  allergens: { type: "string" },
+};
+
+/**
+ * Adds `price` beside `priceMinor` (major units), each alias beside its canonical field, and the
+ * other input forms the normaliser accepts.
+ */
 function documented(schema: Json, aliases: Record<string, string>): Json {
   const properties = { ...(schema.properties as Record<string, Json>) };
+  for (const [name, extra] of Object.entries(alsoAccepted)) {
+    if (properties[name]) properties[name] = { anyOf: [properties[name], extra] };
+  }
+  if (properties.currency) {
+    properties.currency = { type: "string", pattern: "^[A-Za-z]{3}$", description: "ISO 4217, any case." };
+  }
   for (const name of Object.keys(properties)) {
     if (!name.endsWith("Minor")) continue;
     const major = name.slice(0, -"Minor".length);
@@ -34,8 +53,25 @@ function documented(schema: Json, aliases: Record<string, string>): Json {
   for (const [alias, canonical] of Object.entries(aliases)) {
     properties[alias] ??= { description: `Alias of \`${canonical}\`.` };
   }
-  const required = (schema.required as string[] | undefined)?.filter((name) => !name.endsWith("Minor"));
-  return { ...schema, properties, ...(required?.length ? { required } : { required: undefined }) };
+  // A required field may come under any of its names: `name` or `dishName`, `amountMinor` or `amount`.
+  const required: string[] = [];
+  const either: Json[] = [];
+  for (const name of (schema.required as string[] | undefined) ?? []) {
+    const names = [
+      name,
+      ...(name.endsWith("Minor") ? [name.slice(0, -"Minor".length)] : []),
+      ...Object.keys(aliases).filter((alias) => aliases[alias] === name),
+    ];
+    if (names.length === 1) required.push(name);
+    else either.push({ anyOf: names.map((alternative) => ({ required: [alternative] })) });
+  }
+  const { required: _required, ...rest } = schema;
+  return {
+    ...rest,
+    properties,
+    ...(required.length ? { required } : {}),
+    ...(either.length ? { allOf: either } : {}),
+  };
 }
 
 function dataSchema(type: UpdateType): Json {
@@ -52,7 +88,14 @@ function dataSchema(type: UpdateType): Json {
       description: "The cart nested (Stonepot's form): its fields apply here.",
     };
   }
-  if ("item" in shape) properties.item = ref("DisplayLineItem");
+  if ("item" in shape) {
+    properties.item = { anyOf: [ref("DisplayLineItem"), { type: "string", description: "A dish name." }] };
+  }
+  if (type === "checkout_summary") {
+    properties.address = {
+      anyOf: [properties.address, { type: "object", properties: { formatted: { type: "string" } } }],
+    };
+  }
   return {
     ...schema,
     additionalProperties: {
@@ -86,7 +129,8 @@ export function updateSchemaComponents(): Record<string, Json> {
     DisplayUpdateInput: {
       description: "One display update: `{type, data}` (the legacy flat `{type, ...fields}` and " +
         "`{type, displayData}` are accepted too). `tenantId`/`category` beside `data` apply when the " +
-        "call creates the session.",
+        "call creates the session. A `null` field counts as absent; `timestamp` is ignored (Kiln " +
+        "records `at`).",
       oneOf: updateTypes.map((type) => ref(`DisplayUpdate_${type}`)),
       discriminator: {
         propertyName: "type",

@@ -74,7 +74,13 @@ function isGray(ifd: UTIF.IFD): boolean {
   return photometric === 0 || photometric === 1;
 }
 
-async function encodeNatively(sharp: Sharp, tiff: Uint8Array, directory: number, page: number, gray: boolean) {
+async function encodeNatively(
+  sharp: Sharp,
+  tiff: Uint8Array,
+  directory: number,
+  page: number,
+  gray: boolean,
+) {
   try {
     const output = await sharp(tiff, { page: directory, limitInputPixels: maxPixelsPerPage })
       .removeAlpha()
@@ -87,7 +93,12 @@ async function encodeNatively(sharp: Sharp, tiff: Uint8Array, directory: number,
   }
 }
 
-async function encodeRgba(rgba: Uint8Array, width: number, height: number, gray: boolean): Promise<Uint8Array> {
+async function encodeRgba(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  gray: boolean,
+): Promise<Uint8Array> {
   if (!sharp) {
     // imagescript writes colour JPEGs only: a gray page is encoded with three equal channels.
     const image = new Image(width, height);

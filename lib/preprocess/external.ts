@@ -112,7 +112,9 @@ async function measureOutputs(
   const directory = inputKey.slice(0, inputKey.lastIndexOf("/") + 1);
   const measured: OutputFile[] = [];
   for (const output of reported) {
-    if (!output.key.startsWith(directory)) return `Output ${output.key} is outside ${directory || "the root"}.`;
+    if (!output.key.startsWith(directory)) {
+      return `Output ${output.key} is outside ${directory || "the root"}.`;
+    }
     const info = await blobs.head(validateBlobKey(output.key));
     if (!info) return `Output ${output.key} is not in the blob store.`;
     measured.push({ ...output, size: info.size });

@@ -77,7 +77,9 @@ function directoryFiles(directory: Directory) {
 }
 
 function withLogicalPath(file: BatchFile, fallback: string): BatchFile {
-  return file.logical_path ? file : { ...file, logical_path: fallback.startsWith("/") ? fallback : `/${fallback}` };
+  return file.logical_path
+    ? file
+    : { ...file, logical_path: fallback.startsWith("/") ? fallback : `/${fallback}` };
 }
 
 /** `staging/b1/images/a.tif` below `staging/b1/` → `/images/a.tif`; else `/<file_name>`. */
@@ -111,9 +113,13 @@ async function readManifest(blobs: BlobStore, key: string, batchId: string): Pro
       message: issue.message,
       code: issue.code,
     }));
-    throw problem("manifest_invalid", `The manifest ${key} is invalid: ${issues[0].path}: ${issues[0].message}`, {
-      issues,
-    });
+    throw problem(
+      "manifest_invalid",
+      `The manifest ${key} is invalid: ${issues[0].path}: ${issues[0].message}`,
+      {
+        issues,
+      },
+    );
   }
   if (parsed.data.batch_id !== undefined && parsed.data.batch_id !== batchId) {
     throw problem("manifest_mismatch", `The manifest ${key} belongs to batch ${parsed.data.batch_id}.`);

@@ -14,13 +14,7 @@ import type { ConversionPool } from "./pool.ts";
 import { batchViewToken } from "./signing.ts";
 import { resetBatch, settleTask, type TaskOutcome, type TransitionResult } from "./tasks.ts";
 import { type QueueMessage, resolveMessage } from "./message.ts";
-import {
-  type BatchRecord,
-  type BatchStatusView,
-  statusView,
-  type TaskView,
-  taskView,
-} from "./types.ts";
+import { type BatchRecord, type BatchStatusView, statusView, type TaskView, taskView } from "./types.ts";
 import { secretsEqual } from "../http/auth.ts";
 
 export interface PreprocessSettings {

@@ -11,7 +11,11 @@ export const handler: Handlers = {
     handle({ services }) {
       preprocessOf(services);
       return {
-        json: { status: "ok", service: "arke-preprocessing-orchestrator", timestamp: new Date().toISOString() },
+        json: {
+          status: "ok",
+          service: "arke-preprocessing-orchestrator",
+          timestamp: new Date().toISOString(),
+        },
         headers: { "cache-control": "no-store" },
       };
     },

@@ -36,7 +36,10 @@ export async function loadCalls(
 export function send(kiln: TestKiln, call: StonepotCall, token: string): Promise<Response> {
   return kiln.request(call.path, {
     method: call.method,
-    headers: { authorization: `Bearer ${token}`, ...(call.body ? { "content-type": "application/json" } : {}) },
+    headers: {
+      authorization: `Bearer ${token}`,
+      ...(call.body ? { "content-type": "application/json" } : {}),
+    },
     body: call.body ? JSON.stringify(call.body) : undefined,
   });
 }

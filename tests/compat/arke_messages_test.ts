@@ -49,9 +49,18 @@ function fakeIngest() {
       return Response.json({ error: "Internal server error" }, { status: 500 }); // logical_path.lastIndexOf
     }
     received.push({ batchId: match[1], body });
-    return Response.json({ success: true, batch_id: match[1], status: "enqueued", total_files: files.length });
+    return Response.json({
+      success: true,
+      batch_id: match[1],
+      status: "enqueued",
+      total_files: files.length,
+    });
   });
-  return { url: `http://127.0.0.1:${server.addr.port}`, received, [Symbol.asyncDispose]: () => server.shutdown() };
+  return {
+    url: `http://127.0.0.1:${server.addr.port}`,
+    received,
+    [Symbol.asyncDispose]: () => server.shutdown(),
+  };
 }
 
 /** The TIFF each fixture file gets: a two-page scan, a 16-bit grayscale map, plain RGB otherwise. */
@@ -101,9 +110,16 @@ Deno.test("each of Arke's queue message forms converts, keeps directory paths an
     assert.equal(response.status, 202, await response.clone().text());
     const done = await waitForBatch(kiln, message.batch_id as string);
     const tiffs = files.filter((file) => /\.tiff?$/i.test(file.file_name));
-    assert.deepEqual(done.progress, { tasks_total: tiffs.length, tasks_completed: tiffs.length, tasks_failed: 0 });
+    assert.deepEqual(done.progress, {
+      tasks_total: tiffs.length,
+      tasks_completed: tiffs.length,
+      tasks_failed: 0,
+    });
   }
-  await waitFor("ingest to hear about all three batches", () => ingest.received.length >= 3 ? true : undefined);
+  await waitFor(
+    "ingest to hear about all three batches",
+    () => ingest.received.length >= 3 ? true : undefined,
+  );
 
   for (const { message, files } of cases) {
     const told = ingest.received.filter((entry) => entry.batchId === message.batch_id);
@@ -125,7 +141,10 @@ Deno.test("each of Arke's queue message forms converts, keeps directory paths an
       for (const [index, jpeg] of jpegs.entries()) {
         const stem = input.logical_path.replace(/\.tiff?$/i, "");
         assert.equal(jpeg.logical_path, index === 0 ? `${stem}.jpg` : `${stem}-p${index + 1}.jpg`);
-        assert.equal(jpeg.r2_key.slice(0, jpeg.r2_key.lastIndexOf("/")), input.r2_key.slice(0, input.r2_key.lastIndexOf("/")));
+        assert.equal(
+          jpeg.r2_key.slice(0, jpeg.r2_key.lastIndexOf("/")),
+          input.r2_key.slice(0, input.r2_key.lastIndexOf("/")),
+        );
         assert.deepEqual(jpeg.preprocessor_tags, ["TiffConverter"]);
         assert.equal(jpeg.content_type, "image/jpeg");
         assert.deepEqual(jpeg.processing_config, input.processing_config);
@@ -153,7 +172,11 @@ Deno.test("a missing or malformed manifest is a 422 naming its key; the seed's h
   };
 
   const missing = await submit(message);
-  assert.deepEqual([missing.status, missing.body.code, missing.body.manifest_r2_key], [422, "manifest_not_found", key]);
+  assert.deepEqual([missing.status, missing.body.code, missing.body.manifest_r2_key], [
+    422,
+    "manifest_not_found",
+    key,
+  ]);
   assert.match(missing.body.detail, new RegExp(key));
 
   await kiln.services.blobs.put(key, new TextEncoder().encode("{ not json"));
@@ -161,19 +184,30 @@ Deno.test("a missing or malformed manifest is a 422 naming its key; the seed's h
   assert.deepEqual([malformed.status, malformed.body.code], [422, "manifest_invalid"]);
   assert.match(malformed.body.detail, new RegExp(key));
 
-  await kiln.services.blobs.put(key, new TextEncoder().encode(JSON.stringify({ directories: [{ files: "x" }] })));
+  await kiln.services.blobs.put(
+    key,
+    new TextEncoder().encode(JSON.stringify({ directories: [{ files: "x" }] })),
+  );
   const wrongShape = await submit(message);
   assert.equal(wrongShape.body.code, "manifest_invalid");
-  assert.ok(wrongShape.body.issues.some((issue: { path: string }) => issue.path.startsWith("manifest.directories.0")));
+  assert.ok(
+    wrongShape.body.issues.some((issue: { path: string }) => issue.path.startsWith("manifest.directories.0")),
+  );
 
-  await kiln.services.blobs.put(key, new TextEncoder().encode(JSON.stringify({ batch_id: "other", directories: [] })));
+  await kiln.services.blobs.put(
+    key,
+    new TextEncoder().encode(JSON.stringify({ batch_id: "other", directories: [] })),
+  );
   assert.equal((await submit(message)).body.code, "manifest_mismatch");
 
   const both = await submit({ ...message, files: [{ r2_key: "a.tif", file_name: "a.tif", file_size: 1 }] });
   assert.deepEqual([both.status, both.body.code], [422, "validation_failed"]);
   const escaping = await submit({ ...message, manifest_r2_key: "../secrets.json" });
   assert.deepEqual([escaping.status, escaping.body.code], [422, "invalid_blob_key"]);
-  assert.equal((await kiln.request("/preprocess/status/01KAMANIFEST00000000000000", { admin: true })).status, 404);
+  assert.equal(
+    (await kiln.request("/preprocess/status/01KAMANIFEST00000000000000", { admin: true })).status,
+    404,
+  );
 
   const health = await kiln.request("/preprocess/health");
   assert.equal(health.status, 200);

@@ -18,7 +18,9 @@ const sessionId = "session_1736935800000_k3j9x2lq1";
 
 /** What the page shows for the update a call produced (its card, or its transcript bubble). */
 async function shownFor(page: Page, seq: number, call: StonepotCall): Promise<string> {
-  const selector = call.transcript ? `[data-testid="transcript"][data-seq="${seq}"]` : `.conv-card[data-seq="${seq}"]`;
+  const selector = call.transcript
+    ? `[data-testid="transcript"][data-seq="${seq}"]`
+    : `.conv-card[data-seq="${seq}"]`;
   return await page.locator(selector).innerText();
 }
 
@@ -33,7 +35,9 @@ async function assertEveryUpdateShown(page: Page, posted: { seq: number; call: S
       const image = page.locator(`.conv-card[data-seq="${seq}"] img.conv-dish-image`);
       assert.equal(await image.getAttribute("src"), call.image, call.name);
       assert.equal(await image.getAttribute("loading"), "lazy");
-      assert.ok(Number(await image.getAttribute("width")) > 0 && Number(await image.getAttribute("height")) > 0);
+      assert.ok(
+        Number(await image.getAttribute("width")) > 0 && Number(await image.getAttribute("height")) > 0,
+      );
     }
     if (call.link) {
       const link = page.locator(`.conv-card[data-seq="${seq}"] a.conv-action-link`);
@@ -94,12 +98,15 @@ Deno.test({
     await page.waitForSelector(`[data-testid="conversation"][data-seq="${lastSeq}"]`, { timeout: 5_000 });
     await assertEveryUpdateShown(page, posted);
     assert.equal(await page.locator(".conv-card").filter({ hasText: "$" }).count(), 0, "no dollar prices");
-    await waitFor("the dish images to load from the CDN", async () =>
-      await page.locator("img.conv-dish-image").evaluateAll((images) =>
-          images.every((image) => (image as HTMLImageElement).naturalWidth > 0)
-        )
-        ? true
-        : undefined);
+    await waitFor(
+      "the dish images to load from the CDN",
+      async () =>
+        await page.locator("img.conv-dish-image").evaluateAll((images) =>
+            images.every((image) => (image as HTMLImageElement).naturalWidth > 0)
+          )
+          ? true
+          : undefined,
+    );
 
     // The server render shows the same after a reload.
     await page.reload();
@@ -117,7 +124,8 @@ Deno.test({
 });
 
 Deno.test({
-  name: "Stonepot's advice card shows its content, icon and action link; the tenant's theme sets the currency",
+  name:
+    "Stonepot's advice card shows its content, icon and action link; the tenant's theme sets the currency",
   ignore: chromiumPath.ignore,
   async fn() {
     await using harness = await browserHarness(chromiumPath.path, conversationEnv);

@@ -23,7 +23,10 @@ function stonepotClient(url: string) {
     opened,
     send: (message: unknown) => socket.send(JSON.stringify(message)),
     next: (type: string) =>
-      waitFor(`a ${type} frame`, () => frames.find((frame, index) => frame.type === type && frames.splice(index, 1))),
+      waitFor(
+        `a ${type} frame`,
+        () => frames.find((frame, index) => frame.type === type && frames.splice(index, 1)),
+      ),
     async close() {
       socket.close();
       await closed;
@@ -46,13 +49,18 @@ Deno.test("Stonepot's DisplayWebSocket gets initial_state then update frames in 
   assert.equal(refused.status, 401, "the display token is required, as on Kiln's own stream");
   await refused.body?.cancel();
 
-  const client = stonepotClient(`${base.replace("http", "ws")}/session/${session.sessionId}/display?token=${session.token}`);
+  const client = stonepotClient(
+    `${base.replace("http", "ws")}/session/${session.sessionId}/display?token=${session.token}`,
+  );
   await client.opened;
   const initial = await client.next("initial_state");
   const state = initial.state as Record<string, unknown>;
   assert.equal(state.sessionId, session.sessionId);
   assert.deepEqual(
-    (state.transcriptions as { text: string; speaker: string }[]).map(({ text, speaker }) => ({ text, speaker })),
+    (state.transcriptions as { text: string; speaker: string }[]).map(({ text, speaker }) => ({
+      text,
+      speaker,
+    })),
     [{ text: "Hello!", speaker: "assistant" }],
   );
   assert.deepEqual(state.displayUpdates, []);
@@ -63,7 +71,14 @@ Deno.test("Stonepot's DisplayWebSocket gets initial_state then update frames in 
       type: "cart_updated",
       data: {
         cart: {
-          items: [{ id: "item_1", dishName: "Pandi Curry", quantity: 2, price: 349.5, itemTotal: 699, customizations: [] }],
+          items: [{
+            id: "item_1",
+            dishName: "Pandi Curry",
+            quantity: 2,
+            price: 349.5,
+            itemTotal: 699,
+            customizations: [],
+          }],
           subtotal: 699,
           tax: 35,
           total: 734,
@@ -73,7 +88,9 @@ Deno.test("Stonepot's DisplayWebSocket gets initial_state then update frames in 
     },
     headers: asService,
   });
-  const { update } = await client.next("update") as { update: Record<string, any> };
+  const { update } = await client.next("update") as {
+    update: { type: string; data: { action: string; cart: { items: unknown[]; total: number } } };
+  };
   assert.equal(update.type, "cart_updated");
   assert.equal(update.data.action, "increase");
   assert.deepEqual(update.data.cart.items[0], {
@@ -95,8 +112,9 @@ Deno.test("Stonepot's DisplayWebSocket gets initial_state then update frames in 
   assert.equal(refusedAction.action, "add_to_cart", "button clicks are answered, not silently dropped");
   await client.close();
 
-  const stonepotState = await (await kiln.request(`/session/${session.sessionId}/state`, { headers: asService }))
-    .json();
+  const stonepotState =
+    await (await kiln.request(`/session/${session.sessionId}/state`, { headers: asService }))
+      .json();
   assert.equal(stonepotState.currentOrder.items[0].dishName, "Pandi Curry");
   assert.equal(stonepotState.displayUpdates[0].data.cart.subtotal, 699);
 });
@@ -115,8 +133,9 @@ Deno.test("a service-token update, batch or state call creates the session; a se
     headers: asService,
   });
   assert.equal(implicit.status, 201, await implicit.clone().text());
-  const state = await (await kiln.request("/conversation/session_1_never_initialised/state", { headers: asService }))
-    .json();
+  const state =
+    await (await kiln.request("/conversation/session_1_never_initialised/state", { headers: asService }))
+      .json();
   assert.equal(state.tenantId, "stonepot-default");
   assert.equal(state.updates[0].data.currency, "USD", "a tenant with no menu, theme or init currency");
 
@@ -139,9 +158,12 @@ Deno.test("a service-token update, batch or state call creates the session; a se
   });
   assert.equal(read.status, 200);
   assert.deepEqual(
-    [(await read.json()).tenantId, (await (await kiln.request("/conversation/session_4_never_initialised/state", {
-      headers: asService,
-    })).json()).currency],
+    [
+      (await read.json()).tenantId,
+      (await (await kiln.request("/conversation/session_4_never_initialised/state", {
+        headers: asService,
+      })).json()).currency,
+    ],
     ["coorg-food-co", "INR"],
   );
 
@@ -154,7 +176,9 @@ Deno.test("a service-token update, batch or state call creates the session; a se
     assert.equal(refused.status, 401);
     await refused.body?.cancel();
   }
-  const displayRead = await kiln.request(`/conversation/session_5_never_initialised/state?token=${other.token}`);
+  const displayRead = await kiln.request(
+    `/conversation/session_5_never_initialised/state?token=${other.token}`,
+  );
   assert.equal(displayRead.status, 401);
   await displayRead.body?.cancel();
   const stillMissing = await kiln.request("/conversation/session_5_never_initialised/display", {
@@ -172,14 +196,19 @@ Deno.test("a service-token update, batch or state call creates the session; a se
 
 Deno.test("currency: the update's own, else init's, else the tenant's menu or theme, else USD; minor units follow it", async () => {
   await using kiln = await conversationKiln();
-  const put = (path: string, json: unknown) => kiln.request(path, { method: "PUT", json, headers: asThemeAdmin });
+  const put = (path: string, json: unknown) =>
+    kiln.request(path, { method: "PUT", json, headers: asThemeAdmin });
   await put("/api/restaurant/tenants/tokyo-ramen/menu", { currency: "JPY", items: [] });
   const tokyo = await createSession(kiln, "tokyo-ramen");
   const ramen = await (await kiln.request(`/conversation/${tokyo.sessionId}/update`, {
     json: { type: "dish_card", data: { name: "Shoyu Ramen", price: 1200 } },
     headers: asService,
   })).json();
-  assert.deepEqual([ramen.update.data.priceMinor, ramen.update.data.currency], [1_200, "JPY"], "yen have no minor unit");
+  assert.deepEqual(
+    [ramen.update.data.priceMinor, ramen.update.data.currency],
+    [1_200, "JPY"],
+    "yen have no minor unit",
+  );
 
   const initialised = await (await kiln.request("/conversation/new/init", {
     json: { tenantId: "tokyo-ramen", currency: "eur" },

@@ -158,7 +158,11 @@ Deno.test("external workers: signed callbacks complete tasks once, and ingest he
     const [finalize] = ingest.received;
     assert.equal(finalize.path, "/api/batches/ext1/enqueue-processed");
     assert.match(finalize.signature ?? "", /^t=\d+,v1=[0-9a-f]{64}$/);
-    const processed = finalize.body.files as { r2_key: string; file_size: number; preprocessor_tags?: string[] }[];
+    const processed = finalize.body.files as {
+      r2_key: string;
+      file_size: number;
+      preprocessor_tags?: string[];
+    }[];
     assert.deepEqual(processed.map((file) => file.r2_key).sort(), [
       "staging/ext1/a.pdf",
       "staging/ext1/page-0.jpg",
@@ -169,7 +173,11 @@ Deno.test("external workers: signed callbacks complete tasks once, and ingest he
       "staging/ext1/page-2.tif",
     ]);
     const jpegs = processed.filter((file) => file.r2_key.endsWith(".jpg"));
-    assert.deepEqual(jpegs.map((file) => file.file_size), [1_234, 1_234, 1_234], "measured, not the claimed 524288");
+    assert.deepEqual(
+      jpegs.map((file) => file.file_size),
+      [1_234, 1_234, 1_234],
+      "measured, not the claimed 524288",
+    );
     assert.deepEqual(jpegs[0].preprocessor_tags, ["TiffConverter"]);
     assert.equal(ingest.calls(), 3, "two failures, then one acknowledged call");
     // A late duplicate callback after DONE changes nothing and never re-finalizes.
