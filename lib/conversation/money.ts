@@ -8,14 +8,32 @@
 /** The fallback when neither the update, the session nor the tenant names a currency. */
 export const defaultCurrency = "USD";
 
+/** Building an Intl formatter costs tens of microseconds: one per currency, kept. */
+const formatters = new Map<string, Intl.NumberFormat | null>();
+
+function formatter(currency: string): Intl.NumberFormat | null {
+  let format = formatters.get(currency);
+  if (format === undefined) {
+    try {
+      format = new Intl.NumberFormat("en", { style: "currency", currency });
+    } catch {
+      format = null; // not a currency Intl knows
+    }
+    if (formatters.size < 500) formatters.set(currency, format);
+  }
+  return format;
+}
+
+const digits = new Map<string, number>();
+
 /** Decimals of `currency`'s minor unit (2 when Intl does not know the code). */
 export function currencyDigits(currency: string): number {
-  try {
-    return new Intl.NumberFormat("en", { style: "currency", currency }).resolvedOptions()
-      .maximumFractionDigits ?? 2;
-  } catch {
-    return 2;
+  let known = digits.get(currency);
+  if (known === undefined) {
+    known = formatter(currency)?.resolvedOptions().maximumFractionDigits ?? 2;
+    if (digits.size < 500) digits.set(currency, known);
   }
+  return known;
 }
 
 /** `12.99` USD → 1299; `1200` JPY → 1200. Rounds to the nearest minor unit. */
@@ -32,10 +50,7 @@ export function toMajor(minor: number, currency: string): number {
 /** 19900 INR → "₹199.00"; an unknown code still shows the amount and the code. */
 export function formatMoney(minor: number | undefined, currency = defaultCurrency): string {
   if (typeof minor !== "number") return "";
-  try {
-    const format = new Intl.NumberFormat("en", { style: "currency", currency });
-    return format.format(minor / 10 ** (format.resolvedOptions().maximumFractionDigits ?? 2));
-  } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
-  }
+  const format = formatter(currency);
+  if (!format) return `${(minor / 100).toFixed(2)} ${currency}`;
+  return format.format(minor / 10 ** currencyDigits(currency));
 }

@@ -15,12 +15,17 @@ type Aliases = Record<string, string>;
 export const isObject = (value: unknown): value is Fields =>
   typeof value === "object" && value !== null && !Array.isArray(value);
 
-/** JSON `null` means "not known" for every producer we have seen: treat it as absent, at any depth. */
+/**
+ * JSON `null` means "not known" for every producer we have seen: treat it as absent, at any depth.
+ * A `__proto__` member (JSON.parse makes it an own field) is dropped so no copy changes a prototype.
+ */
 export function withoutNulls(value: unknown): unknown {
   if (Array.isArray(value)) return value.filter((item) => item !== null).map(withoutNulls);
   if (!isObject(value)) return value;
   const out: Fields = {};
-  for (const [key, field] of Object.entries(value)) if (field !== null) out[key] = withoutNulls(field);
+  for (const key in value) {
+    if (value[key] !== null && key !== "__proto__") out[key] = withoutNulls(value[key]);
+  }
   return out;
 }
 

@@ -39,15 +39,25 @@ export interface UpdateContext {
   currency?: string;
 }
 
-const moneyNames = ["price", "unitPrice", "lineTotal", "subtotal", "deliveryFee", "tax", "total", "amount"];
+const moneyNames = new Set([
+  "price",
+  "unitPrice",
+  "lineTotal",
+  "subtotal",
+  "deliveryFee",
+  "tax",
+  "total",
+  "amount",
+]);
 
 /** `price: 12.99` → `priceMinor: 1299` (in `currency`'s minor unit), recursively; explicit `…Minor` wins. */
 function moneyToMinor(value: unknown, currency: string): unknown {
   if (Array.isArray(value)) return value.map((item) => moneyToMinor(item, currency));
   if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (moneyNames.includes(key) && typeof field === "number") {
+  for (const key in value) {
+    const field = value[key];
+    if (typeof field === "number" && moneyNames.has(key)) {
       if (!(`${key}Minor` in value)) out[`${key}Minor`] = toMinor(field, currency);
     } else out[key] = moneyToMinor(field, currency);
   }
@@ -55,7 +65,7 @@ function moneyToMinor(value: unknown, currency: string): unknown {
 }
 
 const isKnown = (type: UpdateType, key: string) =>
-  key in updateShapes[type] || (moneyNames.includes(key) && `${key}Minor` in updateShapes[type]);
+  key in updateShapes[type] || (moneyNames.has(key) && `${key}Minor` in updateShapes[type]);
 
 /** Validates one producer update into the canonical `{type, data}`. */
 export function parseUpdate(

@@ -37,3 +37,10 @@ Deno.test("money in major units becomes integer minor units; line totals are der
   const hugeCart = Array.from({ length: 100 }, (_, n) => ({ name: `${n} ${"x".repeat(190)}`, price: 1 }));
   assert.throws(() => parseUpdate({ type: "cart_updated", items: hugeCart }), /at most 16000 bytes/);
 });
+
+Deno.test("a __proto__ member in an update is dropped, never a prototype", () => {
+  const update = parseUpdate(JSON.parse('{"type":"dish_card","data":{"name":"Soup","__proto__":{"priceMinor":1}}}'));
+  assert.equal(update.data.priceMinor, undefined);
+  assert.equal(Object.getPrototypeOf(update.data), Object.prototype);
+  assert.equal("__proto__" in (update.data.extra ?? {}), false);
+});
