@@ -112,7 +112,7 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
       try {
         message = frame(event);
       } catch (error) {
-        // A broken map must not leave a silent socket behind: close so the client sees it.
+        // A broken map or frame must not leave a silent socket behind: close so the client sees it.
         log.error("live.ws_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
         return close(1011, "internal error");
       }
