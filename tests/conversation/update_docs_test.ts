@@ -35,7 +35,8 @@ Deno.test("openapi.json describes the 15 update types as a discriminated union w
   const recorded = JSON.parse(
     await Deno.readTextFile(new URL("../compat/fixtures/stonepot_display_calls.json", import.meta.url)),
   );
-  const withoutNulls = (text: string) => JSON.parse(text, (_key, value) => value === null ? undefined : value);
+  const withoutNulls = (text: string) =>
+    JSON.parse(text, (_key, value) => value === null ? undefined : value);
   for (const call of recorded.calls.filter((call: { body?: { type?: string } }) => call.body?.type)) {
     const body = withoutNulls(JSON.stringify(call.body));
     assert.ok(validateInput(body), `${call.name}: ${JSON.stringify(validateInput.errors?.slice(0, 3))}`);

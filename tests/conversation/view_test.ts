@@ -39,7 +39,9 @@ Deno.test("money in major units becomes integer minor units; line totals are der
 });
 
 Deno.test("a __proto__ member in an update is dropped, never a prototype", () => {
-  const update = parseUpdate(JSON.parse('{"type":"dish_card","data":{"name":"Soup","__proto__":{"priceMinor":1}}}'));
+  const update = parseUpdate(
+    JSON.parse('{"type":"dish_card","data":{"name":"Soup","__proto__":{"priceMinor":1}}}'),
+  );
   assert.equal(update.data.priceMinor, undefined);
   assert.equal(Object.getPrototypeOf(update.data), Object.prototype);
   assert.equal(update.data.extra, undefined, "nothing else was sent");
