@@ -46,3 +46,24 @@ Deno.test("a __proto__ member in an update is dropped, never a prototype", () =>
   assert.equal(Object.getPrototypeOf(update.data), Object.prototype);
   assert.equal(update.data.extra, undefined, "nothing else was sent");
 });
+
+Deno.test("unknown producer fields are kept under data.extra; the largest go first when an update would be too big", () => {
+  const confirmed = parseUpdate(
+    {
+      type: "order_confirmed",
+      data: {
+        orderId: "ORD-1",
+        total: 1099.35,
+        razorpayOrderId: "order_Nk2",
+        invoice: { lines: "x".repeat(20_000) },
+        billText: "TOTAL 1099.35",
+      },
+    },
+    "body",
+    { currency: "INR" },
+  );
+  assert.equal(confirmed.data.totalMinor, 109_935);
+  assert.deepEqual(confirmed.data.extra, { razorpayOrderId: "order_Nk2", billText: "TOTAL 1099.35" });
+  assert.deepEqual(confirmed.data.extraDropped, ["invoice"]);
+  assert.equal(parseUpdate({ type: "webpage", url: "https://example.com" }).data.extra, undefined);
+});
