@@ -80,7 +80,7 @@ export class Conversation {
   }
 
   #host(): AgentHost {
-    const { restaurant, display } = this.#deps;
+    const { restaurant } = this.#deps;
     const { sessionId, tenantId, language } = this.#info;
     return {
       sessionId,
@@ -90,7 +90,10 @@ export class Conversation {
       signal: this.#abort.signal,
       emit: (event) => this.#handle(event),
       runTool: (name, args, callId) => this.#enqueue(() => this.#runTool(name, args, callId)),
-      show: (update) => this.#enqueue(() => display.append(sessionId, update)),
+      show: (update) =>
+        this.#enqueue(async () => {
+          await restaurant.display(sessionId, update);
+        }),
       menu: () => restaurant.getMenu(tenantId),
       session: async () => (await restaurant.getSession(sessionId)) as unknown as SessionView,
     };
@@ -120,7 +123,7 @@ export class Conversation {
           type: "transcription",
           data: { text: event.text, speaker: event.speaker, isFinal: event.isFinal },
         };
-        this.#enqueue(() => this.#deps.display.append(this.#info.sessionId, update)).catch(() => {});
+        this.#enqueue(() => this.#deps.restaurant.display(this.#info.sessionId, update)).catch(() => {});
         return;
       }
       case "audio":

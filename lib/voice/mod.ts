@@ -5,7 +5,6 @@
  * shows on the session's display. Self-contained: it uses the conversation module's public
  * services (restaurant tools, display append) and owns nothing of theirs.
  */
-import { parseUpdate } from "../conversation/updates.ts";
 import { isKilnError, KilnError } from "../errors.ts";
 import type { Menu } from "../restaurant/menu.ts";
 import type { Services } from "../services.ts";
@@ -50,15 +49,7 @@ export async function setupVoice(services: Services): Promise<VoiceModule> {
   const conversation = services.conversation;
   if (!conversation) throw new Error("the voice module needs the conversation module (set it up first)");
   const { restaurant, display } = conversation;
-  const deps: VoiceDeps = {
-    restaurant,
-    display: {
-      async append(sessionId, update) {
-        await display.store.append(sessionId, [parseUpdate(update, "voice")]);
-      },
-    },
-    log,
-  };
+  const deps: VoiceDeps = { restaurant, log };
   const provider = await createProvider(services);
   const open = new Map<string, (reason: VoiceErrorCode) => void>();
   const wsBase = config.publicUrl.replace(/^http/, "ws");

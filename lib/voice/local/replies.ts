@@ -1,5 +1,5 @@
 /** How the offline assistant words things: short sentences that read well and sound right. */
-import { formatMoney } from "../../money.ts";
+import { formatMoney } from "../../conversation/money.ts";
 import type { Menu, MenuItem } from "../../restaurant/menu.ts";
 import type { ToolOutcome } from "../agent.ts";
 import type { DietaryTag } from "./intent.ts";
