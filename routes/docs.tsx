@@ -35,8 +35,10 @@ export default function Docs({ data }: PageProps<Document>) {
       <p class="lead">
         Version {data.info.version}. Machine-readable:{" "}
         <a href="/openapi.json">/openapi.json</a>. Every error is <code>application/problem+json</code>{" "}
-        with a stable <code>code</code>; send <code>Idempotency-Key</code>{" "}
-        on POSTs that create or spend. The voice ordering WebSocket is described in{" "}
+        with a stable <code>code</code>; send <code>Idempotency-Key</code> on POSTs that create or spend.
+      </p>
+      <p>
+        The voice ordering WebSocket (<code>/ws/restaurant/:sessionId</code>) has{" "}
         <a href="/docs/voice">its own page</a>.
       </p>
       <section id="problems" class="card">
@@ -49,7 +51,9 @@ export default function Docs({ data }: PageProps<Document>) {
           </code>, <code>RateLimit-*</code>) · 502/503/504 upstream.
         </p>
       </section>
-      {[...byTag].sort(([a], [b]) => a.localeCompare(b)).map(([tag, operations]) => (
+      {[...byTag].sort(([a], [b]) =>
+        a.localeCompare(b)
+      ).map(([tag, operations]) => (
         <section id={`tag-${tag}`}>
           <h2>{tag}</h2>
           <table>
@@ -64,9 +68,8 @@ export default function Docs({ data }: PageProps<Document>) {
                     <div class="muted">{operation.summary}</div>
                     {operation.security && (
                       <span class="badge">
-                        auth: {operation.security.map((scheme) =>
-                          Object.keys(scheme)[0] ?? "none"
-                        ).join(" or ")}
+                        auth:{" "}
+                        {operation.security.map((scheme) => Object.keys(scheme)[0] ?? "none").join(" or ")}
                       </span>
                     )}
                     {operation.requestBody && (
