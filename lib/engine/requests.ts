@@ -1,4 +1,11 @@
 /** The stored record of one metered transcription (`POST /transcribe`) and its public view. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+  words?: { start: number; end: number; word: string; confidence?: number }[];
+}
+
 export type MeteredStatus = "holding" | "queued" | "completed" | "failed" | "expired" | "forward_failed";
 
 export interface MeteredRequest {
@@ -19,6 +26,9 @@ export interface MeteredRequest {
   durationSeconds?: number;
   model?: string;
   truncated?: boolean;
+  /** The recogniser's timings as the transcription service sent them (seconds from the start). */
+  segments?: TranscriptSegment[];
+  confidence?: number;
   error?: string;
   webhookId?: string;
   createdAt: string;
@@ -48,6 +58,8 @@ export function requestView(record: MeteredRequest, live?: Record<string, unknow
         language: record.language ?? null,
         durationSeconds: record.durationSeconds ?? null,
         truncated: record.truncated ?? false,
+        confidence: record.confidence ?? null,
+        segments: record.segments ?? [],
       }
       : null,
     error: record.error ?? null,

@@ -30,6 +30,18 @@ export const TranscriptionWebhook = z.looseObject({
     durationSeconds: z.number().nonnegative().nullish(),
     truncated: z.boolean().optional(),
     model: z.string().nullish(),
+    confidence: z.number().min(0).max(1).nullish(),
+    segments: z.array(z.object({
+      start: z.number().nonnegative(),
+      end: z.number().nonnegative(),
+      text: z.string(),
+      words: z.array(z.object({
+        start: z.number().nonnegative(),
+        end: z.number().nonnegative(),
+        word: z.string(),
+        confidence: z.number().min(0).max(1).optional(),
+      })).optional(),
+    })).optional(),
   }).nullish(),
   error: z.union([z.string(), z.looseObject({ message: z.string().optional(), code: z.string().optional() })])
     .nullish(),
@@ -89,6 +101,8 @@ export async function settleFromWebhook(
       summary: payload.result?.summary ?? undefined,
       language: payload.result?.language ?? undefined,
       truncated: payload.result?.truncated,
+      segments: payload.result?.segments ?? [],
+      confidence: payload.result?.confidence ?? undefined,
       durationSeconds: seconds,
       model: model ?? undefined,
       webhookId,

@@ -12,12 +12,14 @@ import { type JobContext, type JobEngine, PermanentJobError } from "../jobs/type
 import type { Logger } from "../log.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
 import { extractAudio } from "./audio.ts";
+import { measureAudioQuality } from "./audio_quality.ts";
 import { writeCache } from "./cache.ts";
 import { enqueueWebhook } from "./delivery.ts";
 import { fetchMediaToBlob } from "./fetch_media.ts";
 import { incrementCounter } from "./health.ts";
 import type { TranscriptionSettings } from "./settings.ts";
 import { summarise, truncateText } from "./summary.ts";
+import { fitSegments, truncateSegments, wholeAudioSegment } from "./timings.ts";
 import type { TranscriptionResult } from "./webhook_payload.ts";
 
 export const transcribeJobKind = "tttranscribe.transcribe";
@@ -124,6 +126,7 @@ async function transcribe(
     return key;
   });
   const recognised = await context.checkpoint("recognised", async () => {
+    const started = performance.now();
     await context.progress(25, "Extracting audio");
     const workDirectory = await Deno.makeTempDir({ prefix: "tttranscribe-" });
     try {
@@ -131,10 +134,25 @@ async function transcribe(
       const audioPath = `${workDirectory}/audio.wav`;
       const { durationSeconds } = await extractAudio(mediaPath, audioPath, context.signal);
       await context.progress(40, `Transcribing ${Math.round(durationSeconds)} s of audio`);
-      const output = await asr.transcribe({ path: audioPath, signal: context.signal });
+      const [output, audio] = await Promise.all([
+        asr.transcribe({ path: audioPath, signal: context.signal }),
+        measureAudioQuality(audioPath),
+      ]);
       // Cut before checkpointing: a stored checkpoint must stay well under KV's 64 KiB value limit.
       const { text, truncated } = truncateText(output.text, settings.keepTextMax);
-      return { text, truncated, language: output.language ?? "en", durationSeconds };
+      const timed = output.segments.length > 0
+        ? output.segments
+        : wholeAudioSegment(output.text, durationSeconds);
+      return {
+        text,
+        truncated,
+        language: output.language ?? "en",
+        durationSeconds,
+        segments: fitSegments(truncateSegments(timed, settings.keepTextMax)),
+        confidence: output.confidence ?? null,
+        audioQuality: audio.quality,
+        processingSeconds: Math.round(performance.now() - started) / 1000,
+      };
     } finally {
       await Deno.remove(workDirectory, { recursive: true }).catch(() => {});
     }
@@ -146,6 +164,10 @@ async function transcribe(
     truncated: recognised.truncated,
     language: recognised.language,
     durationSeconds: recognised.durationSeconds,
+    segments: recognised.segments ?? [],
+    confidence: recognised.confidence ?? null,
+    audioQuality: recognised.audioQuality ?? null,
+    processingSeconds: recognised.processingSeconds ?? null,
   };
 }
 

@@ -9,7 +9,7 @@ import { type DeliveryLog, readDeliveryLog } from "./delivery.ts";
 import { transcribeJobKind } from "./job.ts";
 import { transcriptionKeys } from "./keys.ts";
 import type { CachedTranscription } from "./service.ts";
-import type { TranscriptionResult } from "./webhook_payload.ts";
+import { type ResultView, resultView } from "./result_view.ts";
 
 export interface TranscriptionStatus {
   id: string;
@@ -23,7 +23,7 @@ export interface TranscriptionStatus {
   createdAt: string;
   completedAt?: string;
   attempts: number;
-  result?: TranscriptionResult;
+  result?: ResultView;
   error?: { code: string; message: string };
   webhook?: DeliveryLog;
 }
@@ -55,7 +55,7 @@ export async function transcriptionStatus(
       createdAt: new Date(record.createdAt).toISOString(),
       completedAt: new Date(record.createdAt).toISOString(),
       attempts: 0,
-      result: record.result,
+      result: resultView(record.result),
     });
   }
   throw new KilnError("not_found", "transcription_not_found", "No transcription with this id.");
@@ -100,7 +100,7 @@ function fromJob(job: JobRecord, now: number): TranscriptionStatus {
         progress: 100,
         currentStep: "Completed",
         completedAt: new Date(job.finishedAt ?? job.updatedAt).toISOString(),
-        result: job.result as TranscriptionResult,
+        result: resultView(job.result),
       };
     default:
       return {

@@ -26,6 +26,7 @@ interface FakeAsr extends AsyncDisposable {
     contentType: string | null;
     bytes: number;
     model?: string;
+    granularities?: string[];
   }[];
 }
 
@@ -54,7 +55,14 @@ function fakeHf(loadingResponses: number): FakeAsr {
       );
     }
     const isWav = new TextDecoder().decode(bytes.subarray(0, 4)) === "RIFF";
-    return Response.json({ text: isWav ? " Go forward ten meters." : "?" });
+    // The pipeline's answer with return_timestamps: text plus timestamped chunks.
+    return Response.json({
+      text: isWav ? " Go forward ten meters." : "?",
+      chunks: [{ text: " Go forward", timestamp: [0.46, 1.16] }, {
+        text: " ten meters.",
+        timestamp: [1.17, 2.11],
+      }],
+    });
   });
   return {
     url: `http://127.0.0.1:${server.addr.port}`,
@@ -83,15 +91,43 @@ function fakeOpenAi(): FakeAsr {
       contentType: request.headers.get("content-type"),
       bytes: file instanceof File ? file.size : 0,
       model: String(form.get("model")),
+      granularities: form.getAll("timestamp_granularities[]").map(String),
     });
     if (!(file instanceof File)) {
       return Response.json({ error: { message: "file is required" } }, { status: 400 });
     }
+    // verbose_json with both granularities, as OpenAI's API answers it.
     return Response.json({
       task: "transcribe",
       language: "english",
       duration: 2.9,
       text: "Go forward ten meters.",
+      segments: [
+        {
+          id: 0,
+          seek: 0,
+          start: 0.46,
+          end: 1.16,
+          text: " Go forward",
+          avg_logprob: -0.1,
+          no_speech_prob: 0.01,
+        },
+        {
+          id: 1,
+          seek: 0,
+          start: 1.17,
+          end: 2.11,
+          text: " ten meters.",
+          avg_logprob: -0.3,
+          no_speech_prob: 0.01,
+        },
+      ],
+      words: [
+        { word: "Go", start: 0.46, end: 0.63 },
+        { word: "forward", start: 0.64, end: 1.16 },
+        { word: "ten", start: 1.17, end: 1.52 },
+        { word: "meters", start: 1.53, end: 2.11 },
+      ],
     });
   });
   return {
@@ -119,6 +155,10 @@ Deno.test("HF adapter posts raw audio with the token and waits out a loading mod
     });
     const output = await asr.transcribe({ path, signal: new AbortController().signal });
     assert.equal(output.text, "Go forward ten meters.");
+    assert.deepEqual(output.segments, [
+      { start: 0.46, end: 1.16, text: "Go forward" },
+      { start: 1.17, end: 2.11, text: "ten meters." },
+    ]);
     assert.equal(fake.calls.length, 3, "two 503 loading answers, then the text");
     assert.equal(fake.calls[0].path, "/hf-inference/models/openai/whisper-tiny");
     assert.equal(fake.calls[0].contentType, "audio/wav");
@@ -137,14 +177,31 @@ Deno.test("HF adapter posts raw audio with the token and waits out a loading mod
   }
 });
 
-Deno.test("OpenAI-compatible adapter sends multipart file + model and reads text and language", async () => {
+Deno.test("OpenAI-compatible adapter sends multipart file + model and reads text, language and timings", async () => {
   await using fake = fakeOpenAi();
   const path = await wavFile();
   try {
     const asr = createOpenAiAsr({ apiKey: "sk-test", model: "whisper-1", baseUrl: fake.url });
     const output = await asr.transcribe({ path, signal: new AbortController().signal });
-    assert.deepEqual(output, { text: "Go forward ten meters.", language: "en" });
+    assert.equal(output.text, "Go forward ten meters.");
+    assert.equal(output.language, "en");
+    assert.deepEqual(output.segments, [
+      {
+        start: 0.46,
+        end: 1.16,
+        text: "Go forward",
+        words: [{ start: 0.46, end: 0.63, word: "Go" }, { start: 0.64, end: 1.16, word: "forward" }],
+      },
+      {
+        start: 1.17,
+        end: 2.11,
+        text: "ten meters.",
+        words: [{ start: 1.17, end: 1.52, word: "ten" }, { start: 1.53, end: 2.11, word: "meters" }],
+      },
+    ]);
+    assert.equal(output.confidence, Math.round(Math.exp(-0.2) * 1000) / 1000, "exp(mean avg_logprob)");
     assert.equal(fake.calls[0].model, "whisper-1");
+    assert.deepEqual(fake.calls[0].granularities, ["segment", "word"]);
     assert.match(fake.calls[0].contentType ?? "", /^multipart\/form-data; boundary=/);
     const wrong = createOpenAiAsr({ apiKey: "sk-wrong", model: "whisper-1", baseUrl: fake.url });
     await assert.rejects(
@@ -182,6 +239,11 @@ Deno.test({
     assert.equal(done.status, "completed", JSON.stringify(done.error));
     assert.equal(done.result.transcription, "Go forward", "cut to KEEP_TEXT_MAX characters");
     assert.equal(done.result.truncated, true);
+    assert.deepEqual(
+      done.result.segments.map((segment: { text: string }) => segment.text),
+      ["Go forward"],
+      "the segments are cut where the text is",
+    );
     assert.equal(done.result.language, "en");
     assert.equal(fake.calls.length, 1);
   },
