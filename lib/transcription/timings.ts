@@ -23,9 +23,8 @@ export function truncateSegments(segments: TimedSegment[], maxCharacters: number
       continue;
     }
     const text = characters.slice(0, room).join("");
-    const words = segment.words?.filter((word, index, all) =>
-      [...all.slice(0, index + 1).map((item) => item.word).join(" ")].length <= room
-    );
+    let length = -1;
+    const words = segment.words?.filter((word) => (length += 1 + [...word.word].length) <= room);
     kept.push({
       start: segment.start,
       end: words?.length ? words[words.length - 1].end : segment.end,
