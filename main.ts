@@ -29,6 +29,7 @@ import { setupTranscription } from "./lib/transcription/setup.ts";
 import { setupPreprocess } from "./lib/preprocess/setup.ts";
 import type { Services } from "./lib/services.ts";
 import { buildApp } from "./lib/web/app.ts";
+import { createSelfFetch } from "./lib/http/in_process.ts";
 import { loadAssetManifest } from "./lib/web/assets.ts";
 import type { Manifest } from "./lib/web/manifest.ts";
 
@@ -74,6 +75,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
+  let app: Hono<AppEnv> | undefined;
   const services: Services = {
     config,
     kv,
@@ -87,6 +89,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     jobs,
     live,
     scheduler,
+    selfFetch: createSelfFetch(config.publicUrl, () => app && ((request) => app!.fetch(request))),
     blobs: openBlobStore(config),
     startedAt: Date.now(),
     onClose: (cleanup) => void closeHandlers.push(cleanup),
@@ -118,7 +121,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       hint: "run `deno task build` to bundle islands; pages render without interactivity",
     });
   }
-  const app = buildApp(services, appManifest, assets, root);
+  app = buildApp(services, appManifest, assets, root);
 
   let closed = false;
   return {

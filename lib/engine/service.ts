@@ -17,10 +17,12 @@ import type { UpstreamClient } from "./upstream/client.ts";
 import { vendToken } from "./vend.ts";
 import { verifyWebhook } from "../webhooks/standard.ts";
 import { validate } from "../http/body.ts";
+import { type RateLimiter, rateLimitError, type RateLimitRule } from "../http/rate_limit.ts";
 import { createUpstreamProber } from "./health.ts";
 
 export interface EngineSettings {
   rates: CreditRates;
+  transcribesPerMinute: number;
   transcribeTimeoutMs: number;
   holdTtlMs: number;
   vendLimitPerHour: number;
@@ -35,6 +37,9 @@ export interface EngineDependencies {
   metadata: MetadataProvider;
   webhookSecret: string;
   settings: EngineSettings;
+  limiter: RateLimiter;
+  /** Transport to the transcription service (in-process for a local TTT_BASE). */
+  send: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 export function createEngineService(deps: EngineDependencies) {
@@ -46,13 +51,24 @@ export function createEngineService(deps: EngineDependencies) {
     transcribeTimeoutMs: settings.transcribeTimeoutMs,
     log,
   };
+  const transcribeRule: RateLimitRule = {
+    name: "engine_transcribe",
+    algorithm: "token_bucket",
+    capacity: settings.transcribesPerMinute,
+    refillPerMinute: settings.transcribesPerMinute,
+  };
+  /** The per-user limit, taken before anything is forwarded: the service behind never sees a burst. */
+  const spendTranscribeToken = async (userId: string) => {
+    const decision = await deps.limiter.consume(transcribeRule, `user:${userId}`);
+    if (!decision.allowed) throw rateLimitError(decision);
+  };
   return {
     tokens: deps.tokens,
     upstream: deps.upstream,
     breaker: deps.breaker,
     metadata: deps.metadata,
     settings,
-    probeUpstream: createUpstreamProber(deps.upstream.baseUrl),
+    probeUpstream: createUpstreamProber(deps.upstream.baseUrl, deps.send),
     vendToken: (userId: string, clientRequestId?: string) =>
       vendToken(kv, deps.tokens, userId, { clientRequestId, limitPerHour: settings.vendLimitPerHour }),
     grant: (input: Parameters<typeof grantCredits>[1]) => grantCredits(kv, input),
@@ -61,6 +77,7 @@ export function createEngineService(deps: EngineDependencies) {
       listTransactions(kv, userId, options),
     estimate: (url: string) => estimate(metered, url),
     startTranscription: async (userId: string, url: string) => {
+      await spendTranscribeToken(userId);
       const started = await startMetered(metered, userId, url);
       return { ...requestView(started.request), estimate: started.estimate };
     },
@@ -80,8 +97,10 @@ export function createEngineService(deps: EngineDependencies) {
       const payload = validate(TranscriptionWebhook, verified.payload, "body");
       return settleFromWebhook(kv, settings.rates, payload, verified.messageId, log);
     },
-    proxyTranscribe: (caller: { userId: string; tokenId: string }, url: string) =>
-      proxyTranscribe(kv, deps.upstream, caller, url, settings.transcribeTimeoutMs),
+    proxyTranscribe: async (caller: { userId: string; tokenId: string }, url: string) => {
+      await spendTranscribeToken(caller.userId);
+      return proxyTranscribe(kv, deps.upstream, caller, url, settings.transcribeTimeoutMs);
+    },
     proxyStatus: (userId: string, jobId: string) => proxyStatus(kv, deps.upstream, userId, jobId),
     sweepHolds: (now?: number) => sweepExpiredHolds(kv, settings.holdTtlMs, log, now),
     lookupMetadata: (url: string) => lookupMetadata(kv, deps.metadata, url),

@@ -41,6 +41,8 @@ export interface TranscriptionDependencies {
   log: Logger;
   asr: AsrProvider;
   settings: TranscriptionSettings;
+  /** Sends webhooks; serves this app's own receiver in-process (`services.selfFetch`). */
+  send: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 export function defineTranscribeJob(dependencies: TranscriptionDependencies): void {

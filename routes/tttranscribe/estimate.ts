@@ -12,12 +12,12 @@ export const handler: Handlers = {
     tags: ["transcription"],
     auth: engineAuthKind,
     body: z.object({ url: z.string().min(1).max(2048) }),
-    async handle({ body, services, clientIp }) {
+    async handle({ request, body, services, clientIp }) {
       const transcription = transcriptionOf(services);
       const { value, headers } = await withTranscriptionToken(
         services.rateLimiter,
         transcription.rateLimitRule,
-        clientIp,
+        { request, clientIp },
         () => transcription.estimate(body.url),
       );
       return { json: value, headers };

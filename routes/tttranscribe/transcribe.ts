@@ -26,7 +26,7 @@ export const handler: Handlers = {
       const { value: accepted, headers } = await withTranscriptionToken(
         services.rateLimiter,
         transcription.rateLimitRule,
-        clientIp,
+        { request, clientIp },
         async () =>
           transcription.accept(await readTranscribeRequest(request, transcription.settings.maxMediaBytes)),
       );
