@@ -75,7 +75,8 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
-  let app: Hono<AppEnv> | undefined;
+  /** Set once the app is built; until then `selfFetch` goes to the network. */
+  let dispatch: ((request: Request) => Response | Promise<Response>) | undefined;
   const services: Services = {
     config,
     kv,
@@ -89,7 +90,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     jobs,
     live,
     scheduler,
-    selfFetch: createSelfFetch(config.publicUrl, () => app && ((request) => app!.fetch(request))),
+    selfFetch: createSelfFetch(config.publicUrl, () => dispatch),
     blobs: openBlobStore(config),
     startedAt: Date.now(),
     onClose: (cleanup) => void closeHandlers.push(cleanup),
@@ -121,7 +122,8 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       hint: "run `deno task build` to bundle islands; pages render without interactivity",
     });
   }
-  app = buildApp(services, appManifest, assets, root);
+  const app = buildApp(services, appManifest, assets, root);
+  dispatch = (request) => app.fetch(request);
 
   let closed = false;
   return {
