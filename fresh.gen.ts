@@ -61,8 +61,9 @@ import * as $route58 from "./routes/v1/admin/users/[id]/token.ts";
 import * as $route59 from "./routes/v1/credits/add.ts";
 import * as $route60 from "./routes/v1/credits/balance.ts";
 import * as $route61 from "./routes/v1/credits/transactions.ts";
-import * as $route62 from "./routes/v1/vend-token.ts";
-import * as $route63 from "./routes/webhooks/tttranscribe.ts";
+import * as $route62 from "./routes/v1/user/balance.ts";
+import * as $route63 from "./routes/v1/vend-token.ts";
+import * as $route64 from "./routes/webhooks/tttranscribe.ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
@@ -134,8 +135,9 @@ const manifest: Manifest = {
     "./routes/v1/credits/add.ts": $route59,
     "./routes/v1/credits/balance.ts": $route60,
     "./routes/v1/credits/transactions.ts": $route61,
-    "./routes/v1/vend-token.ts": $route62,
-    "./routes/webhooks/tttranscribe.ts": $route63,
+    "./routes/v1/user/balance.ts": $route62,
+    "./routes/v1/vend-token.ts": $route63,
+    "./routes/webhooks/tttranscribe.ts": $route64,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,

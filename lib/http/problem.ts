@@ -51,6 +51,9 @@ export interface ProblemDocument {
   detail: string;
   code: string;
   requestId?: string;
+  error: string;
+  message: string;
+  ok: false;
   [member: string]: unknown;
 }
 
@@ -79,6 +82,10 @@ export function toProblem(
     detail: known.message,
     code: known.code,
     requestId,
+    // The originals' clients read these: `error` (the short code), `message` (the detail), `ok`.
+    error: known.code,
+    message: known.message,
+    ok: false,
   };
   return { status, body, headers };
 }

@@ -11,7 +11,7 @@ export const handler: Handlers = {
     params: RequestIdParam,
     async handle({ principal, params, services }) {
       const view = await services.engine!.status(principalUserId(principal), params.requestId);
-      return { headers: { "cache-control": "no-store" }, json: view };
+      return { headers: { "cache-control": "no-store" }, json: { ok: true, ...view } };
     },
   }),
 };

@@ -14,7 +14,10 @@ export const handler: Handlers = {
     idempotencyKeyFrom: (body) => body.clientRequestId,
     async handle({ body, services }) {
       const granted = await services.engine!.grant(body);
-      return { status: granted.replayed ? 200 : 201, json: granted };
+      return {
+        status: granted.replayed ? 200 : 201,
+        json: { ok: true, ...granted, newBalance: granted.balance.balance },
+      };
     },
   }),
 };

@@ -10,7 +10,7 @@ export const handler: Handlers = {
     async handle({ principal, services }) {
       return {
         headers: { "cache-control": "no-store" },
-        json: await services.engine!.balance(principalUserId(principal)),
+        json: { ok: true, ...await services.engine!.balance(principalUserId(principal)) },
       };
     },
   }),
