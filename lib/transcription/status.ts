@@ -20,7 +20,11 @@ export interface TranscriptionStatus {
   estimatedCompletion?: string;
   cached: boolean;
   requestId?: string;
+  /** The seed's alias of `id`. */
+  request_id: string;
   createdAt: string;
+  /** The seed's name for `createdAt`. */
+  submittedAt: string;
   completedAt?: string;
   attempts: number;
   result?: ResultView;
@@ -52,7 +56,9 @@ export async function transcriptionStatus(
       currentStep: "Completed (cached)",
       cached: true,
       requestId: record.requestId,
+      request_id: id,
       createdAt: new Date(record.createdAt).toISOString(),
+      submittedAt: new Date(record.createdAt).toISOString(),
       completedAt: new Date(record.createdAt).toISOString(),
       attempts: 0,
       result: resultView(record.result),
@@ -68,7 +74,9 @@ function fromJob(job: JobRecord, now: number): TranscriptionStatus {
     progress: job.progress,
     cached: false,
     requestId: input.requestId,
+    request_id: job.id,
     createdAt: new Date(job.createdAt).toISOString(),
+    submittedAt: new Date(job.createdAt).toISOString(),
     attempts: job.attempts,
   };
   switch (job.status) {

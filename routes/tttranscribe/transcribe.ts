@@ -4,7 +4,8 @@ import { define } from "../../lib/http/route.ts";
 import { engineAuthKind } from "../../lib/transcription/auth.ts";
 import { withTranscriptionToken } from "../../lib/transcription/limit.ts";
 import { transcriptionOf } from "../../lib/transcription/require.ts";
-import type { TranscriptionSource } from "../../lib/transcription/service.ts";
+import { acceptedBody, type TranscriptionSource } from "../../lib/transcription/service.ts";
+import { withSeedBadRequest } from "../../lib/transcription/bad_request.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 const requestIdSchema = z.string().min(1).max(200).optional();
@@ -20,24 +21,25 @@ export const handler: Handlers = {
     tags: ["transcription"],
     auth: engineAuthKind,
     // The body is read below: this route takes JSON or multipart, and the wrapper handles one of them.
-    responses: { 202: { description: 'Accepted: `{id, status: "queued", statusUrl}`.' } },
+    responses: {
+      202: {
+        description:
+          'Accepted: `{id, requestId, request_id, status: "queued", submittedAt, estimatedProcessingTime, url, statusUrl, statusPollUrl, cached}`.',
+      },
+      400: { description: "No usable url in the body (the seed's status)." },
+    },
     async handle({ request, services, clientIp }) {
       const transcription = transcriptionOf(services);
       const { value: accepted, headers } = await withTranscriptionToken(
         services.rateLimiter,
         transcription.rateLimitRule,
         { request, clientIp },
-        async () =>
-          transcription.accept(await readTranscribeRequest(request, transcription.settings.maxMediaBytes)),
+        () =>
+          withSeedBadRequest(async () =>
+            transcription.accept(await readTranscribeRequest(request, transcription.settings.maxMediaBytes))
+          ),
       );
-      return {
-        status: 202,
-        headers,
-        json: {
-          ...accepted,
-          statusUrl: `${transcription.settings.publicUrl}/tttranscribe/status/${accepted.id}`,
-        },
-      };
+      return { status: 202, headers, json: acceptedBody(accepted, transcription.settings.publicUrl) };
     },
   }),
 };
