@@ -2,7 +2,7 @@
  * Turns any media file (video or audio) into the 16 kHz mono 16-bit WAV every ASR provider takes,
  * with ffmpeg (MEDIA.md). The duration comes from the WAV's data chunk, so no ffprobe is needed.
  */
-import { KilnError } from "../errors.ts";
+import { KilnError, withoutServerPaths } from "../errors.ts";
 
 export const ffmpegBinary = "ffmpeg";
 
@@ -48,8 +48,17 @@ export async function extractAudio(
     throw error;
   }
   if (!result.success) {
-    const stderr = new TextDecoder().decode(result.stderr).trim().slice(-400);
-    throw new KilnError("invalid", "media_unreadable", `The media has no readable audio track: ${stderr}`);
+    // ffmpeg names its files in every message: say "media", never where the server keeps it.
+    const stderr = new TextDecoder().decode(result.stderr).replaceAll(input, "media").replaceAll(
+      output,
+      "audio",
+    )
+      .trim().slice(-400);
+    throw new KilnError(
+      "invalid",
+      "media_unreadable",
+      `The media has no readable audio track: ${withoutServerPaths(stderr)}`,
+    );
   }
   return { durationSeconds: await wavDurationSeconds(output) };
 }

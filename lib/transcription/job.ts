@@ -7,7 +7,7 @@
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore } from "../blobs/types.ts";
-import { KilnError } from "../errors.ts";
+import { KilnError, withoutServerPaths } from "../errors.ts";
 import { type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
@@ -92,7 +92,7 @@ async function runTranscription(
     const code = error instanceof KilnError || error instanceof PermanentJobError
       ? error.code ?? "transcription_failed"
       : "transcription_failed";
-    const message = error instanceof Error ? error.message : String(error);
+    const message = withoutServerPaths(error instanceof Error ? error.message : String(error));
     await removeBlobs(dependencies.blobs, context);
     if (input.requestId) {
       await enqueueWebhook(dependencies.jobs, {
@@ -123,6 +123,7 @@ async function transcribe(
       blobs,
       policy: { allowPrivate: settings.allowPrivateUrls },
       limits: { maxBytes: settings.maxMediaBytes, timeoutMs: settings.fetchTimeoutMs },
+      resolver: settings.mediaResolver,
       signal: context.signal,
     });
     return key;

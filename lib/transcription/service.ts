@@ -222,7 +222,9 @@ async function contentLength(url: URL): Promise<number | undefined> {
     });
     await response.body?.cancel();
     const length = Number(response.headers.get("content-length"));
-    return response.ok && length > 0 ? length : undefined;
+    // A web page's size says nothing about the media it shows (a TikTok page, for one).
+    const page = (response.headers.get("content-type") ?? "").startsWith("text/html");
+    return response.ok && !page && length > 0 ? length : undefined;
   } catch {
     return undefined;
   }
