@@ -76,7 +76,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
   /** Set once the app is built; until then `selfFetch` goes to the network. */
-  let dispatch: ((request: Request) => Response | Promise<Response>) | undefined;
+  const local: { dispatch?: (request: Request) => Response | Promise<Response> } = {};
   const services: Services = {
     config,
     kv,
@@ -90,7 +90,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     jobs,
     live,
     scheduler,
-    selfFetch: createSelfFetch(config.publicUrl, () => dispatch),
+    selfFetch: createSelfFetch(config.publicUrl, () => local.dispatch),
     blobs: openBlobStore(config),
     startedAt: Date.now(),
     onClose: (cleanup) => void closeHandlers.push(cleanup),
@@ -123,7 +123,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     });
   }
   const app = buildApp(services, appManifest, assets, root);
-  dispatch = (request) => app.fetch(request);
+  local.dispatch = (request) => app.fetch(request);
 
   let closed = false;
   return {
