@@ -49,7 +49,8 @@ export function requestView(record: MeteredRequest, live?: Record<string, unknow
     credits: {
       held: record.holdActive ? record.heldCredits : 0,
       charged: record.chargedCredits,
-      refunded: record.releasedCredits,
+      /** The hold given back when the request settled (the charge, if any, is taken separately). */
+      released: record.releasedCredits,
     },
     result: record.status === "completed"
       ? {

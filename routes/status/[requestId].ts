@@ -5,7 +5,7 @@ import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
   GET: define.get({
-    summary: "A metered transcription: status, transcript and credits charged/refunded (owner only)",
+    summary: "A metered transcription: status, transcript and credits held/charged/released (owner only)",
     tags: ["engine"],
     auth: "user",
     params: RequestIdParam,

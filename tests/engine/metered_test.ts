@@ -89,7 +89,7 @@ Deno.test("metered flow: estimate, hold, webhook charges max(1, ceil(minutes × 
     .json();
   assert.equal(status.status, "completed");
   assert.equal(status.result.transcription, "go forward ten meters");
-  assert.deepEqual(status.credits, { held: 0, charged: 3, refunded: 3 });
+  assert.deepEqual(status.credits, { held: 0, charged: 3, released: 3 });
 
   const stranger = await userToken(kiln, "stranger");
   const foreign = await kiln.request(`/status/${started.requestId}`, { headers: bearer(stranger) });
@@ -171,7 +171,7 @@ Deno.test("a failure webhook releases the hold in full; short users get 402 with
   assert.deepEqual([after.balance, after.heldCredits], [3, 0]);
   const status: Json = await (await kiln.request(`/status/${started.requestId}`, { headers: bearer(token) }))
     .json();
-  assert.deepEqual([status.status, status.error, status.credits.refunded], [
+  assert.deepEqual([status.status, status.error, status.credits.released], [
     "failed",
     "media unavailable",
     2,
