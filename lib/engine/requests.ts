@@ -18,6 +18,8 @@ export interface MeteredRequest {
   /** False once the hold was released (settled, failed or expired). */
   holdActive: boolean;
   estimatedDurationSeconds?: number;
+  /** Seconds of audio the transcription service measured before recognising (what the price is from). */
+  measuredDurationSeconds?: number;
   chargedCredits: number;
   releasedCredits: number;
   transcript?: string;

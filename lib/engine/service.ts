@@ -5,12 +5,12 @@
 import type { KvStore } from "../store/types.ts";
 import type { Logger } from "../log.ts";
 import { getBalance, grantCredits, listTransactions } from "./ledger.ts";
-import { estimate, readOwnedRequest, startMetered } from "./metered.ts";
+import { authorizeMeasured, estimate, readOwnedRequest, startMetered } from "./metered.ts";
 import { lookupMetadata, type MetadataProvider } from "./meta/mod.ts";
 import { proxyStatus, proxyTranscribe } from "./proxy.ts";
 import type { CreditRates } from "./pricing.ts";
 import { requestView } from "./requests.ts";
-import { settleFromWebhook, sweepExpiredHolds, TranscriptionWebhook } from "./settle.ts";
+import { MeasuredDuration, settleFromWebhook, sweepExpiredHolds, TranscriptionWebhook } from "./settle.ts";
 import type { TokenAuthority } from "./tokens.ts";
 import type { CircuitBreaker } from "./upstream/breaker.ts";
 import type { UpstreamClient } from "./upstream/client.ts";
@@ -91,9 +91,16 @@ export function createEngineService(deps: EngineDependencies) {
         return requestView(record); // the stored state is still right; progress is a nicety
       }
     },
-    /** Verifies signature and timestamp (±5 min) on the raw body, then settles once. */
+    /**
+     * Verifies signature and timestamp (±5 min) on the raw body, then settles once — or, for a
+     * `transcription.measured` message, authorises the measured duration (402 stops the work).
+     */
     async receiveWebhook(rawBody: string, headers: Headers | Record<string, string>) {
       const verified = await verifyWebhook(deps.webhookSecret, rawBody, headers);
+      const measured = MeasuredDuration.safeParse(verified.payload);
+      if (measured.success) {
+        return authorizeMeasured(kv, settings.rates, measured.data.requestId, measured.data.durationSeconds);
+      }
       const payload = validate(TranscriptionWebhook, verified.payload, "body");
       return settleFromWebhook(kv, settings.rates, payload, verified.messageId, log);
     },

@@ -12,6 +12,7 @@ import { type JobContext, type JobEngine, PermanentJobError } from "../jobs/type
 import type { Logger } from "../log.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
 import { extractAudio } from "./audio.ts";
+import { authorizeMeasuredDuration } from "./authorize.ts";
 import { measureAudioQuality } from "./audio_quality.ts";
 import { writeCache } from "./cache.ts";
 import { enqueueWebhook } from "./delivery.ts";
@@ -31,6 +32,8 @@ export const TranscribeJobInput = z.object({
     z.object({ kind: z.literal("upload"), blobKey: z.string().min(1), fileName: z.string().optional() }),
   ]),
   requestId: z.string().min(1).max(200).optional(),
+  /** Ask the caller to authorise the measured duration before recognising (authorize.ts). */
+  authorizeDuration: z.boolean().optional(),
 });
 export type TranscribeJobInput = z.infer<typeof TranscribeJobInput>;
 
@@ -111,10 +114,11 @@ async function runTranscription(
 }
 
 async function transcribe(
-  { blobs, asr, settings }: TranscriptionDependencies,
+  dependencies: TranscriptionDependencies,
   context: JobContext<TranscribeJobInput>,
 ): Promise<TranscriptionResult> {
-  const { source } = context.input;
+  const { blobs, asr, settings } = dependencies;
+  const { source, requestId, authorizeDuration } = context.input;
   await context.progress(5, "Downloading media");
   const mediaKey = await context.checkpoint("media", async () => {
     if (source.kind === "upload") return source.blobKey;
@@ -136,6 +140,16 @@ async function transcribe(
       const mediaPath = await localCopy(blobs, mediaKey, workDirectory);
       const audioPath = `${workDirectory}/audio.wav`;
       const { durationSeconds } = await extractAudio(mediaPath, audioPath, context.signal);
+      if (authorizeDuration && requestId) {
+        // Priced from what was decoded here, never from what the media server claimed.
+        await context.progress(35, `Authorising ${Math.round(durationSeconds)} s of audio`);
+        await authorizeMeasuredDuration(dependencies, {
+          id: context.jobId,
+          requestId,
+          durationSeconds,
+          attempt: context.attempt,
+        }, context.signal);
+      }
       await context.progress(40, `Transcribing ${Math.round(durationSeconds)} s of audio`);
       const [output, audio] = await Promise.all([
         asr.transcribe({ path: audioPath, signal: context.signal }),

@@ -55,10 +55,11 @@ const recordTtlMs = 48 * 60 * 60 * 1000;
 
 export async function acceptTranscription(
   dependencies: TranscriptionDependencies,
-  request: { source: TranscriptionSource; requestId?: string },
+  request: { source: TranscriptionSource; requestId?: string; authorizeDuration?: boolean },
 ): Promise<Accepted> {
   const { kv, jobs, blobs, settings } = dependencies;
   const { requestId } = request;
+  const authorizeDuration = request.authorizeDuration && requestId ? true : undefined;
   if (requestId) {
     const existing = await kv.get<string>(transcriptionKeys.request(requestId));
     if (existing.value) return await acceptedBefore(dependencies, existing.value);
@@ -71,7 +72,7 @@ export async function acceptTranscription(
     const cached = await readCache(kv, url.toString(), { count: true });
     if (cached) return await acceptFromCache(dependencies, url.toString(), cached, requestId);
     mediaUrl = url.toString();
-    input = { source: { kind: "url", url: url.toString() }, requestId };
+    input = { source: { kind: "url", url: url.toString() }, requestId, authorizeDuration };
   } else {
     const { file } = request.source;
     if (file.size === 0) throw new KilnError("invalid", "empty_file", "The uploaded file is empty.");
@@ -84,7 +85,11 @@ export async function acceptTranscription(
     }
     const blobKey = `tttranscribe/uploads/${randomId()}`;
     await blobs.put(blobKey, file.stream(), { contentType: file.type || "application/octet-stream" });
-    input = { source: { kind: "upload", blobKey, fileName: file.name || undefined }, requestId };
+    input = {
+      source: { kind: "upload", blobKey, fileName: file.name || undefined },
+      requestId,
+      authorizeDuration,
+    };
   }
   const job = await jobs.enqueue(transcribeJobKind, input, {
     idempotencyKey: requestId ? `request:${requestId}` : undefined,

@@ -9,7 +9,11 @@ import { withSeedBadRequest } from "../../lib/transcription/bad_request.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 const requestIdSchema = z.string().min(1).max(200).optional();
-const JsonBody = z.object({ url: z.string().min(1).max(2048), requestId: requestIdSchema });
+const JsonBody = z.object({
+  url: z.string().min(1).max(2048),
+  requestId: requestIdSchema,
+  authorizeDuration: z.boolean().optional(),
+});
 const UploadFields = z.object({ file: z.instanceof(File), requestId: requestIdSchema });
 
 export const handler: Handlers = {
@@ -47,7 +51,7 @@ export const handler: Handlers = {
 async function readTranscribeRequest(
   request: Request,
   maxMediaBytes: number,
-): Promise<{ source: TranscriptionSource; requestId?: string }> {
+): Promise<{ source: TranscriptionSource; requestId?: string; authorizeDuration?: boolean }> {
   if (mediaType(request) === "multipart/form-data") {
     const form = await readMultipartBody(request, maxMediaBytes + 64 * 1024);
     const fields = validate(UploadFields, {
@@ -58,5 +62,9 @@ async function readTranscribeRequest(
   }
   const parsed = await readJsonBody(request, 16 * 1024);
   const body = validate(JsonBody, parsed.value ?? {}, "body");
-  return { source: { kind: "url", url: body.url }, requestId: body.requestId };
+  return {
+    source: { kind: "url", url: body.url },
+    requestId: body.requestId,
+    authorizeDuration: body.authorizeDuration,
+  };
 }
