@@ -35,7 +35,7 @@ export async function fetchMediaToBlob(
   rawUrl: string,
   key: string,
   dependencies: FetchDependencies,
-): Promise<{ size: number; contentType: string; pageUrl?: string }> {
+): Promise<{ size: number; contentType: string }> {
   const { blobs, limits } = dependencies;
   const signal = AbortSignal.any([dependencies.signal, AbortSignal.timeout(limits.timeoutMs)]);
   const guarded: Guarded = {
@@ -46,9 +46,8 @@ export async function fetchMediaToBlob(
     timeoutMs: limits.timeoutMs,
   };
   let target = await openFollowingRedirects(parseMediaUrl(rawUrl), browserHeaders, guarded);
-  let pageUrl: string | undefined;
   if (isWebPage(target.response)) {
-    pageUrl = target.url.href;
+    const pageUrl = target.url.href;
     const html = await readPage(target.response);
     const media = await resolvePage(pageUrl, html, dependencies.resolver, signal);
     for (const cookie of media.cookies) {
@@ -96,7 +95,7 @@ export async function fetchMediaToBlob(
     if (size > limits.maxBytes) throw tooLarge(limits.maxBytes);
     throw failure(error, guarded);
   }
-  return { size, contentType, ...(pageUrl ? { pageUrl } : {}) };
+  return { size, contentType };
 }
 
 interface Guarded {

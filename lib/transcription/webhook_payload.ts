@@ -31,7 +31,7 @@ export const TranscriptionResult = z.object({
   confidence: z.number().min(0).max(1).nullable().default(null),
   /** Graded from the audio's speech-to-noise level and clipping (audio_quality.ts). */
   audioQuality: z.enum(["high", "medium", "low", "silent"]).nullable().default(null),
-  /** Seconds from the start of processing to the transcript. */
+  /** Seconds spent decoding and recognising the audio. */
   processingSeconds: seconds.nullable().default(null),
 });
 export type TranscriptionResult = z.infer<typeof TranscriptionResult>;
