@@ -34,7 +34,16 @@ Deno.test("the proxy retries 500s and 429s with backoff, then succeeds; other 4x
   assert.equal(refused.status, 422);
   const problem: Json = await refused.json();
   assert.equal(problem.upstreamStatus, 422);
+  assert.equal(problem.detail, "The transcription service refused the request: unsupported url.");
   assert.equal(ttt.calls.length, 1);
+
+  // An upstream detail that brings its own full stop is not given a second one.
+  ttt.script.set("POST /transcribe", [{ status: 400, body: { detail: "The url is not an absolute URL." } }]);
+  const sentence: Json = await (await transcribe(kiln, await serviceToken(kiln, "u2b"))).json();
+  assert.equal(
+    sentence.detail,
+    "The transcription service refused the request: The url is not an absolute URL.",
+  );
 });
 
 Deno.test("after the retries, upstream failures are 502/503/504 problems naming the upstream status", async () => {
