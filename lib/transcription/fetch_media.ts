@@ -8,6 +8,7 @@
 import { CookieJar } from "tough-cookie";
 import type { BlobStore } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
+import { readBodyLimited } from "../http/body.ts";
 import { type PageResolverSettings, resolvePage } from "./resolve/page.ts";
 import { assertPublicUrl, parseMediaUrl, type UrlPolicy } from "./url_policy.ts";
 
@@ -163,30 +164,16 @@ function isWebPage(response: Response): boolean {
 }
 
 async function readPage(response: Response): Promise<string> {
-  const reader = response.body!.getReader();
-  const chunks: Uint8Array[] = [];
-  let size = 0;
-  for (;;) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    size += value.byteLength;
-    if (size > maxPageBytes) {
-      await reader.cancel();
-      throw new KilnError(
-        "invalid",
-        "media_not_found",
-        "The URL is a web page too large to look for media in.",
-      );
-    }
-    chunks.push(value);
+  try {
+    return new TextDecoder().decode(await readBodyLimited(response, maxPageBytes));
+  } catch (error) {
+    if (!(error instanceof KilnError && error.kind === "too_large")) throw error;
+    throw new KilnError(
+      "invalid",
+      "media_not_found",
+      "The URL is a web page too large to look for media in.",
+    );
   }
-  const bytes = new Uint8Array(size);
-  let offset = 0;
-  for (const chunk of chunks) {
-    bytes.set(chunk, offset);
-    offset += chunk.byteLength;
-  }
-  return new TextDecoder().decode(bytes);
 }
 
 /** What a failed fetch means: the job's own abort passes through, else a timeout or a download failure. */
