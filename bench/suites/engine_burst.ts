@@ -6,7 +6,8 @@
  * loopback OpenAI-compatible recogniser, the signed webhook) and every user must be charged
  * exactly once. Reports the accept latency and the time until every request settled.
  */
-import { percentile, randomToken, type Row, row, startServer, tempDir } from "../support.ts";
+import { wavFromPcm } from "../../tests/transcription/_helpers.ts";
+import { fundUsers, percentile, randomToken, type Row, row, startServer, tempDir } from "../support.ts";
 
 const users = 50;
 
@@ -31,23 +32,7 @@ export async function run(): Promise<Row[]> {
       KILN_SHUTDOWN_GRACE_MS: "0",
     },
   });
-  const admin = { "x-api-key": adminKey, "content-type": "application/json" };
-  const tokens: string[] = [];
-  for (let index = 0; index < users; index++) {
-    const userId = `burst-${index}`;
-    const minted = await fetch(`${server.url}/v1/admin/users/${userId}/token`, {
-      method: "POST",
-      headers: admin,
-      body: "{}",
-    });
-    tokens.push((await minted.json()).token);
-    const added = await fetch(`${server.url}/v1/credits/add`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ userId, amount: 3 }),
-    });
-    await added.body?.cancel();
-  }
+  const tokens = await fundUsers(server.url, adminKey, { count: users, prefix: "burst", credits: 3 });
 
   const burstStart = performance.now();
   const latencies: number[] = [];
@@ -111,25 +96,7 @@ function serveMedia() {
   const pcm = new Int16Array(16_000 * 3).map((_, i) =>
     Math.round(Math.sin((2 * Math.PI * 220 * i) / 16_000) * 3000)
   );
-  const header = new DataView(new ArrayBuffer(44));
-  const text = (offset: number, value: string) =>
-    [...value].forEach((c, i) => header.setUint8(offset + i, c.charCodeAt(0)));
-  text(0, "RIFF");
-  header.setUint32(4, 36 + pcm.byteLength, true);
-  text(8, "WAVE");
-  text(12, "fmt ");
-  header.setUint32(16, 16, true);
-  header.setUint16(20, 1, true);
-  header.setUint16(22, 1, true);
-  header.setUint32(24, 16_000, true);
-  header.setUint32(28, 32_000, true);
-  header.setUint16(32, 2, true);
-  header.setUint16(34, 16, true);
-  text(36, "data");
-  header.setUint32(40, pcm.byteLength, true);
-  const wav = new Uint8Array(44 + pcm.byteLength);
-  wav.set(new Uint8Array(header.buffer), 0);
-  wav.set(new Uint8Array(pcm.buffer), 44);
+  const wav = wavFromPcm(new Uint8Array(pcm.buffer));
   const server = Deno.serve(
     { hostname: "127.0.0.1", port: 0, onListen: () => {} },
     (request) =>
