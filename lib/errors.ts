@@ -60,9 +60,10 @@ export function isKilnError(error: unknown): error is KilnError {
 const serverPath = /(?<![\w:/.%~-])\/(?:[\w.@+~-]+\/)+[\w.@+~-]*/g;
 
 /**
- * `text` with every server path replaced: error messages reach callers, webhooks and status pages,
- * and where the server keeps its files is nobody's business. URLs (`https://host/a/b`) are kept.
+ * `text` with every server path cut to its last segment (`/srv/kiln/data/blobs/x/media` → `media`,
+ * `/opt/bin/ffmpeg` → `ffmpeg`): error messages reach callers, webhooks and status pages, and where
+ * the server keeps its files is nobody's business. URLs (`https://host/a/b`) are kept whole.
  */
 export function withoutServerPaths(text: string): string {
-  return text.replace(serverPath, "[server path]");
+  return text.replace(serverPath, (path) => path.slice(path.lastIndexOf("/") + 1) || "[server path]");
 }
