@@ -99,8 +99,10 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
         version: config.version,
         serverUrl: config.publicUrl,
         securitySchemes: services.securitySchemes,
+        schemas: services.openApiSchemas,
       }),
     securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
+    openApiSchemas: {},
   };
 
   registerPlatformHealth(services);

@@ -47,6 +47,8 @@ export interface Services {
   onClose(cleanup: () => void | Promise<void>): void;
   /** OpenAPI security schemes by auth kind; a module that adds an auth kind describes it here. */
   securitySchemes: Record<string, Record<string, unknown>>;
+  /** Named OpenAPI schemas routes `$ref` (a module that documents a union adds it here). */
+  openApiSchemas: Record<string, Record<string, unknown>>;
   // Module services (one optional field each, set by the module's setup in main.ts).
   conversation?: ConversationModule;
   docToVideo?: DocToVideoService;
