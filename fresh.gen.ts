@@ -67,8 +67,9 @@ import * as $route64 from "./routes/v1/admin/users/[id]/token.ts";
 import * as $route65 from "./routes/v1/credits/add.ts";
 import * as $route66 from "./routes/v1/credits/balance.ts";
 import * as $route67 from "./routes/v1/credits/transactions.ts";
-import * as $route68 from "./routes/v1/vend-token.ts";
-import * as $route69 from "./routes/webhooks/tttranscribe.ts";
+import * as $route68 from "./routes/v1/user/balance.ts";
+import * as $route69 from "./routes/v1/vend-token.ts";
+import * as $route70 from "./routes/webhooks/tttranscribe.ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
@@ -146,8 +147,9 @@ const manifest: Manifest = {
     "./routes/v1/credits/add.ts": $route65,
     "./routes/v1/credits/balance.ts": $route66,
     "./routes/v1/credits/transactions.ts": $route67,
-    "./routes/v1/vend-token.ts": $route68,
-    "./routes/webhooks/tttranscribe.ts": $route69,
+    "./routes/v1/user/balance.ts": $route68,
+    "./routes/v1/vend-token.ts": $route69,
+    "./routes/webhooks/tttranscribe.ts": $route70,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,
