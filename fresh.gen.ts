@@ -70,9 +70,10 @@ import * as $route67 from "./routes/v1/admin/users/[id]/token.ts";
 import * as $route68 from "./routes/v1/credits/add.ts";
 import * as $route69 from "./routes/v1/credits/balance.ts";
 import * as $route70 from "./routes/v1/credits/transactions.ts";
-import * as $route71 from "./routes/v1/vend-token.ts";
-import * as $route72 from "./routes/webhooks/tttranscribe.ts";
-import * as $route73 from "./routes/ws/restaurant/[sessionId].ts";
+import * as $route71 from "./routes/v1/user/balance.ts";
+import * as $route72 from "./routes/v1/vend-token.ts";
+import * as $route73 from "./routes/webhooks/tttranscribe.ts";
+import * as $route74 from "./routes/ws/restaurant/[sessionId].ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
@@ -154,9 +155,10 @@ const manifest: Manifest = {
     "./routes/v1/credits/add.ts": $route68,
     "./routes/v1/credits/balance.ts": $route69,
     "./routes/v1/credits/transactions.ts": $route70,
-    "./routes/v1/vend-token.ts": $route71,
-    "./routes/webhooks/tttranscribe.ts": $route72,
-    "./routes/ws/restaurant/[sessionId].ts": $route73,
+    "./routes/v1/user/balance.ts": $route71,
+    "./routes/v1/vend-token.ts": $route72,
+    "./routes/webhooks/tttranscribe.ts": $route73,
+    "./routes/ws/restaurant/[sessionId].ts": $route74,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,

@@ -11,8 +11,9 @@ type JsonObject = Record<string, unknown>;
 
 const problemSchema: JsonObject = {
   type: "object",
-  description: "RFC 9457 problem details. `code` is stable and machine-readable.",
-  required: ["type", "title", "status", "detail", "code"],
+  description:
+    "RFC 9457 problem details. `code` is stable and machine-readable; `error` (= code), `message` (= detail) and `ok: false` are there for the original services' clients.",
+  required: ["type", "title", "status", "detail", "code", "error", "message", "ok"],
   properties: {
     type: { type: "string" },
     title: { type: "string" },
@@ -20,6 +21,9 @@ const problemSchema: JsonObject = {
     detail: { type: "string" },
     code: { type: "string" },
     requestId: { type: "string" },
+    error: { type: "string" },
+    message: { type: "string" },
+    ok: { type: "boolean", const: false },
     issues: {
       type: "array",
       items: {

@@ -10,6 +10,7 @@ import type { HealthRegistry } from "./health.ts";
 import type { AuthResolvers } from "./http/auth.ts";
 import type { createIdempotencyStore } from "./http/idempotency.ts";
 import type { createRateLimiter } from "./http/rate_limit.ts";
+import type { SelfFetch } from "./http/in_process.ts";
 import type { JobEngine } from "./jobs/types.ts";
 import type { ChangeFeed } from "./live/types.ts";
 import type { Logger } from "./log.ts";
@@ -36,6 +37,8 @@ export interface Services {
   jobs: JobEngine;
   live: ChangeFeed;
   scheduler: Scheduler;
+  /** `fetch` that serves this app's own public URLs in-process (marked; see lib/http/in_process.ts). */
+  selfFetch: SelfFetch;
   /** Large binaries (local directory `$KILN_DATA_DIR/blobs` by default). */
   blobs: BlobStore;
   startedAt: number;
