@@ -6,7 +6,7 @@
  * Display writes and tool calls share one queue, so the screen shows them in the order they
  * happened (what the caller said, then the cart change, then the reply).
  */
-import { isKilnError } from "../errors.ts";
+import { isKilnError, withoutServerPaths } from "../errors.ts";
 import type { Logger } from "../log.ts";
 import { errorMessage } from "../log.ts";
 import type {
@@ -137,10 +137,12 @@ export class Conversation {
         this.#outbox.endReply();
         this.#muted = false;
         return this.#client.json({ type: "turn_complete" });
-      case "error":
-        this.#client.json({ type: "error", code: event.code, message: event.message, error: event.message });
+      case "error": {
+        const message = withoutServerPaths(event.message); // tool stderr may name temp files
+        this.#client.json({ type: "error", code: event.code, message, error: message });
         if (event.fatal) this.#onFatal(event.code);
         return;
+      }
     }
   }
 

@@ -77,7 +77,7 @@ export class Recognizer {
       Deno.statSync(`${this.#options.paths.hmm}/mdef`);
       return { available: true };
     } catch {
-      return { available: false, detail: `no acoustic model in ${this.#options.paths.hmm}; ${installHint}` };
+      return { available: false, detail: `no acoustic model in VOICE_ASR_MODEL_DIR; ${installHint}` };
     }
   }
 
