@@ -9,13 +9,12 @@ import { isKilnError, KilnError } from "../errors.ts";
 import type { Menu } from "../restaurant/menu.ts";
 import type { Services } from "../services.ts";
 import type { VoiceAgentProvider } from "./agent.ts";
-import { type VoiceDeps } from "./deps.ts";
+import type { VoiceDeps } from "./deps.ts";
 import { demoVoiceMenu, demoVoiceTenant } from "./demo_menu.ts";
 import { createGeminiProvider } from "./gemini/provider.ts";
 import { createLocalProvider } from "./local/agent.ts";
 import { Recognizer } from "./local/recognizer.ts";
 import { createSynthesizer, detectTtsEngine } from "./local/speech.ts";
-import type { VoiceErrorCode } from "./protocol.ts";
 import { serveVoiceSocket } from "./socket.ts";
 
 export { voiceConfigProblem, voiceVariables } from "./config.ts";
@@ -51,7 +50,7 @@ export async function setupVoice(services: Services): Promise<VoiceModule> {
   const { restaurant, display } = conversation;
   const deps: VoiceDeps = { restaurant, log };
   const provider = await createProvider(services);
-  const open = new Map<string, (reason: VoiceErrorCode) => void>();
+  const open = new Map<string, (reason: "session_taken_over" | "server_restarting") => void>();
   const wsBase = config.publicUrl.replace(/^http/, "ws");
   const voiceUrl = (sessionId: string, writeToken: string) =>
     `${wsBase}/ws/restaurant/${encodeURIComponent(sessionId)}?token=${encodeURIComponent(writeToken)}`;
@@ -62,7 +61,7 @@ export async function setupVoice(services: Services): Promise<VoiceModule> {
     conversations: open.size,
   }));
   services.onClose(async () => {
-    for (const close of [...open.values()]) close("session_taken_over");
+    for (const close of [...open.values()]) close("server_restarting");
     await provider.close();
   });
 

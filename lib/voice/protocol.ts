@@ -62,4 +62,5 @@ export type VoiceErrorCode =
   | "agent_unavailable"
   | "agent_reconnecting"
   | "session_taken_over"
+  | "server_restarting"
   | "turn_failed";

@@ -26,7 +26,7 @@ export interface VoiceSocketOptions {
   deps: VoiceDeps;
   provider: VoiceAgentProvider;
   /** Open conversations of this instance by session id (to take over a session). */
-  open: Map<string, (reason: VoiceErrorCode) => void>;
+  open: Map<string, (reason: "session_taken_over" | "server_restarting") => void>;
   heartbeatMs: number;
   /** Audio accepted per second of wall time, as a multiple of real time. */
   audioRateLimit: number;
@@ -83,19 +83,18 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
     if (closed) return;
     closed = true;
     clearInterval(heartbeat);
-    if (options.open.get(info.sessionId) === takeOver) options.open.delete(info.sessionId);
+    if (options.open.get(info.sessionId) === endFromOutside) options.open.delete(info.sessionId);
     conversation?.close().catch((error) => log.warn("voice.close_failed", { error: errorMessage(error) }));
     log.info("voice.closed", { sessionId: info.sessionId });
   }
 
-  function takeOver(reason: VoiceErrorCode) {
-    client.json({
-      type: "error",
-      code: reason,
-      message: "This session was opened elsewhere.",
-      error: reason,
-    });
-    close(4000, reason);
+  /** Another socket took the session over, or the server is shutting down. */
+  function endFromOutside(reason: "session_taken_over" | "server_restarting") {
+    const message = reason === "session_taken_over"
+      ? "This session was opened elsewhere."
+      : "The server is restarting; reconnect to continue your order.";
+    client.json({ type: "error", code: reason, message, error: message });
+    close(reason === "session_taken_over" ? 4000 : 1012, reason);
   }
 
   /** A token bucket in milliseconds of audio, refilled at `audioRateLimit` × real time. */
@@ -194,7 +193,7 @@ export function serveVoiceSocket(options: VoiceSocketOptions): Response {
 
   socket.onopen = async () => {
     options.open.get(info.sessionId)?.("session_taken_over");
-    options.open.set(info.sessionId, takeOver);
+    options.open.set(info.sessionId, endFromOutside);
     conversation = new Conversation(options.deps, info, client, (code) => close(1011, code));
     try {
       await conversation.start(options.provider);

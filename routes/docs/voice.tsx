@@ -59,7 +59,7 @@ const serverMessages: [string, string][] = [
   ["turn_complete", "The assistant finished its turn."],
   [
     "error",
-    "{code, message, error}: e.g. malformed_message, invalid_message, message_too_large, bad_audio_frame, audio_frame_too_large, unsupported_sample_rate, unsupported_encoding, audio_rate_exceeded, asr_unavailable, tts_unavailable, agent_reconnecting, agent_unavailable, session_taken_over, turn_failed. The socket stays open unless the close code says otherwise.",
+    "{code, message, error}: e.g. malformed_message, invalid_message, message_too_large, bad_audio_frame, audio_frame_too_large, unsupported_sample_rate, unsupported_encoding, audio_rate_exceeded, asr_unavailable, tts_unavailable, agent_reconnecting, agent_unavailable, session_taken_over, server_restarting, turn_failed. The socket stays open unless the close code says otherwise.",
   ],
   ["ping", "Heartbeat every KILN_LIVE_HEARTBEAT_MS."],
 ];
