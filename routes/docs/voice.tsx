@@ -112,7 +112,8 @@ export default function VoiceProtocol() {
         <h2>Close codes</h2>
         <p>
           1000 end_session · 1008 too many protocol errors · 1011 the agent is unavailable (the order is
-          saved; reconnect) · 4000 the session was opened elsewhere.
+          saved; reconnect) · 1012 the server is restarting (reconnect) · 4000 the session was opened
+          elsewhere.
         </p>
       </section>
     </>
