@@ -4,13 +4,8 @@
  * real time followed by a second of silence; every server message is printed as it arrives and the
  * assistant's speech is counted (or saved with `--save reply.wav`).
  */
-import {
-  encodeWav,
-  INPUT_SAMPLE_RATE,
-  OUTPUT_SAMPLE_RATE,
-  readWav,
-  resample,
-} from "../lib/voice/audio/pcm.ts";
+import { encodeWav, readWav } from "../lib/media/wav.ts";
+import { INPUT_SAMPLE_RATE, OUTPUT_SAMPLE_RATE, resample } from "../lib/voice/audio/pcm.ts";
 
 const args = [...Deno.args];
 const saveAt = args.indexOf("--save");

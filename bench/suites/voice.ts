@@ -11,17 +11,15 @@
  *   an utterance).
  */
 import { isDeepStrictEqual } from "node:util";
-import { loadConfig } from "../../fresh.config.ts";
 import { conversationTopic } from "../../lib/conversation/keys.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { Endpointer } from "../../lib/voice/audio/endpointer.ts";
-import { levelDbfs } from "../../lib/voice/audio/pcm.ts";
+import { concatPcm, levelDbfs } from "../../lib/voice/audio/pcm.ts";
 import { demoVoiceMenu } from "../../lib/voice/demo_menu.ts";
 import { parseUtterance } from "../../lib/voice/local/intent.ts";
 import { type PreparedMenu, Recognizer } from "../../lib/voice/local/recognizer.ts";
-import { createKiln } from "../../main.ts";
+import type { Kiln } from "../../main.ts";
 import {
-  concat,
   corpus,
   type CorpusUtterance,
   noise,
@@ -30,7 +28,7 @@ import {
   voiceName,
   voices,
 } from "../../tests/voice/corpus.ts";
-import { delay, percentile, randomToken, type Row, row, tempDir, withDeadline } from "../support.ts";
+import { delay, percentile, randomToken, type Row, row, servedKiln, withDeadline } from "../support.ts";
 
 const model = "/usr/share/pocketsphinx/model/en-us";
 
@@ -78,7 +76,7 @@ async function understanding(): Promise<Row[]> {
         const text = await hear(
           recognizer,
           menu,
-          concat(silence(300), await speak(utterance.text, voice), silence(1_000)),
+          concatPcm(silence(300), await speak(utterance.text, voice), silence(1_000)),
         );
         const ok = correct(utterance, text, menu);
         samples++;
@@ -92,7 +90,7 @@ async function understanding(): Promise<Row[]> {
     let noisyRight = 0;
     for (const [index, utterance] of corpus.entries()) {
       const speech = await speak(utterance.text, voices[3]);
-      const audio = concat(
+      const audio = concatPcm(
         noise(300, -40, index + 1),
         mix(speech, noise(speech.length / 16, -40, index + 99)),
         noise(1_000, -40, index),
@@ -143,41 +141,20 @@ function mix(a: Int16Array, b: Int16Array): Int16Array {
 
 /** Spoken orders over the voice socket in real time; end of speech → cart update on the display feed. */
 async function latency(): Promise<Row[]> {
-  await using data = await tempDir("kiln-bench-voice-");
-  const kiln = await createKiln(
-    loadConfig({
-      PORT: "0",
-      KILN_DATA_DIR: data.path,
-      KILN_KV_PATH: ":memory:",
-      KILN_ADMIN_TOKEN: randomToken(),
-      KILN_ACCESS_LOG: "false",
-      KILN_SHUTDOWN_GRACE_MS: "0",
-      DISPLAY_SERVICE_TOKEN: randomToken(),
-    }),
-    { log: silentLogger },
-  );
-  const server = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    (request, info) => kiln.app.fetch(request, info),
-  );
+  await using served = await servedKiln("kiln-bench-voice-", { DISPLAY_SERVICE_TOKEN: randomToken() });
+  const { kiln, port } = served;
   const orders = corpus.filter((utterance) => utterance.expect[0]?.kind === "add").slice(0, 12);
   const latencies: number[] = [];
-  try {
-    for (const [index, utterance] of orders.entries()) {
-      const session = await kiln.services.voice!.startSession({ language: "en" });
-      const speech = await speak(utterance.text, voices[index % 4]);
-      latencies.push(
-        await withDeadline(
-          spokenOrder(kiln, server.addr.port, session, speech),
-          30_000,
-          `the spoken order "${utterance.text}"`,
-        ),
-      );
-    }
-  } finally {
-    await kiln.services.live.close();
-    await server.shutdown();
-    await kiln.close();
+  for (const [index, utterance] of orders.entries()) {
+    const session = await kiln.services.voice!.startSession({ language: "en" });
+    const speech = await speak(utterance.text, voices[index % 4]);
+    latencies.push(
+      await withDeadline(
+        spokenOrder(kiln, port, session, speech),
+        30_000,
+        `the spoken order "${utterance.text}"`,
+      ),
+    );
   }
   return [
     row(
@@ -193,7 +170,7 @@ async function latency(): Promise<Row[]> {
 }
 
 async function spokenOrder(
-  kiln: Awaited<ReturnType<typeof createKiln>>,
+  kiln: Kiln,
   port: number,
   session: { sessionId: string; writeToken: string },
   speech: Int16Array,
@@ -214,7 +191,7 @@ async function spokenOrder(
   };
   try {
     await started.promise;
-    const audio = concat(silence(400), speech, silence(2_000));
+    const audio = concatPcm(silence(400), speech, silence(2_000));
     const lastVoiced = 400 * 16 + lastVoicedSample(speech);
     const t0 = performance.now();
     let endOfSpeech = Infinity;

@@ -78,36 +78,8 @@ export default function VoiceProtocol() {
         page uses. Reconnecting with the same session continues the order; opening it twice closes the older
         socket (code 4000).
       </p>
-      <section class="card">
-        <h2>Client → server</h2>
-        <table>
-          <tbody>
-            {clientMessages.map(([message, meaning]) => (
-              <tr>
-                <td>
-                  <code>{message}</code>
-                </td>
-                <td>{meaning}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
-      <section class="card">
-        <h2>Server → client</h2>
-        <table>
-          <tbody>
-            {serverMessages.map(([message, meaning]) => (
-              <tr>
-                <td>
-                  <code>{message}</code>
-                </td>
-                <td>{meaning}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </section>
+      <MessageTable title="Client → server" messages={clientMessages} />
+      <MessageTable title="Server → client" messages={serverMessages} />
       <section class="card">
         <h2>Close codes</h2>
         <p>
@@ -117,5 +89,25 @@ export default function VoiceProtocol() {
         </p>
       </section>
     </>
+  );
+}
+
+function MessageTable({ title, messages }: { title: string; messages: [string, string][] }) {
+  return (
+    <section class="card">
+      <h2>{title}</h2>
+      <table>
+        <tbody>
+          {messages.map(([message, meaning]) => (
+            <tr>
+              <td>
+                <code>{message}</code>
+              </td>
+              <td>{meaning}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </section>
   );
 }

@@ -143,6 +143,22 @@ export async function openVoice(voice: VoiceKiln, session: StartedSession): Prom
   return client;
 }
 
+/** A Kiln, a voice session on the demo restaurant and its open socket; disposing closes all three. */
+export async function voiceScene(env: Record<string, string> = {}) {
+  const voice = await voiceKiln(env);
+  const session = await startSession(voice.kiln);
+  const client = await openVoice(voice, session);
+  return {
+    ...voice,
+    session,
+    client,
+    async [Symbol.asyncDispose]() {
+      await client.close();
+      await voice[Symbol.asyncDispose]();
+    },
+  };
+}
+
 /** One user turn by text: resolves with the assistant's final reply. */
 export async function say(client: VoiceClient, text: string): Promise<string> {
   const from = client.messages.length;

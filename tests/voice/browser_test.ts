@@ -7,8 +7,9 @@ import assert from "node:assert/strict";
 import { browserHarness } from "../support/browser.ts";
 import { chromiumTool } from "../support/system_tools.ts";
 import { conversationEnv } from "../conversation/_helpers.ts";
-import { encodeWav } from "../../lib/voice/audio/pcm.ts";
-import { concat, silence, speak, voices } from "./corpus.ts";
+import { encodeWav } from "../../lib/media/wav.ts";
+import { concatPcm } from "../../lib/voice/audio/pcm.ts";
+import { silence, speak, voices } from "./corpus.ts";
 import { speechTools } from "./_helpers.ts";
 
 const chromium = chromiumTool();
@@ -19,7 +20,7 @@ Deno.test({
   ignore: chromium.ignore || tools.ignore,
 }, async () => {
   const wav = await Deno.makeTempFile({ prefix: "kiln-mic-", suffix: ".wav" });
-  const spoken = concat(
+  const spoken = concatPcm(
     silence(1_500),
     await speak("two garlic naan and one dal makhani", voices[0]),
     silence(6_000),

@@ -5,7 +5,8 @@
  * them. Used by the voice tests (a few) and `deno task bench voice` (all of them).
  */
 import { toHex } from "../../lib/hmac.ts";
-import { INPUT_SAMPLE_RATE, readWav, resample } from "../../lib/voice/audio/pcm.ts";
+import { readWav } from "../../lib/media/wav.ts";
+import { INPUT_SAMPLE_RATE, resample } from "../../lib/voice/audio/pcm.ts";
 import type { Action } from "../../lib/voice/local/intent.ts";
 
 export interface CorpusUtterance {
@@ -166,19 +167,4 @@ export function noise(ms: number, levelDb: number, seed = 1): Int16Array {
     out[index] = Math.max(-32768, Math.min(32767, Math.round(smooth * amplitude)));
   }
   return out;
-}
-
-export function concat(...parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
-/** Digest of a file's content, for the bench's record of which corpus it ran. */
-export function corpusId(): string {
-  return `${corpus.length} utterances × ${voices.length} voices`;
 }

@@ -3,14 +3,13 @@
  * the placed order, with every turn on the display and every change in the restaurant cart.
  */
 import assert from "node:assert/strict";
-import { displayState, openVoice, restaurantState, say, startSession, voiceKiln } from "./_helpers.ts";
+import { displayState, restaurantState, say, voiceScene } from "./_helpers.ts";
 
 const textOnly = { VOICE_TTS: "none" };
 
 Deno.test("a typed order goes from first dish to placed order, asking only for what is missing", async () => {
-  await using voice = await voiceKiln(textOnly);
-  const session = await startSession(voice.kiln);
-  const client = await openVoice(voice, session);
+  await using voice = await voiceScene(textOnly);
+  const { session, client } = voice;
 
   assert.equal(
     await say(client, "two garlic naan and one dal makhani"),
@@ -61,13 +60,11 @@ Deno.test("a typed order goes from first dish to placed order, asking only for w
   const cards = display.updates.map((update: { type: string }) => update.type);
   assert.deepEqual(cards.slice(0, 4), ["cart_item_added", "cart_item_added", "dish_card", "cart_item_added"]);
   assert.deepEqual(cards.slice(-3), ["checkout_summary", "payment_pending", "order_confirmed"]);
-  await client.close();
 });
 
 Deno.test("vague dishes get a question, menus and dietary questions become display cards", async () => {
-  await using voice = await voiceKiln(textOnly);
-  const session = await startSession(voice.kiln);
-  const client = await openVoice(voice, session);
+  await using voice = await voiceScene(textOnly);
+  const { session, client } = voice;
 
   assert.equal(await say(client, "I'd like a naan"), "Which one: garlic naan or butter naan?");
   assert.equal(await say(client, "butter"), "Added 1 butter naan. Anything else?");
@@ -90,5 +87,4 @@ Deno.test("vague dishes get a question, menus and dietary questions become displ
     "Vegetable samosa",
   ]);
   assert.equal(display.updates.at(-1).type, "order_summary");
-  await client.close();
 });

@@ -1,7 +1,8 @@
 /** Where utterances begin and end in a stream: speech opens a turn; noise, clicks and silence do not. */
 import assert from "node:assert/strict";
 import { Endpointer, type EndpointerEvent } from "../../lib/voice/audio/endpointer.ts";
-import { concat, noise, silence } from "./corpus.ts";
+import { concatPcm } from "../../lib/voice/audio/pcm.ts";
+import { noise, silence } from "./corpus.ts";
 
 /** A 200 Hz tone at `levelDb` dBFS: stands in for a voice (energy is all the endpointer looks at). */
 function tone(ms: number, levelDb: number): Int16Array {
@@ -25,7 +26,7 @@ const kinds = (events: EndpointerEvent[]) =>
   events.filter((event) => event.type !== "audio").map((event) => event.type);
 
 Deno.test("speech between silences is one utterance, with pre-roll and the audio in between", () => {
-  const events = run(concat(silence(500), tone(1_200, -20), silence(1_000)));
+  const events = run(concatPcm(silence(500), tone(1_200, -20), silence(1_000)));
   assert.deepEqual(kinds(events), ["start", "confirmed", "end"]);
   const start = events[0] as { audio: Int16Array };
   assert.ok(start.audio.length >= 16 * 300, "300 ms of pre-roll so the first syllable is not clipped");
@@ -36,22 +37,22 @@ Deno.test("speech between silences is one utterance, with pre-roll and the audio
 
 Deno.test("steady noise never opens a turn, and speech above it still does", () => {
   assert.deepEqual(kinds(run(noise(4_000, -35))), []);
-  const events = run(concat(noise(2_000, -40), concat(tone(800, -18)), noise(1_500, -40, 7)));
+  const events = run(concatPcm(noise(2_000, -40), concatPcm(tone(800, -18)), noise(1_500, -40, 7)));
   assert.deepEqual(kinds(events), ["start", "confirmed", "end"]);
 });
 
 Deno.test("clicks and short bumps are discarded without a turn", () => {
-  assert.deepEqual(kinds(run(concat(silence(300), tone(40, -10), silence(800)))), []);
-  assert.deepEqual(kinds(run(concat(silence(300), tone(120, -10), silence(800)))), ["start", "discard"]);
+  assert.deepEqual(kinds(run(concatPcm(silence(300), tone(40, -10), silence(800)))), []);
+  assert.deepEqual(kinds(run(concatPcm(silence(300), tone(120, -10), silence(800)))), ["start", "discard"]);
 });
 
 Deno.test("long speech is cut at the maximum, and flush ends an utterance at once", () => {
-  const long = run(concat(silence(200), tone(3_000, -20)), new Endpointer({ maxUtteranceMs: 1_000 }));
+  const long = run(concatPcm(silence(200), tone(3_000, -20)), new Endpointer({ maxUtteranceMs: 1_000 }));
   assert.deepEqual(kinds(long).slice(0, 3), ["start", "confirmed", "end"]);
   assert.equal((long.find((event) => event.type === "end") as { reason: string }).reason, "max_length");
 
   const endpointer = new Endpointer();
-  assert.deepEqual(kinds(run(concat(silence(200), tone(600, -20)), endpointer)), ["start", "confirmed"]);
+  assert.deepEqual(kinds(run(concatPcm(silence(200), tone(600, -20)), endpointer)), ["start", "confirmed"]);
   const flushed = endpointer.flush();
   assert.deepEqual(kinds(flushed), ["end"]);
   assert.equal((flushed.at(-1) as { reason: string }).reason, "flush");

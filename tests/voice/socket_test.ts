@@ -15,6 +15,7 @@ import {
   speechTools,
   startSession,
   voiceKiln,
+  voiceScene,
 } from "./_helpers.ts";
 
 const textOnly = { VOICE_TTS: "none" };
@@ -46,13 +47,11 @@ Deno.test("the voice socket needs the session's write token or the service token
   assert.equal(started.provider, "local");
   assert.deepEqual(started.input, { encoding: "pcm_s16le", sampleRate: 16000, channels: 1 });
   assert.deepEqual(started.output, { encoding: "pcm_s16le", sampleRate: 24000, channels: 1 });
-  await client.close();
 });
 
 Deno.test("bad frames and messages get errors with stable codes and the socket keeps working", async () => {
-  await using voice = await voiceKiln(textOnly);
-  const session = await startSession(voice.kiln);
-  const client = await openVoice(voice, session);
+  await using voice = await voiceScene(textOnly);
+  const { client } = voice;
   const expectError = async (send: () => void, code: string) => {
     const from = client.messages.length;
     send();
@@ -83,7 +82,6 @@ Deno.test("bad frames and messages get errors with stable codes and the socket k
   client.send({ type: "ping" });
   await client.next((message) => message.type === "pong", "pong", { from });
   assert.equal(await say(client, "one mango lassi"), "Added 1 mango lassi. Anything else?");
-  await client.close();
 });
 
 Deno.test("a dropped socket reconnects to the same session: cart and checkout step intact", async () => {
@@ -119,9 +117,8 @@ Deno.test({
   name: "the assistant's speech is paced and framed, and barge-in stops it",
   ...speechTools(),
 }, async () => {
-  await using voice = await voiceKiln();
-  const session = await startSession(voice.kiln);
-  const client = await openVoice(voice, session);
+  await using voice = await voiceScene();
+  const { client } = voice;
   const from = client.messages.length;
   client.send({ type: "text", text: "one mango lassi" });
   await client.next((message) => message.type === "audio_end", "the whole reply spoken", {
@@ -148,5 +145,4 @@ Deno.test({
   // Speech is sent at most ~400 ms ahead of playback, so little had gone out; nothing more follows.
   assert.ok(client.audioBytes() - bytesAtBargeIn <= 0.5 * 48_000, `${client.audioBytes() - bytesAtBargeIn}`);
   assert.equal(client.messages.slice(before).some((message) => message.type === "audio_end"), false);
-  await client.close();
 });

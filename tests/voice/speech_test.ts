@@ -4,15 +4,15 @@
  * over the assistant stops it; push-to-talk ends a turn without waiting for silence.
  */
 import assert from "node:assert/strict";
-import { concat, noise, silence, speak, voices } from "./corpus.ts";
+import { concatPcm } from "../../lib/voice/audio/pcm.ts";
+import { noise, silence, speak, voices } from "./corpus.ts";
 import {
   displayState,
   type Message,
   openVoice,
   restaurantState,
   speechTools,
-  startSession,
-  voiceKiln,
+  voiceScene,
 } from "./_helpers.ts";
 
 const slt = voices[0];
@@ -22,12 +22,11 @@ Deno.test({
   name: "a spoken order is heard, put in the cart and on the display, and answered aloud",
   ...speechTools(),
 }, async () => {
-  await using voice = await voiceKiln();
-  const session = await startSession(voice.kiln);
-  const client = await openVoice(voice, session);
+  await using voice = await voiceScene();
+  const { session, client } = voice;
   const from = client.messages.length;
   client.sendAudio(
-    concat(silence(300), await speak("two garlic naan and one dal makhani", slt), silence(1_200)),
+    concatPcm(silence(300), await speak("two garlic naan and one dal makhani", slt), silence(1_200)),
   );
 
   const heard = await client.next(
@@ -64,24 +63,21 @@ Deno.test({
       ["assistant", "Added 2 garlic naan and 1 dal makhani. Anything else?", true],
     ],
   );
-  await client.close();
 });
 
 Deno.test({ name: "noise, clicks and silence make no turn and no error", ...speechTools() }, async () => {
-  await using voice = await voiceKiln({ VOICE_TTS: "none" });
-  const session = await startSession(voice.kiln);
-  const client = await openVoice(voice, session);
+  await using voice = await voiceScene({ VOICE_TTS: "none" });
+  const { client } = voice;
   const from = client.messages.length;
   const click = new Int16Array(16 * 40).fill(20_000);
   client.sendAudio(
-    concat(noise(3_000, -35), silence(500), click, silence(800), noise(150, -12, 3), silence(1_000)),
+    concatPcm(noise(3_000, -35), silence(500), click, silence(800), noise(150, -12, 3), silence(1_000)),
   );
   client.send({ type: "ping" });
   await client.next((message) => message.type === "pong", "pong after the audio", { from, ms: 10_000 });
   // The socket handles messages in order, so everything the audio caused has been decided; only
   // a recognition still finishing could follow — wait for the agent's turn queue to be idle too.
   assert.equal(await sayNothingHappened(client, from), true);
-  await client.close();
 });
 
 async function sayNothingHappened(
@@ -106,14 +102,13 @@ Deno.test({
   name: "speaking over the assistant interrupts it; push-to-talk ends a turn at once",
   ...speechTools(),
 }, async () => {
-  await using voice = await voiceKiln();
-  const session = await startSession(voice.kiln);
-  const client = await openVoice(voice, session);
+  await using voice = await voiceScene();
+  const { client } = voice;
   const from = client.messages.length;
   client.send({ type: "text", text: "show me the menu" }); // a reply several seconds long
   await client.next((message) => message.type === "audio_start", "the reply starting", { from });
   // No trailing silence: the client's "stop" ends the utterance (push-to-talk release).
-  client.sendAudio(concat(silence(200), await speak("one mango lassi", slt)));
+  client.sendAudio(concatPcm(silence(200), await speak("one mango lassi", slt)));
   await client.next((message) => message.type === "interrupted", "the reply interrupted", {
     from,
     ms: 10_000,
@@ -139,5 +134,4 @@ Deno.test({
     "the lassi added",
     { from },
   );
-  await client.close();
 });

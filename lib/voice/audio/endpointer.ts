@@ -11,7 +11,7 @@
  * - `end`: the utterance is over (trailing silence, `maxUtteranceMs`, or `flush()`), or `discard`
  *   when it never got confirmed (a click, a bump): no turn at all.
  */
-import { INPUT_SAMPLE_RATE, levelDbfs } from "./pcm.ts";
+import { concatPcm, INPUT_SAMPLE_RATE, levelDbfs } from "./pcm.ts";
 
 export interface EndpointerOptions {
   /** Trailing silence that ends an utterance. */
@@ -113,7 +113,7 @@ export class Endpointer {
         this.#voiced = this.#run;
         this.#silent = 0;
         this.#frames = this.#run;
-        events.push({ type: "start", audio: concat(this.#history) });
+        events.push({ type: "start", audio: concatPcm(...this.#history) });
         this.#history = [];
       }
       return;
@@ -147,22 +147,12 @@ export class Endpointer {
   }
 }
 
-function concat(parts: Int16Array[]): Int16Array {
-  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let offset = 0;
-  for (const part of parts) {
-    out.set(part, offset);
-    offset += part.length;
-  }
-  return out;
-}
-
 /** Adjacent `audio` events become one, so a 100 ms frame from the client is one decoder call. */
 function mergeAudio(events: EndpointerEvent[]): EndpointerEvent[] {
   const out: EndpointerEvent[] = [];
   let run: Int16Array[] = [];
   const close = () => {
-    if (run.length > 0) out.push({ type: "audio", audio: concat(run) });
+    if (run.length > 0) out.push({ type: "audio", audio: concatPcm(...run) });
     run = [];
   };
   for (const event of events) {

@@ -1,8 +1,7 @@
 /**
  * 16-bit PCM helpers for the voice socket: frames in and out are mono signed 16-bit little-endian
- * samples (the format browsers, pocketsphinx and Gemini Live all speak), WAV files only at the
- * edges (synthesised speech, the test corpus). Kept dependency-free and allocation-light because
- * they run on every audio frame.
+ * samples (the format browsers, pocketsphinx and Gemini Live all speak). Kept dependency-free and
+ * allocation-light because they run on every audio frame.
  */
 
 /** Microphone audio the socket accepts. */
@@ -57,63 +56,14 @@ export function resample(samples: Int16Array, from: number, to: number): Int16Ar
   return out;
 }
 
-export interface Wav {
-  sampleRate: number;
-  samples: Int16Array;
-}
-
-/**
- * Reads a mono PCM16 WAV. A data size of 0 or past the end (tools writing to a pipe cannot seek back
- * to fill it in) means "the rest of the file".
- */
-export function readWav(bytes: Uint8Array): Wav {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));
-  if (bytes.byteLength < 12 || tag(0) !== "RIFF" || tag(8) !== "WAVE") throw new Error("not a WAV file");
-  let offset = 12;
-  let sampleRate = 0;
-  let channels = 0;
-  let bits = 0;
-  while (offset + 8 <= bytes.byteLength) {
-    const id = tag(offset);
-    let size = view.getUint32(offset + 4, true);
-    if (id === "fmt ") {
-      channels = view.getUint16(offset + 10, true);
-      sampleRate = view.getUint32(offset + 12, true);
-      bits = view.getUint16(offset + 22, true);
-    } else if (id === "data") {
-      if (channels !== 1 || bits !== 16) {
-        throw new Error(`expected mono 16-bit PCM, got ${channels}ch ${bits}-bit`);
-      }
-      if (size === 0 || offset + 8 + size > bytes.byteLength) size = bytes.byteLength - offset - 8;
-      const data = bytes.slice(offset + 8, offset + 8 + (size & ~1));
-      return { sampleRate, samples: new Int16Array(data.buffer) };
-    }
-    offset += 8 + size + (size % 2);
+/** The parts one after another. */
+export function concatPcm(...parts: Int16Array[]): Int16Array {
+  const out = new Int16Array(parts.reduce((sum, part) => sum + part.length, 0));
+  let offset = 0;
+  for (const part of parts) {
+    out.set(part, offset);
+    offset += part.length;
   }
-  throw new Error("WAV file has no data chunk");
-}
-
-/** A mono PCM16 WAV file of `samples`. */
-export function encodeWav(samples: Int16Array, sampleRate: number): Uint8Array {
-  const out = new Uint8Array(44 + samples.byteLength);
-  const view = new DataView(out.buffer);
-  const ascii = (at: number, text: string) =>
-    [...text].forEach((char, i) => out[at + i] = char.charCodeAt(0));
-  ascii(0, "RIFF");
-  view.setUint32(4, 36 + samples.byteLength, true);
-  ascii(8, "WAVE");
-  ascii(12, "fmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  ascii(36, "data");
-  view.setUint32(40, samples.byteLength, true);
-  out.set(pcm16ToBytes(samples), 44);
   return out;
 }
 

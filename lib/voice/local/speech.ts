@@ -5,7 +5,8 @@
  * else?"), so recent ones are kept in memory.
  */
 import { MissingToolError, runTool } from "../../media/tools.ts";
-import { OUTPUT_SAMPLE_RATE, readWav, resample } from "../audio/pcm.ts";
+import { readWav } from "../../media/wav.ts";
+import { OUTPUT_SAMPLE_RATE, resample } from "../audio/pcm.ts";
 
 export interface Synthesizer {
   name: string;
