@@ -9,7 +9,7 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "Doc-to-video page (upload, live progress, job recovery)",
     tags: ["doc-to-video"],
-    handle: ({ services, render }) => render(pageOptions(services)),
+    handle: async ({ services, render }) => render(await pageOptions(services)),
   }),
 };
 

@@ -55,7 +55,7 @@ const festivalVoiceDirs = ["/usr/share/festival/voices"];
 export async function installedVoices(binaries: SpeechBinaries): Promise<Voice[]> {
   const [fliteVoices, espeak, festivalVoices] = await Promise.all([
     runTool(binaries.flite, ["-lv"], { timeoutMs: 5_000 })
-      .then((out) => new TextDecoder().decode(out).replace(/^.*:/, "").trim().split(/\s+/), () => []),
+      .then((out) => new TextDecoder().decode(out).replace(/^.*:/, "").trim().split(/\s+/), () => [] as string[]),
     runTool(binaries.espeak, ["--version"], { timeoutMs: 5_000 }).then(() => true, () => false),
     hasTool(binaries.text2wave).then(async (present) => present ? await festivalVoiceNames() : []),
   ]);
