@@ -30,7 +30,8 @@ export function sceneTextScript(theme: AssTheme, block: AssBlock): string {
 
 /** The karaoke captions of the whole video. */
 export function captionsScript(theme: AssTheme, captions: Cue[]): string {
-  return script(theme, captions.map((cue) => dialogue(1, cue.start, cue.end, "Caption", karaoke(cue))));
+  const mark = theme.rightToLeft ? "\u200f" : "";
+  return script(theme, captions.map((cue) => dialogue(1, cue.start, cue.end, "Caption", mark + karaoke(cue))));
 }
 
 const forever = 360_000;
@@ -69,16 +70,19 @@ function script(theme: AssTheme, events: string[]): string {
 
 function blockEvents(block: AssBlock, theme: AssTheme): string[] {
   const rtl = theme.rightToLeft;
+  // A right-to-left mark first makes every line's base direction right to left, so a line that starts
+  // with a number or Latin word ("1 صفحة", "Kiln") still reads in the right order.
+  const escape = (text: string) => rtl ? `\u200f${escapeAss(text)}` : escapeAss(text);
   if (block.kind === "title" || block.kind === "end") {
     const lines = block.kind === "title"
       ? [
-        `{\\fs60\\b1}${escapeAss(block.title)}`,
-        ...(block.subtitle ? [`{\\fs32\\b0\\c&H00E8E8E8&}${escapeAss(block.subtitle)}`] : []),
-        ...(block.meta ? [`{\\fs26\\b0\\c${assColour(theme.accent)}}${escapeAss(block.meta)}`] : []),
+        `{\\fs60\\b1}${escape(block.title)}`,
+        ...(block.subtitle ? [`{\\fs32\\b0\\c&H00E8E8E8&}${escape(block.subtitle)}`] : []),
+        ...(block.meta ? [`{\\fs26\\b0\\c${assColour(theme.accent)}}${escape(block.meta)}`] : []),
       ]
       : [
-        `{\\fs52\\b1}${escapeAss(block.title)}`,
-        ...block.lines.map((line) => `{\\fs28\\b0\\c&H00E8E8E8&}${escapeAss(line)}`),
+        `{\\fs52\\b1}${escape(block.title)}`,
+        ...block.lines.map((line) => `{\\fs28\\b0\\c&H00E8E8E8&}${escape(line)}`),
       ];
     // Beside the page thumbnail the text takes the other half of the frame; alone it is centred.
     const alignment = block.kind === "title" && block.besideImage ? (rtl ? 6 : 4) : 5;
@@ -93,10 +97,10 @@ function blockEvents(block: AssBlock, theme: AssTheme): string[] {
   } 0 ${frame.height - bandTop}{\\p0}`;
   const barX = rtl ? frame.width - 52 : 40;
   const bar = `{\\an7\\pos(${barX},${bandTop + 22})\\p1\\c${assColour(theme.accent)}}m 0 0 l 10 0 10 82 0 82{\\p0}`;
-  const title = `{\\an${textAlign}\\pos(${x},${bandTop + 18})}${escapeAss(block.title)}`;
+  const title = `{\\an${textAlign}\\pos(${x},${bandTop + 18})}${escape(block.title)}`;
   const points = block.points.length > 0
     ? `{\\an${textAlign}\\pos(${x},${bandTop + 66})}${
-      block.points.map((point) => `•\\h${escapeAss(point)}`).join("\\h\\h\\h ")
+      block.points.map((point) => `•\\h${escape(point)}`).join("\\h\\h\\h ")
     }`
     : "";
   return [

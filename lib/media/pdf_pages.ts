@@ -85,7 +85,7 @@ export function parseBboxLayout(xhtml: string): PdfLayout {
     const lines: PdfLine[] = [];
     for (const lineMatch of pageMatch[3].matchAll(/<line ([^>]*)>([\s\S]*?)<\/line>/g)) {
       const words = [...lineMatch[2].matchAll(/<word [^>]*>([^<]*)<\/word>/g)].map((word) => decode(word[1]));
-      const text = words.join(" ").trim();
+      const text = logicalOrder(words).join(" ").trim();
       if (text) lines.push({ text, box: readBox(lineMatch[1]) });
     }
     pages.push({ number: pages.length + 1, width: Number(pageMatch[1]), height: Number(pageMatch[2]), lines });
@@ -172,6 +172,20 @@ export async function extractFigure(
   const path = `${outPrefix}-${page.padStart(3, "0")}-${String(figure.index).padStart(3, "0")}.png`;
   await Deno.stat(path);
   return path;
+}
+
+const rightToLeft = /[\p{Script=Arabic}\p{Script=Hebrew}]/u;
+
+/**
+ * `-bbox-layout` lists words in visual order, left to right, and right-to-left words with their
+ * letters reversed. A line whose words are mostly right-to-left is turned back into reading order:
+ * word order reversed, and the letters of each right-to-left word reversed (numbers and Latin
+ * words inside keep theirs).
+ */
+export function logicalOrder(words: string[]): string[] {
+  const rtl = words.filter((word) => rightToLeft.test(word)).length;
+  if (rtl === 0 || rtl * 2 < words.length) return words;
+  return [...words].reverse().map((word) => rightToLeft.test(word) ? [...word].reverse().join("") : word);
 }
 
 function readBox(attributes: string): Box {

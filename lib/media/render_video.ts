@@ -231,6 +231,7 @@ function filterGraph(options: RenderVideoOptions, seconds: number[]): { inputs: 
       chains.push(
         `${input(visual.image.path)}format=rgb24,` +
           `pad=w='max(iw,${width})':h='max(ih,${bandTop})':x='(ow-iw)/2':y='(oh-ih)/2':color=${background},` +
+          highlight(visual.image, visual.focus, options.accent) +
           `${hold},crop=${width}:${bandTop}:x=${pan.x}:` +
           `y='${pan.y0}+${pan.y1 - pan.y0}*min(t/${duration.toFixed(3)},1)'[p${index}]`,
         `${oneFrame(bandColour)},${text},crop=${width}:${height - bandTop}:0:${bandTop},${hold}[b${index}]`,
@@ -277,6 +278,18 @@ export function panPath(image: PlanImage, focus?: Box): { x: number; y0: number;
   const visible = bandTop - 60;
   const y1 = focus.y1 - focus.y0 > visible ? clamp(focus.y1 - visible + 20, maxY) : clamp(y0 + 40, maxY);
   return { x, y0, y1: Math.max(y0, y1) };
+}
+
+/** A translucent marker over the lines being read (drawn once on the page, before it is looped). */
+function highlight(image: PlanImage, focus: Box | undefined, accent: string): string {
+  if (!focus) return "";
+  const padX = Math.max(0, Math.floor((frame.width - image.width) / 2));
+  const padY = Math.max(0, Math.floor((bandTop - image.height) / 2));
+  const x = Math.max(0, Math.round(focus.x0 - 10) + padX);
+  const y = Math.max(0, Math.round(focus.y0 - 6) + padY);
+  const w = Math.round(focus.x1 - focus.x0 + 20);
+  const h = Math.round(focus.y1 - focus.y0 + 12);
+  return `drawbox=x=${x}:y=${y}:w=${w}:h=${h}:color=0x${accent}@0.22:t=fill,`;
 }
 
 function escapeFilterPath(path: string): string {
