@@ -11,7 +11,7 @@
 import { createLocalAsr } from "../lib/providers/asr/local.ts";
 import { speak } from "../lib/media/speech.ts";
 import { runTool } from "../lib/media/tools.ts";
-import { installedVoices, type Voice } from "../lib/media/voices.ts";
+import { installedVoices, knownVoices, type Voice } from "../lib/media/voices.ts";
 
 export const sentences = [
   "The report explains how solar panels turn sunlight into electricity.",
@@ -106,16 +106,23 @@ if (import.meta.main) {
     }
     scores.sort((a, b) => a.wordErrorRate - b.wordErrorRate);
     const words = sentences.join(" ").split(/\s+/).length;
-    console.log(`| Voice (id) | Engine | Language | Word error rate (${sentences.length} sentences, ${words} words) | Synthesis, s per s of speech |`);
-    console.log("| --- | --- | --- | --- | --- |");
+    const rank = (voice: Voice) => knownVoices.findIndex((known) => known.id === voice.id) + 1;
+    console.log(
+      `| Voice (id) | Engine | Language | Word error rate (${sentences.length} sentences, ${words} words) | ` +
+        "Synthesis, s per s of speech | Kiln's order |",
+    );
+    console.log("| --- | --- | --- | --- | --- | --- |");
     for (const score of scores) {
       console.log(
         `| ${score.voice.label} (\`${score.voice.id}\`) | ${score.voice.engine} | en | ` +
-          `${(score.wordErrorRate * 100).toFixed(1)} % | ${score.realTimeFactor.toFixed(3)} |`,
+          `${(score.wordErrorRate * 100).toFixed(1)} % | ${score.realTimeFactor.toFixed(3)} | ${rank(score.voice)} |`,
       );
     }
     for (const voice of voices.filter((candidate) => candidate.language !== "en")) {
-      console.log(`| ${voice.label} (\`${voice.id}\`) | ${voice.engine} | ${voice.language} | not measured (no offline recogniser) | — |`);
+      console.log(
+        `| ${voice.label} (\`${voice.id}\`) | ${voice.engine} | ${voice.language} | ` +
+          `not measured (no offline recogniser) | — | ${rank(voice)} |`,
+      );
     }
   } finally {
     await Deno.remove(workDir, { recursive: true });
