@@ -115,7 +115,7 @@ export async function renderVideo(options: RenderVideoOptions): Promise<Rendered
     "-map", "[video]",
     "-map", `${inputs.length / 2}:a`,
     "-map", `${inputs.length / 2 + 1}:s`,
-    "-c:v", "libx264", "-preset", "veryfast", "-tune", "stillimage", "-fps_mode", "vfr",
+    "-c:v", "libx264", "-preset", "superfast", "-tune", "stillimage", "-threads", "2", "-fps_mode", "vfr",
     "-c:a", "aac", "-b:a", "128k",
     "-c:s", "mov_text",
     "-t", total,
