@@ -52,7 +52,7 @@ export async function speak(options: SpeakOptions): Promise<SpokenSentence> {
   const seconds = wavDurationSeconds(await Deno.readFile(wavPath));
   const words = text.split(/\s+/).filter(Boolean);
   if (segments !== undefined) {
-    const exact = await fliteWordTimes(binaries.flite, voice.name, words, segments, run);
+    const exact = await fliteWordTimes(binaries.flite, voice.name, words, segments, `${wavPath}.probe.txt`, run);
     if (exact) return { seconds, words: exact, exact: true };
   }
   return { seconds, words: proportionalWordTimes(words, seconds), exact: false };
@@ -81,6 +81,7 @@ async function fliteWordTimes(
   voiceName: string,
   words: string[],
   segments: string,
+  probePath: string,
   run: { signal?: AbortSignal; timeoutMs: number },
 ): Promise<WordTiming[] | null> {
   const phones = segments.trim().split(/\s+/).map((item) => {
@@ -89,9 +90,9 @@ async function fliteWordTimes(
   }).filter((item) => item.phone && Number.isFinite(item.end));
   const spoken = words.map((word, index) => ({ word, index })).filter(({ word }) => /[\p{L}\p{N}]/u.test(word));
   if (spoken.length === 0 || phones.length === 0) return null;
-  const probe = spoken.map(({ word }) => word.replace(/[,;:.!?]+$/, "")).join(", ");
+  await Deno.writeTextFile(probePath, spoken.map(({ word }) => word.replace(/[,;:.!?]+$/, "")).join(", "));
   const listed = new TextDecoder().decode(
-    await runTool(flite, ["-voice", voiceName, "-ps", "-t", probe, "-o", "none"], run),
+    await runTool(flite, ["-voice", voiceName, "-ps", "-f", probePath, "-o", "none"], run),
   );
   const counts = listed.trim().split(/\s*\bpau\b\s*/).filter(Boolean).map((group) => group.split(/\s+/).length);
   const sounding = phones.filter((item) => item.phone !== "pau");
