@@ -27,7 +27,10 @@ interface Chapter {
 export function parseChapters(vtt: string): Chapter[] {
   const seconds = (stamp: string) => stamp.split(":").reduce((total, part) => total * 60 + Number(part), 0);
   return [...vtt.matchAll(/(\d{2}:\d{2}:\d{2}\.\d{3}) --> [^\n]+\n([^\n]+)/g)]
-    .map((match) => ({ start: seconds(match[1]), title: match[2].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&") }));
+    .map((match) => ({
+      start: seconds(match[1]),
+      title: match[2].replace(/&lt;/g, "<").replace(/&gt;/g, ">").replace(/&amp;/g, "&"),
+    }));
 }
 
 function clock(value: number): string {
@@ -45,7 +48,13 @@ export default function DocToVideoProgress(
 ) {
   const running = view.status === "queued" || view.status === "running";
   const reviewing = view.status === "awaiting_review";
-  const badge = view.status === "succeeded" ? "ok" : view.status === "failed" ? "error" : reviewing ? "warn" : "";
+  const badge = view.status === "succeeded"
+    ? "ok"
+    : view.status === "failed"
+    ? "error"
+    : reviewing
+    ? "warn"
+    : "";
   const player = useRef<HTMLVideoElement>(null);
   const [chapters, setChapters] = useState<Chapter[]>([]);
   useEffect(() => {
@@ -94,7 +103,9 @@ export default function DocToVideoProgress(
           {view.captions_url && (
             <track kind="captions" src={view.captions_url} srclang={view.language ?? "en"} label="Captions" />
           )}
-          {view.chapters_url && <track kind="chapters" src={view.chapters_url} srclang={view.language ?? "en"} />}
+          {view.chapters_url && (
+            <track kind="chapters" src={view.chapters_url} srclang={view.language ?? "en"} />
+          )}
         </video>
       )}
       {chapters.length > 0 && (

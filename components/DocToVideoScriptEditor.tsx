@@ -70,7 +70,9 @@ export default function DocToVideoScriptEditor(
       const body = await response.json();
       if (!response.ok) throw new Error(body.detail ?? `Regenerating failed (${response.status}).`);
       // By key: the user may have edited or moved other sections meanwhile.
-      setDrafts((current) => current.map((draft) => draft.key === key ? { ...toDraft(body.section, origin), key } : draft));
+      setDrafts((current) =>
+        current.map((draft) => draft.key === key ? { ...toDraft(body.section, origin), key } : draft)
+      );
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));
     } finally {
@@ -106,7 +108,8 @@ export default function DocToVideoScriptEditor(
   return (
     <div class="stack dtv-editor" data-testid="dtv-editor" dir="auto">
       <p>
-        Review the script before the video is made: edit the text, reorder or delete sections, or regenerate one.
+        Review the script before the video is made: edit the text, reorder or delete sections, or regenerate
+        one.
       </p>
       <p class="row" data-testid="dtv-editor-total">
         <span class={`badge ${withinLimits ? "ok" : "warn"}`}>{total} words</span>

@@ -212,7 +212,8 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
       </label>
     );
   };
-  const plain = (values: readonly string[]) => values.map((value) => ({ value, label: labels[value] ?? value }));
+  const plain = (values: readonly string[]) =>
+    values.map((value) => ({ value, label: labels[value] ?? value }));
   const voiceChoices = [
     { value: "", label: "Automatic (clearest for the language)" },
     ...options.voices.map((voice) => ({ value: voice.id, label: voice.label })),

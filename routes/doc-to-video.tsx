@@ -19,9 +19,10 @@ export default function DocToVideoPage({ data }: PageProps<PageOptions>) {
     <>
       <h1>Doc to video</h1>
       <p class="lead">
-        Upload a PDF (up to 20 MB) and get a short narrated video that shows it: a title card, each section on the
-        page it comes from with its key points, the figures, word-by-word captions and chapters. Review the script
-        first if you like. Jobs keep running if you close the tab; come back within 30 minutes to pick them up.
+        Upload a PDF (up to 20 MB) and get a short narrated video that shows it: a title card, each section on
+        the page it comes from with its key points, the figures, word-by-word captions and chapters. Review
+        the script first if you like. Jobs keep running if you close the tab; come back within 30 minutes to
+        pick them up.
       </p>
       <DocToVideo options={data} />
       <p class="muted">

@@ -65,12 +65,25 @@ export async function measureVoice(voice: Voice, workDir: string): Promise<Voice
   const synthSeconds = (performance.now() - started) / 1000;
   // One 16 kHz file with a pause after each sentence: one recogniser run (its model loads once).
   const inputs = parts.flatMap((path) => ["-i", path]);
-  const filter = parts.map((_, index) =>
-    `[${index}:a]aresample=16000,aformat=channel_layouts=mono,apad=pad_dur=0.6[a${index}]`
-  ).join(";") + ";" + parts.map((_, index) => `[a${index}]`).join("") + `concat=n=${parts.length}:v=0:a=1[out]`;
+  const filter =
+    parts.map((_, index) =>
+      `[${index}:a]aresample=16000,aformat=channel_layouts=mono,apad=pad_dur=0.6[a${index}]`
+    ).join(";") + ";" + parts.map((_, index) => `[a${index}]`).join("") +
+    `concat=n=${parts.length}:v=0:a=1[out]`;
   const joined = `${workDir}/${voice.id}.wav`;
-  await runTool("ffmpeg", ["-v", "error", "-y", ...inputs, "-filter_complex", filter, "-map", "[out]",
-    "-c:a", "pcm_s16le", joined], { timeoutMs: 120_000 });
+  await runTool("ffmpeg", [
+    "-v",
+    "error",
+    "-y",
+    ...inputs,
+    "-filter_complex",
+    filter,
+    "-map",
+    "[out]",
+    "-c:a",
+    "pcm_s16le",
+    joined,
+  ], { timeoutMs: 120_000 });
   const heard = await createLocalAsr().transcribe({ path: joined, signal: AbortSignal.timeout(300_000) });
   return {
     voice,
@@ -88,7 +101,11 @@ export function wordErrorRate(reference: string, hypothesis: string): number {
   for (let i = 1; i <= ref.length; i++) {
     const row = [i];
     for (let j = 1; j <= hyp.length; j++) {
-      row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1));
+      row[j] = Math.min(
+        previous[j] + 1,
+        row[j - 1] + 1,
+        previous[j - 1] + (ref[i - 1] === hyp[j - 1] ? 0 : 1),
+      );
     }
     previous = row;
   }
@@ -115,7 +132,9 @@ if (import.meta.main) {
     for (const score of scores) {
       console.log(
         `| ${score.voice.label} (\`${score.voice.id}\`) | ${score.voice.engine} | en | ` +
-          `${(score.wordErrorRate * 100).toFixed(1)} % | ${score.realTimeFactor.toFixed(3)} | ${rank(score.voice)} |`,
+          `${(score.wordErrorRate * 100).toFixed(1)} % | ${score.realTimeFactor.toFixed(3)} | ${
+            rank(score.voice)
+          } |`,
       );
     }
     for (const voice of voices.filter((candidate) => candidate.language !== "en")) {

@@ -29,7 +29,11 @@ export async function run(): Promise<Row[]> {
   await Deno.writeFile(pdfPath, pdf);
   started = performance.now();
   const layout = await readLayout(poppler, pdfPath);
-  const stored = { pages: layout.pages, figures: await listFigures(poppler, pdfPath), outline: outlineOf(layout) };
+  const stored = {
+    pages: layout.pages,
+    figures: await listFigures(poppler, pdfPath),
+    outline: outlineOf(layout),
+  };
   const layoutMs = performance.now() - started;
   const parts = partsOf(layout, stored.outline);
   started = performance.now();
@@ -85,7 +89,11 @@ export async function run(): Promise<Row[]> {
     row("doc-to-video PDF text extraction (4 pages)", Math.round(extractMs * 10) / 10, "ms"),
     row("doc-to-video page layout + figures (poppler, 4 pages)", Math.round(layoutMs), "ms"),
     row("doc-to-video extractive summary by section", Math.round(summariseMs * 100) / 100, "ms"),
-    row(`doc-to-video local render: video length (${voice.id})`, Math.round(video.durationSeconds * 10) / 10, "s"),
+    row(
+      `doc-to-video local render: video length (${voice.id})`,
+      Math.round(video.durationSeconds * 10) / 10,
+      "s",
+    ),
     row("doc-to-video local render cost, page visuals on (wall s per video s)", round3(pagesCost), "×", {
       baseline: round3(cardsCost),
       target: { op: "<=", value: 0.25 },

@@ -19,7 +19,8 @@ export const docToVideoVariables = {
   },
   DID_API_KEY: {
     schema: z.string().min(1).optional(),
-    doc: "D-ID API key for presenter videos; unset renders videos locally (page visuals, local voice, ffmpeg).",
+    doc:
+      "D-ID API key for presenter videos; unset renders videos locally (page visuals, local voice, ffmpeg).",
   },
   DID_BASE_URL: {
     schema: z.url(),

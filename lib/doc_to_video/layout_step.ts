@@ -38,7 +38,10 @@ export async function readDocumentLayout(
     });
     return result;
   } catch (error) {
-    if (error instanceof MissingToolError || error instanceof ToolFailedError || error instanceof ToolTimeoutError) {
+    if (
+      error instanceof MissingToolError || error instanceof ToolFailedError ||
+      error instanceof ToolTimeoutError
+    ) {
       context.log.warn("page_visuals_off", { reason: error.message });
       return null;
     }

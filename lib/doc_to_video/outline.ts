@@ -46,7 +46,9 @@ export function outlineOf(layout: PdfLayout): DocumentOutline {
     }
   }
   const metadata = layout.title?.trim();
-  if (!title && metadata && metadata.length <= 120 && !/\.(docx?|pdf|pptx?)$/i.test(metadata)) title = metadata;
+  if (!title && metadata && metadata.length <= 120 && !/\.(docx?|pdf|pptx?)$/i.test(metadata)) {
+    title = metadata;
+  }
   // The title is not a section heading (nor is the subtitle).
   const sectionHeadings = headings.filter((heading) => heading.text !== title && heading.text !== subtitle)
     .map(({ text, page }) => ({ text, page }));
@@ -69,7 +71,11 @@ export function partsOf(layout: PdfLayout, outline: DocumentOutline): DocumentPa
       if (parts.length === 0) parts.push({ page: page.number, text: "" });
       const part = parts.at(-1)!;
       // Lines of one paragraph join into sentences; a hyphen at a line end joins a split word.
-      part.text = !part.text ? line.text : part.text.endsWith("-") ? part.text.slice(0, -1) + line.text : `${part.text} ${line.text}`;
+      part.text = !part.text
+        ? line.text
+        : part.text.endsWith("-")
+        ? part.text.slice(0, -1) + line.text
+        : `${part.text} ${line.text}`;
     }
   }
   return parts.filter((part) => part.text.trim().length > 0);
@@ -87,7 +93,9 @@ export function locate(text: string, pages: PdfPage[], hintPage?: number): Locat
   if (wanted.size === 0 || pages.length === 0) return hintPage ? { page: hintPage } : undefined;
   let best: { page: PdfPage; score: number } | undefined;
   for (const page of pages) {
-    const found = new Set(page.lines.flatMap((line) => contentWords(line.text)).filter((word) => wanted.has(word)));
+    const found = new Set(
+      page.lines.flatMap((line) => contentWords(line.text)).filter((word) => wanted.has(word)),
+    );
     // Ties go to the hinted page (the writer's own citation), then to the earlier page.
     const score = found.size + (page.number === hintPage ? 0.5 : 0);
     if (!best || score > best.score) best = { page, score };
@@ -160,6 +168,8 @@ function isHeading(line: PdfLine, body: number): boolean {
 
 function mostCommon(values: number[]): number | undefined {
   const counts = new Map<number, number>();
-  for (const value of values) counts.set(Math.round(value * 2) / 2, (counts.get(Math.round(value * 2) / 2) ?? 0) + 1);
+  for (const value of values) {
+    counts.set(Math.round(value * 2) / 2, (counts.get(Math.round(value * 2) / 2) ?? 0) + 1);
+  }
   return [...counts].sort((a, b) => b[1] - a[1])[0]?.[0];
 }

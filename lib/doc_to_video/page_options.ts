@@ -42,13 +42,16 @@ export async function pageOptions(services: Services): Promise<PageOptions> {
   const remote = Boolean(values.DID_API_KEY);
   const unavailable: PageOptions["unavailable"] = {};
   if (!remote) {
-    unavailable.avatar = "Presenters need a D-ID key (DID_API_KEY); offline videos show the document's pages.";
-    unavailable.apiType = "Video types are D-ID products; offline videos are page visuals with a local voice.";
+    unavailable.avatar =
+      "Presenters need a D-ID key (DID_API_KEY); offline videos show the document's pages.";
+    unavailable.apiType =
+      "Video types are D-ID products; offline videos are page visuals with a local voice.";
   } else {
     unavailable.voice = "The D-ID presenter speaks with its own voice.";
   }
   if (!values.OPENROUTER_API_KEY) {
-    unavailable.model = "Models need an OpenRouter key (OPENROUTER_API_KEY); the offline summariser writes the script.";
+    unavailable.model =
+      "Models need an OpenRouter key (OPENROUTER_API_KEY); the offline summariser writes the script.";
   }
   const english = defaultVoice(voices, "en");
   const arabic = defaultVoice(voices, "ar");

@@ -67,7 +67,9 @@ export async function runDocToVideo(
   // The facts (script, files, cost) live under the id the user holds: the reviewed job's, if any.
   const factsId = input.reviewOf ?? context.jobId;
   try {
-    const prepared = input.reviewOf ? await reviewedScript(deps.kv, factsId) : await writeSections(context, deps);
+    const prepared = input.reviewOf
+      ? await reviewedScript(deps.kv, factsId)
+      : await writeSections(context, deps);
     if (!input.reviewOf && input.options.review) {
       await updateFacts(deps.kv, factsId, (facts) => ({ ...facts!, review: "pending" }));
       await context.progress(100, "Waiting for your review");
@@ -150,7 +152,11 @@ async function writeSections(context: JobContext<DocToVideoJobInput>, deps: Pipe
   await context.progress(12, "Finding pages and figures");
   const layout = await context.checkpoint("layout", async () => {
     const read = await readDocumentLayout(deps.blobs, input.workId, deps.poppler, context);
-    return { hasLayout: read !== null, parts: read ? partsOf(read, read.outline) : null, pages: read?.pages ?? [] };
+    return {
+      hasLayout: read !== null,
+      parts: read ? partsOf(read, read.outline) : null,
+      pages: read?.pages ?? [],
+    };
   });
 
   await context.progress(20, "Writing the script");

@@ -17,7 +17,14 @@ import { storedLayout } from "./layout_step.ts";
 import { type DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
 import { partsOf } from "./outline.ts";
 import { countWords, type Language } from "./script_rules.ts";
-import { checkSections, keyPointOf, ScriptSection, ScriptSections, scriptText, sectionStats } from "./sections.ts";
+import {
+  checkSections,
+  keyPointOf,
+  ScriptSection,
+  ScriptSections,
+  scriptText,
+  sectionStats,
+} from "./sections.ts";
 import { parseSections } from "./script_writer.ts";
 import { rankSentences, type SourcePart } from "./summariser.ts";
 
@@ -99,12 +106,14 @@ export function createReviewOperations(deps: ReviewDeps) {
       }
       const language: Language = facts.language ?? "en";
       const layout = facts.hasLayout ? await storedLayout(deps.blobs, facts.workId) : null;
-      const parts: SourcePart[] = layout
-        ? partsOf(layout, layout.outline)
-        : [{ text: await new Response((await deps.blobs.get(blobKeys.text(facts.workId)))?.body ?? "").text() }];
+      const parts: SourcePart[] = layout ? partsOf(layout, layout.outline) : [{
+        text: await new Response((await deps.blobs.get(blobKeys.text(facts.workId)))?.body ?? "").text(),
+      }];
       const rewritten = deps.chat
         ? await llmSection(deps.chat, facts, section, parts, language, log).catch((error) => {
-          if (error instanceof LlmError) throw new KilnError("upstream", "llm_failed", `The script writer failed: ${error.message}`);
+          if (error instanceof LlmError) {
+            throw new KilnError("upstream", "llm_failed", `The script writer failed: ${error.message}`);
+          }
           throw error;
         })
         : otherSentences(facts.sections!, section, parts);
@@ -119,7 +128,11 @@ export function createReviewOperations(deps: ReviewDeps) {
 
 function notAwaiting(facts: JobFacts | null): KilnError {
   return facts?.review === "confirmed"
-    ? new KilnError("conflict", "script_already_confirmed", "This script was confirmed; the video is being made.")
+    ? new KilnError(
+      "conflict",
+      "script_already_confirmed",
+      "This script was confirmed; the video is being made.",
+    )
     : new KilnError(
       "conflict",
       "script_not_awaiting_review",
@@ -131,15 +144,20 @@ function validSections(body: unknown, language: Language, pages = 1): ScriptSect
   const parsed = ScriptSections.safeParse((body as { sections?: unknown } | null)?.sections);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
-    throw new KilnError("invalid", "validation_failed", `Invalid body: sections.${issue.path.join(".")}: ${issue.message}`, {
-      details: {
-        issues: parsed.error.issues.map((item) => ({
-          path: ["body", "sections", ...item.path.map(String)].join("."),
-          message: item.message,
-          code: item.code,
-        })),
+    throw new KilnError(
+      "invalid",
+      "validation_failed",
+      `Invalid body: sections.${issue.path.join(".")}: ${issue.message}`,
+      {
+        details: {
+          issues: parsed.error.issues.map((item) => ({
+            path: ["body", "sections", ...item.path.map(String)].join("."),
+            message: item.message,
+            code: item.code,
+          })),
+        },
       },
-    });
+    );
   }
   const check = checkSections(parsed.data, language);
   if (!check.valid) {
@@ -148,7 +166,9 @@ function validSections(body: unknown, language: Language, pages = 1): ScriptSect
     });
   }
   // A page outside the document would point the camera nowhere: drop it and let the render locate.
-  return parsed.data.map(({ page, ...section }) => page !== undefined && page <= pages ? { ...section, page } : section);
+  return parsed.data.map(({ page, ...section }) =>
+    page !== undefined && page <= pages ? { ...section, page } : section
+  );
 }
 
 /** Offline: the best sentences of the section's page (or the document) not already in the script. */
@@ -185,7 +205,8 @@ async function llmSection(
   log: Logger,
 ): Promise<ScriptSection> {
   const source = parts.filter((part) => section.page === undefined || part.page === section.page)
-    .map((part) => part.text).join("\n").slice(0, 12_000) || parts.map((part) => part.text).join("\n").slice(0, 12_000);
+    .map((part) => part.text).join("\n").slice(0, 12_000) ||
+    parts.map((part) => part.text).join("\n").slice(0, 12_000);
   const model = facts.scriptBy?.model ?? "";
   const response = await chat.complete({
     signal: AbortSignal.timeout(60_000),
@@ -206,7 +227,11 @@ async function llmSection(
       },
     ],
   });
-  log.info("section_regenerated", { model: response.model, usageIn: response.usage.promptTokens, usageOut: response.usage.completionTokens });
+  log.info("section_regenerated", {
+    model: response.model,
+    usageIn: response.usage.promptTokens,
+    usageOut: response.usage.completionTokens,
+  });
   const [rewritten] = parseSections(response.text);
   return rewritten ? { ...rewritten, ...(section.page ? { page: section.page } : {}) } : section;
 }

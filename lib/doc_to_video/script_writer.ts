@@ -177,7 +177,10 @@ export function parseSections(answer: string): ScriptSection[] {
       sections.push({
         title: cleanNarration(current.title ?? "").slice(0, 100) || keyPointOf(text),
         text,
-        keyPoints: current.points.map((point) => cleanNarration(point).slice(0, 80)).filter(Boolean).slice(0, 3),
+        keyPoints: current.points.map((point) => cleanNarration(point).slice(0, 80)).filter(Boolean).slice(
+          0,
+          3,
+        ),
         ...(current.page ? { page: current.page } : {}),
       });
     }
@@ -187,7 +190,12 @@ export function parseSections(answer: string): ScriptSection[] {
     const heading = line.match(/^\s*#{1,4}\s*(.+?)\s*(?:\[\s*(?:p\.?|page)\s*(\d+)\s*\])?\s*$/i);
     if (heading) {
       close();
-      current = { title: heading[1], page: heading[2] ? Number(heading[2]) : undefined, lines: [], points: [] };
+      current = {
+        title: heading[1],
+        page: heading[2] ? Number(heading[2]) : undefined,
+        lines: [],
+        points: [],
+      };
       continue;
     }
     const point = line.match(/^\s*[-•*]\s+(.+)$/);

@@ -15,7 +15,13 @@ import type { ChatModel } from "../providers/llm/types.ts";
 import type { CostEstimate } from "./cost.ts";
 import { type JobFacts, readFacts, updateFacts } from "./job_facts.ts";
 import { blobKeys, docToVideoKeys } from "./keys.ts";
-import { type DocToVideoJobInput, docToVideoJobKind, jobTtlMs, maxDocumentBytes, VideoOptions } from "./options.ts";
+import {
+  type DocToVideoJobInput,
+  docToVideoJobKind,
+  jobTtlMs,
+  maxDocumentBytes,
+  VideoOptions,
+} from "./options.ts";
 import { createReviewOperations } from "./review.ts";
 import type { Language } from "./script_rules.ts";
 import { type ScriptSection, sectionStats } from "./sections.ts";
@@ -162,9 +168,14 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
       }
       const installed = await deps.voices();
       if (parsed.data.voice && !installed.some((voice) => voice.id === parsed.data.voice)) {
-        throw new KilnError("invalid", "voice_unavailable", `The voice ${parsed.data.voice} is not installed here.`, {
-          details: { available: installed.map((voice) => voice.id) },
-        });
+        throw new KilnError(
+          "invalid",
+          "voice_unavailable",
+          `The voice ${parsed.data.voice} is not installed here.`,
+          {
+            details: { available: installed.map((voice) => voice.id) },
+          },
+        );
       }
       const options = { ...parsed.data, model: parsed.data.model || deps.defaultModel };
       const workId = randomId();
@@ -256,7 +267,11 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
       const job = await liveJob(jobId);
       const facts = await readFacts(deps.kv, jobId);
       if (facts?.review === "pending") {
-        await updateFacts(deps.kv, jobId, (current) => current?.review === "pending" ? { ...current, review: "cancelled" } : current!);
+        await updateFacts(
+          deps.kv,
+          jobId,
+          (current) => current?.review === "pending" ? { ...current, review: "cancelled" } : current!,
+        );
       } else {
         await deps.jobs.cancel((await effectiveJob(job, facts)).id, "cancelled by the user");
       }

@@ -86,7 +86,9 @@ export async function setupDocToVideo(services: Services): Promise<void> {
     ttl: jobTtlMs,
   });
 
-  let tools: { at: number; ffmpeg: boolean; espeak: boolean; flite: boolean; poppler: boolean; font: boolean } | undefined;
+  let tools:
+    | { at: number; ffmpeg: boolean; espeak: boolean; flite: boolean; poppler: boolean; font: boolean }
+    | undefined;
   services.health.register("doc_to_video", async () => {
     if (!tools || Date.now() - tools.at > 60_000) {
       const [ffmpeg, espeak, flite, pdftoppm] = await Promise.all([

@@ -33,7 +33,10 @@ export interface StoryboardInput {
   signal?: AbortSignal;
 }
 
-const words: Record<Language, { pages: (n: number) => string; sections: (n: number) => string; credit: string }> = {
+const words: Record<
+  Language,
+  { pages: (n: number) => string; sections: (n: number) => string; credit: string }
+> = {
   en: {
     pages: (n) => `${n} page${n === 1 ? "" : "s"}`,
     sections: (n) => `${n} section${n === 1 ? "" : "s"}`,
@@ -95,7 +98,10 @@ export async function storyboard(input: StoryboardInput): Promise<Scene[]> {
     text: {
       kind: "end",
       title,
-      lines: [...sections.slice(0, 6).map((section, index) => `${index + 1}. ${section.title}`), localised.credit],
+      lines: [
+        ...sections.slice(0, 6).map((section, index) => `${index + 1}. ${section.title}`),
+        localised.credit,
+      ],
     },
     sentences: [],
     holdSeconds: 3,
@@ -128,14 +134,23 @@ class PageImages {
     return {
       image,
       ...(focus
-        ? { focus: { x0: focus.x0 * actual, y0: focus.y0 * actual, x1: focus.x1 * actual, y1: focus.y1 * actual } }
+        ? {
+          focus: {
+            x0: focus.x0 * actual,
+            y0: focus.y0 * actual,
+            x1: focus.x1 * actual,
+            y1: focus.y1 * actual,
+          },
+        }
         : {}),
     };
   }
 
   async figure(figure: PdfFigure): Promise<PlanImage> {
     const { poppler, pdfPath, workDir, signal } = this.#input;
-    const path = await extractFigure(poppler, pdfPath!, figure, `${workDir}/figure-${figure.page}`, { signal });
+    const path = await extractFigure(poppler, pdfPath!, figure, `${workDir}/figure-${figure.page}`, {
+      signal,
+    });
     return { path, width: figure.width, height: figure.height };
   }
 
@@ -148,9 +163,16 @@ class PageImages {
     const cached = this.#rendered.get(key);
     if (cached) return cached;
     const { poppler, pdfPath, workDir, signal } = this.#input;
-    const image = await renderPage(poppler, pdfPath!, this.#pageInfo(number), width, `${workDir}/page-${number}-${width}`, {
-      signal,
-    });
+    const image = await renderPage(
+      poppler,
+      pdfPath!,
+      this.#pageInfo(number),
+      width,
+      `${workDir}/page-${number}-${width}`,
+      {
+        signal,
+      },
+    );
     this.#rendered.set(key, image);
     return image;
   }

@@ -113,9 +113,13 @@ export function summariseSections(
   };
   const byScore = [...scored].sort((a, b) => b.score - a.score || a.index - b.index);
   const bestOfPart = new Map<number, (typeof scored)[number]>();
-  for (const candidate of byScore) if (!bestOfPart.has(candidate.partIndex)) bestOfPart.set(candidate.partIndex, candidate);
+  for (const candidate of byScore) {
+    if (!bestOfPart.has(candidate.partIndex)) bestOfPart.set(candidate.partIndex, candidate);
+  }
   const keptParts = new Set(
-    [...bestOfPart.values()].sort((a, b) => b.score - a.score).slice(0, maxSummarySections).map((c) => c.partIndex),
+    [...bestOfPart.values()].sort((a, b) => b.score - a.score).slice(0, maxSummarySections).map((c) =>
+      c.partIndex
+    ),
   );
   for (const partIndex of [...keptParts].sort((a, b) => a - b)) take(bestOfPart.get(partIndex)!);
   for (const candidate of byScore) if (keptParts.has(candidate.partIndex)) take(candidate);
@@ -143,11 +147,15 @@ export function summariseSections(
     return {
       title: part.title ?? points[0] ?? keyPointOf(sentences[0].sentence),
       text: sentences.map((item) => item.sentence).join(" "),
-      keyPoints: points.filter((point) => point !== part.title && (part.title !== undefined || point !== points[0])),
+      keyPoints: points.filter((point) =>
+        point !== part.title && (part.title !== undefined || point !== points[0])
+      ),
       ...(part.page ? { page: part.page } : {}),
     };
   });
-  if (sections.length === 0) return [{ title: opening.replace(/[.!]$/, ""), text: `${opening} ${closing}`, keyPoints: [] }];
+  if (sections.length === 0) {
+    return [{ title: opening.replace(/[.!]$/, ""), text: `${opening} ${closing}`, keyPoints: [] }];
+  }
   sections[0].text = `${opening} ${sections[0].text}`;
   sections.at(-1)!.text = `${sections.at(-1)!.text} ${closing}`;
   return sections;

@@ -31,7 +31,10 @@ export function sceneTextScript(theme: AssTheme, block: AssBlock): string {
 /** The karaoke captions of the whole video. */
 export function captionsScript(theme: AssTheme, captions: Cue[]): string {
   const mark = theme.rightToLeft ? "\u200f" : "";
-  return script(theme, captions.map((cue) => dialogue(1, cue.start, cue.end, "Caption", mark + karaoke(cue))));
+  return script(
+    theme,
+    captions.map((cue) => dialogue(1, cue.start, cue.end, "Caption", mark + karaoke(cue))),
+  );
 }
 
 const forever = 360_000;
@@ -86,7 +89,9 @@ function blockEvents(block: AssBlock, theme: AssTheme): string[] {
       ];
     // Beside the page thumbnail the text takes the other half of the frame; alone it is centred.
     const alignment = block.kind === "title" && block.besideImage ? (rtl ? 6 : 4) : 5;
-    const [left, right] = block.kind === "title" && block.besideImage ? (rtl ? [560, 80] : [80, 560]) : [120, 120];
+    const [left, right] = block.kind === "title" && block.besideImage
+      ? (rtl ? [560, 80] : [80, 560])
+      : [120, 120];
     const text = `{\\an${alignment}}${lines.join("\\N{\\fs14} \\N")}`;
     return [dialogue(2, 0, forever, "Card", text, left, right)];
   }
@@ -96,7 +101,9 @@ function blockEvents(block: AssBlock, theme: AssTheme): string[] {
     frame.height - bandTop
   } 0 ${frame.height - bandTop}{\\p0}`;
   const barX = rtl ? frame.width - 52 : 40;
-  const bar = `{\\an7\\pos(${barX},${bandTop + 22})\\p1\\c${assColour(theme.accent)}}m 0 0 l 10 0 10 82 0 82{\\p0}`;
+  const bar = `{\\an7\\pos(${barX},${bandTop + 22})\\p1\\c${
+    assColour(theme.accent)
+  }}m 0 0 l 10 0 10 82 0 82{\\p0}`;
   const title = `{\\an${textAlign}\\pos(${x},${bandTop + 18})}${escape(block.title)}`;
   const points = block.points.length > 0
     ? `{\\an${textAlign}\\pos(${x},${bandTop + 66})}${
@@ -126,7 +133,15 @@ function karaoke(cue: Cue): string {
   return parts.join("").trimEnd();
 }
 
-function dialogue(layer: number, start: number, end: number, style: string, text: string, left = 0, right = 0) {
+function dialogue(
+  layer: number,
+  start: number,
+  end: number,
+  style: string,
+  text: string,
+  left = 0,
+  right = 0,
+) {
   return `Dialogue: ${layer},${assTime(start)},${assTime(end)},${style},,${left},${right},0,,${text}`;
 }
 
@@ -143,7 +158,10 @@ function assTime(seconds: number): string {
 /** RRGGBB → ASS's &HAABBGGRR (opaque). */
 function assColour(hex: string): string {
   const clean = hex.replace(/^(#|0x)/, "").padStart(6, "0");
-  return `&H00${clean.slice(4, 6)}${clean.slice(2, 4)}${clean.slice(0, 2)}&`.toUpperCase().replace("&H", "&H");
+  return `&H00${clean.slice(4, 6)}${clean.slice(2, 4)}${clean.slice(0, 2)}&`.toUpperCase().replace(
+    "&H",
+    "&H",
+  );
 }
 
 /** Document text must never become an override tag or a line break. */

@@ -59,7 +59,9 @@ export function webVtt(cues: Cue[]): string {
 
 export function chaptersVtt(chapters: Chapter[]): string {
   const blocks = chapters.map((chapter, index) =>
-    `chapter-${index + 1}\n${timestamp(chapter.start)} --> ${timestamp(chapter.end)}\n${escapeCue(chapter.title)}\n`
+    `chapter-${index + 1}\n${timestamp(chapter.start)} --> ${timestamp(chapter.end)}\n${
+      escapeCue(chapter.title)
+    }\n`
   );
   return `WEBVTT\n\n${blocks.join("\n")}`;
 }

@@ -15,13 +15,15 @@ export async function fontFamily(path: string, fallback = "DejaVu Sans"): Promis
       const strings = table + view.getUint16(table + 4);
       for (let entry = 0; entry < count; entry++) {
         const at = table + 6 + entry * 12;
-        const [platform, , , nameId, length, offset] = [0, 2, 4, 6, 8, 10].map((field) => view.getUint16(at + field));
+        const [platform, , , nameId, length, offset] = [0, 2, 4, 6, 8, 10].map((field) =>
+          view.getUint16(at + field)
+        );
         if (nameId !== 1) continue;
         const raw = bytes.subarray(strings + offset, strings + offset + length);
         // Windows and Unicode platforms store UTF-16BE; Macintosh stores single-byte Roman.
-        const name = platform === 1
-          ? String.fromCharCode(...raw)
-          : String.fromCharCode(...Array.from({ length: raw.length / 2 }, (_, i) => (raw[2 * i] << 8) | raw[2 * i + 1]));
+        const name = platform === 1 ? String.fromCharCode(...raw) : String.fromCharCode(
+          ...Array.from({ length: raw.length / 2 }, (_, i) => (raw[2 * i] << 8) | raw[2 * i + 1]),
+        );
         if (name.trim()) return name.trim();
       }
     }

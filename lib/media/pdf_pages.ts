@@ -68,7 +68,15 @@ export async function readLayout(
   run: PopplerRun = {},
 ): Promise<PdfLayout> {
   const xhtml = new TextDecoder().decode(
-    await runTool(binaries.pdftotext, ["-bbox-layout", "-l", String(maxLayoutPages), "-enc", "UTF-8", pdfPath, "-"], {
+    await runTool(binaries.pdftotext, [
+      "-bbox-layout",
+      "-l",
+      String(maxLayoutPages),
+      "-enc",
+      "UTF-8",
+      pdfPath,
+      "-",
+    ], {
       signal: run.signal,
       timeoutMs: run.timeoutMs ?? defaultTimeoutMs,
     }),
@@ -88,7 +96,12 @@ export function parseBboxLayout(xhtml: string): PdfLayout {
       const text = logicalOrder(words).join(" ").trim();
       if (text) lines.push({ text, box: readBox(lineMatch[1]) });
     }
-    pages.push({ number: pages.length + 1, width: Number(pageMatch[1]), height: Number(pageMatch[2]), lines });
+    pages.push({
+      number: pages.length + 1,
+      width: Number(pageMatch[1]),
+      height: Number(pageMatch[2]),
+      lines,
+    });
   }
   const cleanTitle = title ? decode(title).trim() : "";
   return { ...(cleanTitle ? { title: cleanTitle } : {}), pages };
@@ -146,7 +159,13 @@ export async function listFigures(
   for (const row of listing.split("\n").slice(2)) {
     const columns = row.trim().split(/\s+/);
     if (columns.length < 5) continue;
-    const [page, , type, width, height] = [Number(columns[0]), columns[1], columns[2], Number(columns[3]), Number(columns[4])];
+    const [page, , type, width, height] = [
+      Number(columns[0]),
+      columns[1],
+      columns[2],
+      Number(columns[3]),
+      Number(columns[4]),
+    ];
     const index = perPage.get(page) ?? 0;
     perPage.set(page, index + 1);
     if (type !== "image" || !Number.isFinite(width) || !Number.isFinite(height)) continue;
@@ -194,7 +213,9 @@ function readBox(attributes: string): Box {
 }
 
 function decode(text: string): string {
-  return text.replace(/&(amp|lt|gt|quot|apos|#(\d+));/g, (_, name: string, code?: string) =>
-    code ? String.fromCodePoint(Number(code)) : { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[name]!
+  return text.replace(
+    /&(amp|lt|gt|quot|apos|#(\d+));/g,
+    (_, name: string, code?: string) =>
+      code ? String.fromCodePoint(Number(code)) : { amp: "&", lt: "<", gt: ">", quot: '"', apos: "'" }[name]!,
   );
 }

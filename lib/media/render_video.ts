@@ -94,7 +94,18 @@ export async function renderVideo(options: RenderVideoOptions): Promise<Rendered
   }
   await Deno.writeTextFile(`${workDir}/audio.txt`, audioList.join("\n") + "\n");
   await runTool(options.ffmpeg, [
-    "-v", "error", "-y", "-f", "concat", "-safe", "0", "-i", "audio.txt", "-c", "copy", "narration.wav",
+    "-v",
+    "error",
+    "-y",
+    "-f",
+    "concat",
+    "-safe",
+    "0",
+    "-i",
+    "audio.txt",
+    "-c",
+    "copy",
+    "narration.wav",
   ], { signal, cwd: workDir, timeoutMs: encodeTimeoutMs });
 
   const theme = { fontName: options.fontName, accent: options.accent, rightToLeft: options.rightToLeft };
@@ -102,30 +113,67 @@ export async function renderVideo(options: RenderVideoOptions): Promise<Rendered
     await Deno.writeTextFile(`${workDir}/scene${index}.ass`, sceneTextScript(theme, block));
   }
   await Deno.writeTextFile(`${workDir}/captions.ass`, captionsScript(theme, timeline.cues));
-  await Deno.writeTextFile(`${workDir}/plain.vtt`, webVtt(timeline.cues.map(({ start, end, text }) => ({ start, end, text }))));
+  await Deno.writeTextFile(
+    `${workDir}/plain.vtt`,
+    webVtt(timeline.cues.map(({ start, end, text }) => ({ start, end, text }))),
+  );
   const { inputs, graph } = filterGraph(options, timeline.sceneSeconds);
   await Deno.writeTextFile(`${workDir}/graph.txt`, graph);
   const total = timeline.total.toFixed(3);
   await runTool(options.ffmpeg, [
-    "-v", "error", "-y",
+    "-v",
+    "error",
+    "-y",
     ...inputs,
-    "-i", "narration.wav",
-    "-i", "plain.vtt",
-    "-filter_complex_script", "graph.txt",
-    "-map", "[video]",
-    "-map", `${inputs.length / 2}:a`,
-    "-map", `${inputs.length / 2 + 1}:s`,
-    "-c:v", "libx264", "-preset", "superfast", "-tune", "stillimage", "-threads", "2", "-fps_mode", "vfr",
-    "-c:a", "aac", "-b:a", "128k",
-    "-c:s", "mov_text",
-    "-t", total,
-    "-movflags", "+faststart",
+    "-i",
+    "narration.wav",
+    "-i",
+    "plain.vtt",
+    "-filter_complex_script",
+    "graph.txt",
+    "-map",
+    "[video]",
+    "-map",
+    `${inputs.length / 2}:a`,
+    "-map",
+    `${inputs.length / 2 + 1}:s`,
+    "-c:v",
+    "libx264",
+    "-preset",
+    "superfast",
+    "-tune",
+    "stillimage",
+    "-threads",
+    "2",
+    "-fps_mode",
+    "vfr",
+    "-c:a",
+    "aac",
+    "-b:a",
+    "128k",
+    "-c:s",
+    "mov_text",
+    "-t",
+    total,
+    "-movflags",
+    "+faststart",
     "out.mp4",
   ], { signal, cwd: workDir, timeoutMs: encodeTimeoutMs });
   // The poster is the title card once its text has faded in.
   const posterAt = Math.min(1.5, timeline.total / 2).toFixed(2);
   await runTool(options.ffmpeg, [
-    "-v", "error", "-y", "-ss", posterAt, "-i", "out.mp4", "-frames:v", "1", "-q:v", "3", "poster.jpg",
+    "-v",
+    "error",
+    "-y",
+    "-ss",
+    posterAt,
+    "-i",
+    "out.mp4",
+    "-frames:v",
+    "1",
+    "-q:v",
+    "3",
+    "poster.jpg",
   ], { signal, cwd: workDir, timeoutMs: 60_000 });
   return {
     videoPath: `${workDir}/out.mp4`,

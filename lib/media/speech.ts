@@ -52,7 +52,14 @@ export async function speak(options: SpeakOptions): Promise<SpokenSentence> {
   const seconds = wavDurationSeconds(await Deno.readFile(wavPath));
   const words = text.split(/\s+/).filter(Boolean);
   if (segments !== undefined) {
-    const exact = await fliteWordTimes(binaries.flite, voice.name, words, segments, `${wavPath}.probe.txt`, run);
+    const exact = await fliteWordTimes(
+      binaries.flite,
+      voice.name,
+      words,
+      segments,
+      `${wavPath}.probe.txt`,
+      run,
+    );
     if (exact) return { seconds, words: exact, exact: true };
   }
   return { seconds, words: proportionalWordTimes(words, seconds), exact: false };
@@ -88,13 +95,17 @@ async function fliteWordTimes(
     const [phone, end] = item.split(":");
     return { phone, end: Number(end) };
   }).filter((item) => item.phone && Number.isFinite(item.end));
-  const spoken = words.map((word, index) => ({ word, index })).filter(({ word }) => /[\p{L}\p{N}]/u.test(word));
+  const spoken = words.map((word, index) => ({ word, index })).filter(({ word }) =>
+    /[\p{L}\p{N}]/u.test(word)
+  );
   if (spoken.length === 0 || phones.length === 0) return null;
   await Deno.writeTextFile(probePath, spoken.map(({ word }) => word.replace(/[,;:.!?]+$/, "")).join(", "));
   const listed = new TextDecoder().decode(
     await runTool(flite, ["-voice", voiceName, "-ps", "-f", probePath, "-o", "none"], run),
   );
-  const counts = listed.trim().split(/\s*\bpau\b\s*/).filter(Boolean).map((group) => group.split(/\s+/).length);
+  const counts = listed.trim().split(/\s*\bpau\b\s*/).filter(Boolean).map((group) =>
+    group.split(/\s+/).length
+  );
   const sounding = phones.filter((item) => item.phone !== "pau");
   if (counts.length !== spoken.length || counts.reduce((sum, count) => sum + count, 0) !== sounding.length) {
     return null;

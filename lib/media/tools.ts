@@ -49,7 +49,11 @@ export interface RunToolOptions {
  * Runs `binary` with `args`; throws MissingToolError, ToolFailedError or ToolTimeoutError. The
  * signal (and the timeout) kill it.
  */
-export async function runTool(binary: string, args: string[], options: RunToolOptions = {}): Promise<Uint8Array> {
+export async function runTool(
+  binary: string,
+  args: string[],
+  options: RunToolOptions = {},
+): Promise<Uint8Array> {
   const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
   const signals = [options.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
   let output: Deno.CommandOutput;

@@ -31,7 +31,13 @@ export interface SpeechBinaries {
  * other — a difference of a few words in 288, inside the measurement's noise — the faster one.
  */
 export const knownVoices: readonly Voice[] = [
-  { id: "flite-kal16", engine: "flite", name: "kal16", label: "Kal (US English, male, flite)", language: "en" },
+  {
+    id: "flite-kal16",
+    engine: "flite",
+    name: "kal16",
+    label: "Kal (US English, male, flite)",
+    language: "en",
+  },
   { id: "flite-rms", engine: "flite", name: "rms", label: "RMS (US English, male, flite)", language: "en" },
   {
     id: "festival-kal",
@@ -47,7 +53,13 @@ export const knownVoices: readonly Voice[] = [
     label: "SLT HTS (US English, female, festival)",
     language: "en",
   },
-  { id: "flite-awb", engine: "flite", name: "awb", label: "AWB (Scottish English, male, flite)", language: "en" },
+  {
+    id: "flite-awb",
+    engine: "flite",
+    name: "awb",
+    label: "AWB (Scottish English, male, flite)",
+    language: "en",
+  },
   { id: "flite-slt", engine: "flite", name: "slt", label: "SLT (US English, female, flite)", language: "en" },
   { id: "espeak-en-us", engine: "espeak-ng", name: "en-us", label: "US English (espeak-ng)", language: "en" },
   { id: "espeak-ar", engine: "espeak-ng", name: "ar", label: "Arabic (espeak-ng)", language: "ar" },
@@ -59,7 +71,10 @@ const festivalVoiceDirs = ["/usr/share/festival/voices"];
 export async function installedVoices(binaries: SpeechBinaries): Promise<Voice[]> {
   const [fliteVoices, espeak, festivalVoices] = await Promise.all([
     runTool(binaries.flite, ["-lv"], { timeoutMs: 5_000 })
-      .then((out) => new TextDecoder().decode(out).replace(/^.*:/, "").trim().split(/\s+/), () => [] as string[]),
+      .then(
+        (out) => new TextDecoder().decode(out).replace(/^.*:/, "").trim().split(/\s+/),
+        () => [] as string[],
+      ),
     runTool(binaries.espeak, ["--version"], { timeoutMs: 5_000 }).then(() => true, () => false),
     hasTool(binaries.text2wave).then(async (present) => present ? await festivalVoiceNames() : []),
   ]);

@@ -21,7 +21,8 @@ export function silenceLike(wav: Uint8Array, seconds: number): Uint8Array {
   const dataSize = Math.round(seconds * sampleRate) * blockAlign;
   const out = new Uint8Array(44 + dataSize);
   const header = new DataView(out.buffer);
-  const ascii = (at: number, text: string) => [...text].forEach((char, i) => out[at + i] = char.charCodeAt(0));
+  const ascii = (at: number, text: string) =>
+    [...text].forEach((char, i) => out[at + i] = char.charCodeAt(0));
   ascii(0, "RIFF");
   header.setUint32(4, 36 + dataSize, true);
   ascii(8, "WAVE");

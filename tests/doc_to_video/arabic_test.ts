@@ -29,12 +29,26 @@ Deno.test({
     try {
       await Deno.writeFile(video, new Uint8Array(await (await kiln.request(view.video_url!)).arrayBuffer()));
       const frame = await runTool("ffmpeg", [
-        "-v", "error", "-ss", "1", "-i", video, "-frames:v", "1", "-vf", "format=gray", "-f", "rawvideo", "-",
+        "-v",
+        "error",
+        "-ss",
+        "1",
+        "-i",
+        video,
+        "-frames:v",
+        "1",
+        "-vf",
+        "format=gray",
+        "-f",
+        "rawvideo",
+        "-",
       ], { timeoutMs: 30_000 });
       const brightness = (x0: number, x1: number) => {
         let sum = 0;
         let count = 0;
-        for (let y = 200; y < 520; y += 4) for (let x = x0; x < x1; x += 4, count++) sum += frame[y * 1280 + x];
+        for (let y = 200; y < 520; y += 4) {
+          for (let x = x0; x < x1; x += 4, count++) sum += frame[y * 1280 + x];
+        }
         return sum / count;
       };
       assert.ok(brightness(180, 380) > 200, "thumbnail on the left");

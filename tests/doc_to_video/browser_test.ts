@@ -143,7 +143,8 @@ Deno.test({
     assert.ok(await page.locator('[data-testid="dtv-video"]').getAttribute("poster"));
     // A chapter button seeks the player to its start.
     await page.waitForFunction(
-      () => (document.querySelector('[data-testid="dtv-video"]') as HTMLVideoElement | null)?.readyState! >= 1,
+      () =>
+        (document.querySelector('[data-testid="dtv-video"]') as HTMLVideoElement | null)?.readyState! >= 1,
       undefined,
       { timeout: 10_000 },
     );
@@ -153,7 +154,9 @@ Deno.test({
     );
     assert.ok(position > 1, `seeked to ${position}`);
     const screenshots = Deno.env.get("KILN_SCREENSHOT_DIR");
-    if (screenshots) await page.screenshot({ path: `${screenshots}/doc-to-video-reviewed.png`, fullPage: true });
+    if (screenshots) {
+      await page.screenshot({ path: `${screenshots}/doc-to-video-reviewed.png`, fullPage: true });
+    }
     assert.deepEqual(scriptErrors, [], "no console errors (CSP violations show up here)");
   },
 });

@@ -13,7 +13,8 @@ const line = (text: string, y: number, height: number, x1 = 400) =>
   `<line xMin="56" yMin="${y}" xMax="${x1}" yMax="${y + height}">${
     text.split(" ").map((word) => `<word xMin="0" yMin="0" xMax="0" yMax="0">${word}</word>`).join("")
   }</line>`;
-const page = (lines: string[]) => `<page width="612.000000" height="792.000000"><flow><block>${lines.join("")}</block></flow></page>`;
+const page = (lines: string[]) =>
+  `<page width="612.000000" height="792.000000"><flow><block>${lines.join("")}</block></flow></page>`;
 const xhtml = `<html><head><title>report.docx</title></head><body><doc>${
   page([
     line("Solar &amp; Storage", 60, 30),
@@ -35,7 +36,10 @@ Deno.test("pdftotext's bbox layout becomes pages of lines; the outline finds tit
   const layout = parseBboxLayout(xhtml);
   assert.equal(layout.title, "report.docx");
   assert.equal(layout.pages.length, 2);
-  assert.deepEqual(layout.pages[0].lines[0], { text: "Solar & Storage", box: { x0: 56, y0: 60, x1: 400, y1: 90 } });
+  assert.deepEqual(layout.pages[0].lines[0], {
+    text: "Solar & Storage",
+    box: { x0: 56, y0: 60, x1: 400, y1: 90 },
+  });
   const outline = outlineOf(layout);
   // A file name in the metadata is not a title; the largest line on page 1 is.
   assert.deepEqual(outline, {
@@ -67,11 +71,19 @@ Deno.test("captions: caption-sized cues with word timestamps, chapters, and prop
   assert.equal(words[0].start, 0.1);
   assert.equal(words.at(-1)!.end, 1.9);
   assert.ok(words[1].start === words[0].end && words[1].end > words[1].start);
-  const long = Array.from({ length: 20 }, (_, index) => ({ word: `word${index}`, start: index, end: index + 1 }));
+  const long = Array.from(
+    { length: 20 },
+    (_, index) => ({ word: `word${index}`, start: index, end: index + 1 }),
+  );
   const cues = cuesForSentence(long);
   assert.ok(cues.length > 1 && cues.every((cue) => cue.text.length <= 55));
   assert.equal(
-    webVtt([{ start: 0, end: 1.5, text: "A <b>", words: [{ word: "A", start: 0, end: 0.5 }, { word: "<b>", start: 0.5, end: 1.5 }] }]),
+    webVtt([{
+      start: 0,
+      end: 1.5,
+      text: "A <b>",
+      words: [{ word: "A", start: 0, end: 0.5 }, { word: "<b>", start: 0.5, end: 1.5 }],
+    }]),
     "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.500\nA <00:00:00.500>&lt;b&gt;\n",
   );
   assert.equal(
@@ -88,9 +100,16 @@ Deno.test("the ASS text layer: karaoke timing per word, escaped document text, r
     text: "Hi there",
     words: [{ word: "Hi", start: 1.2, end: 1.5 }, { word: "there", start: 1.5, end: 2 }],
   }]);
-  assert.match(captions, /Dialogue: 1,0:00:01\.00,0:00:02\.00,Caption,,0,0,0,,\{\\k20\}\{\\k30\}Hi \{\\k50\}there/);
+  assert.match(
+    captions,
+    /Dialogue: 1,0:00:01\.00,0:00:02\.00,Caption,,0,0,0,,\{\\k20\}\{\\k30\}Hi \{\\k50\}there/,
+  );
   assert.equal(escapeAss("a {\\b1} b\\N"), "a (∖b1) b∖N");
-  const strap = sceneTextScript({ ...theme, rightToLeft: true }, { kind: "lowerThird", title: "1 قسم", points: [] });
+  const strap = sceneTextScript({ ...theme, rightToLeft: true }, {
+    kind: "lowerThird",
+    title: "1 قسم",
+    points: [],
+  });
   assert.match(strap, /\\an9\\pos\(1216,\d+\)\}\u200f1 قسم/);
 });
 

@@ -9,7 +9,10 @@ const ffmpeg = systemTool("ffmpeg", ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"]
 const espeak = systemTool("espeak-ng", ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"], install);
 const flite = systemTool("flite", ["/usr/bin/flite", "/usr/local/bin/flite"], install);
 const pdftoppm = systemTool("pdftoppm", ["/usr/bin/pdftoppm", "/usr/local/bin/pdftoppm"], install);
-const media = { ignore: ffmpeg.ignore || espeak.ignore || flite.ignore || pdftoppm.ignore, sanitizeResources: true };
+const media = {
+  ignore: ffmpeg.ignore || espeak.ignore || flite.ignore || pdftoppm.ignore,
+  sanitizeResources: true,
+};
 
 Deno.test({
   name: "an English PDF becomes a narrated MP4 with captions and a script, offline",
@@ -17,7 +20,11 @@ Deno.test({
   async fn() {
     await using kiln = await testKiln({ DOC_TO_VIDEO_FFMPEG: ffmpeg.path, DOC_TO_VIDEO_ESPEAK: espeak.path });
     const pdf = await englishPdf();
-    const accepted = await submitOk(kiln, pdf, { category: "summarize", sentiment: "happy", voice: "flite-slt" });
+    const accepted = await submitOk(kiln, pdf, {
+      category: "summarize",
+      sentiment: "happy",
+      voice: "flite-slt",
+    });
     assert.match(accepted.job_id, /^[a-z2-7]{26}$/);
     assert.equal(accepted.status_url, `/api/video-status/${accepted.job_id}`);
     const view = await finished(kiln, accepted.job_id, 120_000);
@@ -45,13 +52,25 @@ Deno.test({
     for (const section of view.sections!) assert.ok(chapters.includes(`\n${section.title}\n`), section.title);
     const poster = await kiln.request(view.poster_url!);
     assert.equal(poster.headers.get("content-type"), "image/jpeg");
-    assert.equal(new TextDecoder().decode(new Uint8Array(await poster.arrayBuffer()).subarray(6, 10)), "JFIF");
+    assert.equal(
+      new TextDecoder().decode(new Uint8Array(await poster.arrayBuffer()).subarray(6, 10)),
+      "JFIF",
+    );
     assert.equal(await (await kiln.request(view.script_url!)).text(), view.script);
 
     const metrics = await (await kiln.request("/metrics")).text();
     assert.match(metrics, /kiln_doc_to_video_video_seconds_total\{provider="local"\} \d/);
     const events = kiln.logs.filter((line) => line.jobId === accepted.job_id).map((line) => line.event);
-    for (const event of ["job_created", "document_layout", "video_rendered", "video_ready", "cost_estimate", "job_completed"]) {
+    for (
+      const event of [
+        "job_created",
+        "document_layout",
+        "video_rendered",
+        "video_ready",
+        "cost_estimate",
+        "job_completed",
+      ]
+    ) {
       assert.ok(events.includes(event), `${event} logged (got ${events.join(", ")})`);
     }
   },
@@ -98,7 +117,10 @@ Deno.test({
   name: "without poppler-utils the video still renders, on cards instead of pages, and the log says why",
   ...media,
   async fn() {
-    await using kiln = await testKiln({ DOC_TO_VIDEO_POPPLER_DIR: "/nonexistent", DOC_TO_VIDEO_FFMPEG: ffmpeg.path });
+    await using kiln = await testKiln({
+      DOC_TO_VIDEO_POPPLER_DIR: "/nonexistent",
+      DOC_TO_VIDEO_FFMPEG: ffmpeg.path,
+    });
     const options = await (await kiln.request("/api/doc-to-video")).json();
     assert.equal(options.pageVisuals, false);
     const view = await finished(kiln, (await submitOk(kiln, await englishPdf())).job_id, 120_000);

@@ -18,7 +18,9 @@ const pdftoppm = systemTool("pdftoppm", ["/usr/bin/pdftoppm", "/usr/local/bin/pd
 const awaitingReview = (kiln: Awaited<ReturnType<typeof testKiln>>, id: string) =>
   waitFor(`job ${id} to wait for review`, async () => {
     const view = await status(kiln, id);
-    if (["failed", "cancelled", "succeeded"].includes(view.status)) throw new Error(`job ended: ${view.status}`);
+    if (["failed", "cancelled", "succeeded"].includes(view.status)) {
+      throw new Error(`job ended: ${view.status}`);
+    }
     return view.status === "awaiting_review" ? view : undefined;
   }, 60_000);
 
@@ -30,7 +32,8 @@ const put = (kiln: Awaited<ReturnType<typeof testKiln>>, id: string, body: unkno
   });
 
 Deno.test({
-  name: "review: the script waits, edits are checked, one section is regenerated, the edited script is rendered",
+  name:
+    "review: the script waits, edits are checked, one section is regenerated, the edited script is rendered",
   ignore: ffmpeg.ignore || flite.ignore || pdftoppm.ignore,
   sanitizeResources: true,
   async fn() {
@@ -69,7 +72,12 @@ Deno.test({
     assert.match(proposal.section.text, /light|chart|electrons|efficiency/i);
 
     // Edit: drop the introduction, move the outlook first, rename it, take the regenerated section.
-    const [, panels, costs, outlook] = review.sections!.map(({ title, text, keyPoints, page }) => ({ title, text, keyPoints, page }));
+    const [, panels, costs, outlook] = review.sections!.map(({ title, text, keyPoints, page }) => ({
+      title,
+      text,
+      keyPoints,
+      page,
+    }));
     const edited = [
       { ...outlook, title: "Where solar is going" },
       { ...panels, text: proposal.section.text, keyPoints: proposal.section.keyPoints },
@@ -86,10 +94,20 @@ Deno.test({
 
     const view = await finished(kiln, accepted.job_id, 180_000);
     assert.equal(view.status, "succeeded", view.error);
-    assert.deepEqual(view.sections!.map((section) => section.title), ["Where solar is going", "How panels work", "Costs and savings"]);
+    assert.deepEqual(view.sections!.map((section) => section.title), [
+      "Where solar is going",
+      "How panels work",
+      "Costs and savings",
+    ]);
     const chapters = await (await kiln.request(view.chapters_url!)).text();
-    assert.match(chapters, /\nThe State of Solar Energy\n[\s\S]*\nWhere solar is going\n[\s\S]*\nHow panels work\n[\s\S]*\nCosts and savings\n/);
-    assert.equal(await (await kiln.request(view.script_url!)).text(), edited.map((section) => section.text).join(" "));
+    assert.match(
+      chapters,
+      /\nThe State of Solar Energy\n[\s\S]*\nWhere solar is going\n[\s\S]*\nHow panels work\n[\s\S]*\nCosts and savings\n/,
+    );
+    assert.equal(
+      await (await kiln.request(view.script_url!)).text(),
+      edited.map((section) => section.text).join(" "),
+    );
     // The render job is internal: only the id the user holds answers.
     const renderJob = kiln.logs.find((line) => line.event === "script_confirmed")!.renderJobId as string;
     assert.equal((await kiln.request(`/api/video-status/${renderJob}`)).status, 404);

@@ -56,8 +56,16 @@ Deno.test("the offline summariser writes valid sectioned scripts in the document
 
 Deno.test("the summariser keeps the document's headings as section titles, in reading order, with pages", () => {
   const parts = [
-    { title: "Costs", page: 2, text: "Panels cost less every year. Prices fell by eighty percent in ten years." },
-    { title: "Outlook", page: 3, text: "Solar could lead the world within ten years. Panels get cheaper and better." },
+    {
+      title: "Costs",
+      page: 2,
+      text: "Panels cost less every year. Prices fell by eighty percent in ten years.",
+    },
+    {
+      title: "Outlook",
+      page: 3,
+      text: "Solar could lead the world within ten years. Panels get cheaper and better.",
+    },
   ];
   const sections = summariseSections(parts, "en", "summarize", 60);
   assert.deepEqual(sections.map((section) => [section.title, section.page]), [["Costs", 2], ["Outlook", 3]]);
@@ -65,7 +73,8 @@ Deno.test("the summariser keeps the document's headings as section titles, in re
 });
 
 Deno.test("LLM answers become sections: headings with page citations, key points, and a fallback for plain prose", () => {
-  const answer = "## How panels work [p. 2]\nLight frees electrons. The current flows.\n- Light frees electrons\n" +
+  const answer =
+    "## How panels work [p. 2]\nLight frees electrons. The current flows.\n- Light frees electrons\n" +
     "- Twenty percent efficiency\n\n## **Costs** [page 3]\nPrices fell fast.\n- Prices fell";
   assert.deepEqual(parseSections(answer), [
     {
@@ -78,7 +87,10 @@ Deno.test("LLM answers become sections: headings with page citations, key points
   ]);
   const plain = parseSections("One sentence here. Two sentences here. Three here now. Four here now. Five.");
   assert.ok(plain.length >= 2 && plain.every((section) => section.title && section.text));
-  assert.equal(keyPointOf("Modern panels convert about twenty percent of the sunlight, which is a lot."), "Modern panels convert about twenty percent");
+  assert.equal(
+    keyPointOf("Modern panels convert about twenty percent of the sunlight, which is a lot."),
+    "Modern panels convert about twenty percent",
+  );
 });
 
 Deno.test("files expire with their job: the sweep deletes a finished job's blobs after 30 minutes", async () => {

@@ -39,14 +39,36 @@ const sections = [
 /** One grey frame region as raw bytes (ffmpeg seeks to `at` seconds). */
 async function grey(input: string, crop: string, at?: number): Promise<Uint8Array> {
   return await runTool("ffmpeg", [
-    "-v", "error", ...(at === undefined ? [] : ["-ss", at.toFixed(3)]), "-i", input, "-frames:v", "1",
-    "-vf", `${crop},format=gray`, "-f", "rawvideo", "-",
+    "-v",
+    "error",
+    ...(at === undefined ? [] : ["-ss", at.toFixed(3)]),
+    "-i",
+    input,
+    "-frames:v",
+    "1",
+    "-vf",
+    `${crop},format=gray`,
+    "-f",
+    "rawvideo",
+    "-",
   ], { timeoutMs: 30_000 });
 }
 
 async function rgb(input: string, at: number): Promise<Uint8Array> {
   return await runTool("ffmpeg", [
-    "-v", "error", "-ss", at.toFixed(3), "-i", input, "-frames:v", "1", "-f", "rawvideo", "-pix_fmt", "rgb24", "-",
+    "-v",
+    "error",
+    "-ss",
+    at.toFixed(3),
+    "-i",
+    input,
+    "-frames:v",
+    "1",
+    "-f",
+    "rawvideo",
+    "-pix_fmt",
+    "rgb24",
+    "-",
   ], { timeoutMs: 30_000 });
 }
 
@@ -64,7 +86,8 @@ function pageCrop(image: PlanImage, focus?: { x0: number; y0: number; x1: number
 }
 
 Deno.test({
-  name: "a report becomes a video showing its title card, its pages where the narration reads, its chart and chapters",
+  name:
+    "a report becomes a video showing its title card, its pages where the narration reads, its chart and chapters",
   ignore: ffmpeg.ignore || flite.ignore || pdftoppm.ignore,
   async fn() {
     const work = await Deno.makeTempDir({ prefix: "kiln-visuals-test-" });
@@ -72,7 +95,11 @@ Deno.test({
       const pdfPath = `${work}/report.pdf`;
       await Deno.writeFile(pdfPath, await reportPdf());
       const layout = await readLayout(poppler, pdfPath);
-      const stored = { pages: layout.pages, figures: await listFigures(poppler, pdfPath), outline: outlineOf(layout) };
+      const stored = {
+        pages: layout.pages,
+        figures: await listFigures(poppler, pdfPath),
+        outline: outlineOf(layout),
+      };
       assert.deepEqual(stored.figures.map((figure) => figure.page), [2]);
       const scenes = await storyboard({
         sections,
@@ -90,7 +117,11 @@ Deno.test({
         subtitle: reportSubtitle,
         meta: "4 pages · 2 sections",
       });
-      assert.deepEqual(scenes[1].text, { kind: "lowerThird", title: "How panels work", points: sections[0].keyPoints });
+      assert.deepEqual(scenes[1].text, {
+        kind: "lowerThird",
+        title: "How panels work",
+        points: sections[0].keyPoints,
+      });
 
       const voice = defaultVoice(await installedVoices(speech), "en")!;
       assert.equal(voice.engine, "flite");
@@ -110,8 +141,15 @@ Deno.test({
       assert.match(video.captions, /^WEBVTT\n\n1\n00:00:00\.\d{3} --> /);
       assert.match(video.captions, /When <00:00:0\d\.\d{3}>light/);
       const chapters = [...video.chapters.matchAll(/(\d\d:\d\d:\d\d\.\d{3}) --> .*\n(.+)\n/g)]
-        .map((match) => ({ at: match[1].split(":").reduce((sum, part) => sum * 60 + Number(part), 0), title: match[2] }));
-      assert.deepEqual(chapters.map((chapter) => chapter.title), [reportTitle, "How panels work", "Costs and savings"]);
+        .map((match) => ({
+          at: match[1].split(":").reduce((sum, part) => sum * 60 + Number(part), 0),
+          title: match[2],
+        }));
+      assert.deepEqual(chapters.map((chapter) => chapter.title), [
+        reportTitle,
+        "How panels work",
+        "Costs and savings",
+      ]);
       assert.equal(new TextDecoder().decode((await Deno.readFile(video.posterPath)).subarray(6, 10)), "JFIF");
 
       // Section 1 opens on page 2, zoomed onto the lines it reads: the frame is that part of the rendered page.
@@ -119,22 +157,37 @@ Deno.test({
       const page3 = scenes[3].visual.kind === "page" ? scenes[3].visual : undefined;
       assert.ok(page2 && page3 && page2.focus && page2.image.width >= 1280);
       const frame = await grey(video.videoPath, "crop=1280:470:0:0", chapters[1].at + 0.1);
-      const samePage = meanDifference(frame, await grey(page2.image.path, pageCrop(page2.image, page2.focus)));
-      const otherPage = meanDifference(frame, await grey(page3.image.path, pageCrop(page2.image, page2.focus)));
-      assert.ok(samePage < 12 && samePage < otherPage * 0.6, `same page ${samePage}, other page ${otherPage}`);
+      const samePage = meanDifference(
+        frame,
+        await grey(page2.image.path, pageCrop(page2.image, page2.focus)),
+      );
+      const otherPage = meanDifference(
+        frame,
+        await grey(page3.image.path, pageCrop(page2.image, page2.focus)),
+      );
+      assert.ok(
+        samePage < 12 && samePage < otherPage * 0.6,
+        `same page ${samePage}, other page ${otherPage}`,
+      );
 
       // The second sentence is read over the page's chart: its bar colours fill the frame.
-      const modern = Number(video.captions.match(/(\d\d:\d\d:\d\d\.\d{3}) --> .*\nModern/)![1].split(":")
-        .reduce((sum, part) => sum * 60 + Number(part), 0));
+      const modern = Number(
+        video.captions.match(/(\d\d:\d\d:\d\d\.\d{3}) --> .*\nModern/)![1].split(":")
+          .reduce((sum, part) => sum * 60 + Number(part), 0),
+      );
       const chart = await rgb(video.videoPath, modern + 0.3);
       const near = (r: number, g: number, b: number) => {
         let count = 0;
         for (let index = 0; index < chart.length; index += 3) {
-          if (Math.abs(chart[index] - r) + Math.abs(chart[index + 1] - g) + Math.abs(chart[index + 2] - b) < 60) count++;
+          if (
+            Math.abs(chart[index] - r) + Math.abs(chart[index + 1] - g) + Math.abs(chart[index + 2] - b) < 60
+          ) count++;
         }
         return count / (chart.length / 3);
       };
-      for (const [r, g, b] of [[0x2a, 0x6f, 0xdb], [0xe8, 0x54, 0x2f], [0x2f, 0xa8, 0x4f], [0xf2, 0xb7, 0x05]]) {
+      for (
+        const [r, g, b] of [[0x2a, 0x6f, 0xdb], [0xe8, 0x54, 0x2f], [0x2f, 0xa8, 0x4f], [0xf2, 0xb7, 0x05]]
+      ) {
         assert.ok(near(r, g, b) > 0.01, `chart colour ${r},${g},${b} covers ${near(r, g, b)}`);
       }
 

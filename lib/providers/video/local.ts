@@ -3,7 +3,7 @@
  * narrated by a local voice with karaoke captions, encoded once by ffmpeg
  * (lib/media/render_video.ts). The sentiment picks the colours; Arabic is laid out right to left.
  */
-import { renderVideo, type RenderedVideo, type Scene } from "../../media/render_video.ts";
+import { type RenderedVideo, renderVideo, type Scene } from "../../media/render_video.ts";
 import type { SpeechBinaries, Voice } from "../../media/voices.ts";
 import type { VideoApiType } from "./types.ts";
 

@@ -8,7 +8,8 @@ import type { Handlers } from "../../../../lib/web/manifest.ts";
 export const handler: Handlers = {
   PUT: define.put({
     summary: "Confirm a reviewed script (edited, reordered or trimmed sections) and start rendering it",
-    description: "Only for jobs uploaded with review=true while their status is awaiting_review (409 otherwise). " +
+    description:
+      "Only for jobs uploaded with review=true while their status is awaiting_review (409 otherwise). " +
       "The sections are checked by the same rules as a written script (422 with the problem); the answer is " +
       "the job's status, now following the render.",
     tags: ["doc-to-video"],
