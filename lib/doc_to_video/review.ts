@@ -14,7 +14,8 @@ import type { KvStore } from "../store/types.ts";
 import { type JobFacts, readFacts, updateFacts } from "./job_facts.ts";
 import { blobKeys, docToVideoKeys } from "./keys.ts";
 import { storedLayout } from "./layout_step.ts";
-import { type DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
+import { enqueueVideoJob } from "./enqueue.ts";
+import type { DocToVideoJobInput } from "./options.ts";
 import { partsOf } from "./outline.ts";
 import { countWords, type Language } from "./script_rules.ts";
 import {
@@ -66,21 +67,9 @@ export function createReviewOperations(deps: ReviewDeps) {
       const input: DocToVideoJobInput = { ...(job.input as DocToVideoJobInput), reviewOf: jobId };
       let render: JobRecord;
       try {
-        render = await deps.jobs.enqueue(docToVideoJobKind, input, {
-          idempotencyKey: `review:${jobId}`,
-          concurrency: { key: `doc-to-video:${clientKey}`, limit: 2, mode: "reject" },
-          ttl: jobTtlMs,
-        });
+        render = await enqueueVideoJob(deps.jobs, input, clientKey, `review:${jobId}`);
       } catch (error) {
         await updateFacts(deps.kv, jobId, (current) => ({ ...current!, review: "pending" }));
-        if (error instanceof KilnError && error.code === "concurrency_limit") {
-          throw new KilnError(
-            "rate_limited",
-            "concurrency_limit",
-            "You already have 2 videos in progress; wait for one to finish or cancel it.",
-            { retryAfterSeconds: 30 },
-          );
-        }
         throw error;
       }
       await updateFacts(deps.kv, jobId, (current) => ({ ...current!, renderJobId: render.id }));

@@ -22,6 +22,7 @@ import {
   maxDocumentBytes,
   VideoOptions,
 } from "./options.ts";
+import { enqueueVideoJob } from "./enqueue.ts";
 import { createReviewOperations } from "./review.ts";
 import type { Language } from "./script_rules.ts";
 import { type ScriptSection, sectionStats } from "./sections.ts";
@@ -182,22 +183,14 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
       await deps.blobs.put(blobKeys.document(workId), bytes, { contentType: "application/pdf" });
       let job: JobRecord;
       try {
-        job = await deps.jobs.enqueue(docToVideoJobKind, {
+        job = await enqueueVideoJob(deps.jobs, {
           workId,
           documentHash: await sha256Hex(bytes),
           documentBytes: bytes.byteLength,
           options,
-        }, { concurrency: { key: `doc-to-video:${clientKey}`, limit: 2, mode: "reject" }, ttl: jobTtlMs });
+        }, clientKey);
       } catch (error) {
         await deps.blobs.delete(blobKeys.document(workId));
-        if (error instanceof KilnError && error.code === "concurrency_limit") {
-          throw new KilnError(
-            "rate_limited",
-            "concurrency_limit",
-            "You already have 2 videos in progress; wait for one to finish or cancel it.",
-            { retryAfterSeconds: 30 },
-          );
-        }
         throw error;
       }
       await deps.kv.set(docToVideoKeys.cleanup(workId), { jobId: job.id, createdAt: Date.now() });

@@ -5,7 +5,7 @@
  */
 import assert from "node:assert/strict";
 import { Buffer } from "node:buffer";
-import { browserHarness } from "../support/browser.ts";
+import { type BrowserHarness, browserHarness } from "../support/browser.ts";
 import { chromiumTool, systemTool } from "../support/system_tools.ts";
 import { fakeOpenRouter } from "../providers/fake_openrouter.ts";
 import { englishPdf } from "./pdfs.ts";
@@ -15,6 +15,19 @@ const chromiumPath = chromiumTool();
 const install = "apt-get install -y ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
 const ffmpeg = systemTool("ffmpeg", ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"], install);
 const espeak = systemTool("espeak-ng", ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"], install);
+
+/** The doc-to-video page, hydrated, with console errors collected (CSP violations show up there). */
+async function openPage(harness: BrowserHarness) {
+  const page = await harness.newPage();
+  const scriptErrors: string[] = [];
+  page.on("console", (message) => message.type() === "error" && scriptErrors.push(message.text()));
+  await page.goto(`${harness.baseUrl}/doc-to-video`);
+  await page.waitForSelector('kiln-island[data-island="DocToVideo"][data-hydrated="true"]', {
+    state: "attached",
+    timeout: 5_000,
+  });
+  return { page, scriptErrors };
+}
 
 Deno.test({
   name: "upload, watch progress, reload mid-job, resume, and the video plays",
@@ -30,14 +43,7 @@ Deno.test({
       DOC_TO_VIDEO_ESPEAK: espeak.path,
     });
     try {
-      const page = await harness.newPage();
-      const scriptErrors: string[] = [];
-      page.on("console", (message) => message.type() === "error" && scriptErrors.push(message.text()));
-      await page.goto(`${harness.baseUrl}/doc-to-video`);
-      await page.waitForSelector('kiln-island[data-island="DocToVideo"][data-hydrated="true"]', {
-        state: "attached",
-        timeout: 5_000,
-      });
+      const { page, scriptErrors } = await openPage(harness);
       // Client-side check: a text file is refused before any upload.
       await page.setInputFiles("#dtv-file", {
         name: "notes.txt",
@@ -96,14 +102,7 @@ Deno.test({
       DOC_TO_VIDEO_FFMPEG: ffmpeg.path,
       DOC_TO_VIDEO_ESPEAK: espeak.path,
     });
-    const page = await harness.newPage();
-    const scriptErrors: string[] = [];
-    page.on("console", (message) => message.type() === "error" && scriptErrors.push(message.text()));
-    await page.goto(`${harness.baseUrl}/doc-to-video`);
-    await page.waitForSelector('kiln-island[data-island="DocToVideo"][data-hydrated="true"]', {
-      state: "attached",
-      timeout: 5_000,
-    });
+    const { page, scriptErrors } = await openPage(harness);
     // Without keys the presenter and model choices are disabled and say why.
     assert.equal(await page.locator('[data-testid="dtv-avatar"]').isDisabled(), true);
     assert.match(await page.locator('[data-testid="dtv-avatar-why"]').innerText(), /DID_API_KEY/);
