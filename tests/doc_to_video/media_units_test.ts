@@ -4,7 +4,7 @@ import { locate, outlineOf, partsOf } from "../../lib/doc_to_video/outline.ts";
 import { captionsScript, escapeAss, sceneTextScript } from "../../lib/media/ass.ts";
 import { chaptersVtt, cuesForSentence, webVtt } from "../../lib/media/captions.ts";
 import { logicalOrder, parseBboxLayout } from "../../lib/media/pdf_pages.ts";
-import { panPath } from "../../lib/media/render_video.ts";
+import { panPath } from "../../lib/media/video_graph.ts";
 import { proportionalWordTimes } from "../../lib/media/speech.ts";
 import { runTool, ToolTimeoutError } from "../../lib/media/tools.ts";
 import { wordErrorRate } from "../../scripts/voice_table.ts";
