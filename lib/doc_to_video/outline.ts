@@ -88,7 +88,9 @@ export interface Location {
 }
 
 /** The page (and region on it) that best matches `text`, by shared content words. */
-export function locate(text: string, pages: PdfPage[], hintPage?: number): Location | undefined {
+export function locate(text: string, pages: PdfPage[], hint?: number): Location | undefined {
+  // A cited page the layout does not hold (beyond the pages read, or made up) is no hint.
+  const hintPage = pages.some((page) => page.number === hint) ? hint : undefined;
   const wanted = new Set(contentWords(text));
   if (wanted.size === 0 || pages.length === 0) return hintPage ? { page: hintPage } : undefined;
   let best: { page: PdfPage; score: number } | undefined;

@@ -18,7 +18,7 @@ import { estimateCost } from "./cost.ts";
 import { extractPdfText, validateDocumentText } from "./document_text.ts";
 import { readFacts, updateFacts } from "./job_facts.ts";
 import { blobKeys } from "./keys.ts";
-import { readDocumentLayout } from "./layout_step.ts";
+import { readDocumentLayout, storedLayout } from "./layout_step.ts";
 import { renderLocalVideo } from "./local_video.ts";
 import type { DocToVideoJobInput } from "./options.ts";
 import { locate, partsOf } from "./outline.ts";
@@ -150,20 +150,19 @@ async function writeSections(context: JobContext<DocToVideoJobInput>, deps: Pipe
   });
 
   await context.progress(12, "Finding pages and figures");
-  const layout = await context.checkpoint("layout", async () => {
-    const read = await readDocumentLayout(deps.blobs, input.workId, deps.poppler, context);
-    return {
-      hasLayout: read !== null,
-      parts: read ? partsOf(read, read.outline) : null,
-      pages: read?.pages ?? [],
-    };
-  });
+  // The layout can be large: it lives in layout.json, the checkpoint only says whether it exists.
+  const { hasLayout } = await context.checkpoint("layout", async () => ({
+    hasLayout: (await readDocumentLayout(deps.blobs, input.workId, deps.poppler, context)) !== null,
+  }));
 
   await context.progress(20, "Writing the script");
   return await context.checkpoint("script", async () => {
-    const parts: SourcePart[] = layout.parts && layout.parts.length > 0
-      ? layout.parts
+    const read = hasLayout ? await storedLayout(deps.blobs, input.workId) : null;
+    const layoutParts = read ? partsOf(read, read.outline) : [];
+    const parts: SourcePart[] = layoutParts.length > 0
+      ? layoutParts
       : [{ text: await readText(deps.blobs, blobKeys.text(input.workId)) }];
+    const layout = { hasLayout: read !== null, pages: read?.pages ?? [] };
     const result = await cachedScript(deps.kv, input, parts, document.language, deps.chat, {
       log,
       signal: context.signal,
