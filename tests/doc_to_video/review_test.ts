@@ -9,6 +9,7 @@ import { systemTool } from "../support/system_tools.ts";
 import { finished, status, submitOk } from "./helpers.ts";
 import { reportPdf } from "./report_pdf.ts";
 import { waitFor } from "../support/wait.ts";
+import { fakeOpenRouter } from "../providers/fake_openrouter.ts";
 
 const install = "apt-get install -y ffmpeg flite poppler-utils fonts-dejavu-core";
 const ffmpeg = systemTool("ffmpeg", ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"], install);
@@ -126,4 +127,37 @@ Deno.test("review: a script awaiting review can be discarded, and jobs without r
   // Without review the job goes straight on (here to the missing-ffmpeg failure).
   const direct = await finished(kiln, (await submitOk(kiln, await reportPdf())).job_id, 60_000);
   assert.equal(direct.error_code, "media_tool_missing");
+});
+
+Deno.test("review: with OpenRouter configured, regenerating a section asks the model for that section", async () => {
+  await using openRouter = fakeOpenRouter();
+  await using kiln = await testKiln({
+    OPENROUTER_API_KEY: "test-openrouter-key",
+    OPENROUTER_BASE_URL: openRouter.url,
+    DOC_TO_VIDEO_FFMPEG: "/nonexistent/ffmpeg",
+  });
+  const accepted = await submitOk(kiln, await reportPdf(), { review: "true" });
+  const review = await awaitingReview(kiln, accepted.job_id);
+  openRouter.reply = () =>
+    "## Panels, simply\nSunlight frees electrons in silicon, and that flow is electricity.\n- Sunlight frees electrons";
+  const response = await kiln.request(`/api/doc-to-video/${accepted.job_id}/script/regenerate`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify({ index: 0 }),
+  });
+  assert.equal(response.status, 200);
+  const proposal = await response.json();
+  assert.equal(proposal.writer, "openrouter");
+  assert.deepEqual(
+    { title: proposal.section.title, text: proposal.section.text, keyPoints: proposal.section.keyPoints },
+    {
+      title: "Panels, simply",
+      text: "Sunlight frees electrons in silicon, and that flow is electricity.",
+      keyPoints: ["Sunlight frees electrons"],
+    },
+  );
+  const asked = openRouter.requests.at(-1)!.body.messages.map((message) => message.content).join("\n");
+  assert.ok(asked.includes(review.sections![0].text), "the model sees the section it rewrites");
+  // Proposals are not saved: the stored script is unchanged until a confirm.
+  assert.deepEqual((await status(kiln, accepted.job_id)).sections, review.sections);
 });
