@@ -27,6 +27,7 @@ export async function readDocumentLayout(
       readLayout(poppler, pdfPath, { signal: context.signal }),
       listFigures(poppler, pdfPath, { signal: context.signal }),
     ]);
+    context.signal.throwIfAborted();
     const result: StoredLayout = { pages: layout.pages, figures, outline: outlineOf(layout) };
     await blobs.put(blobKeys.layout(workId), new TextEncoder().encode(JSON.stringify(result)), {
       contentType: "application/json",

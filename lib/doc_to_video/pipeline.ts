@@ -144,6 +144,7 @@ async function writeSections(context: JobContext<DocToVideoJobInput>, deps: Pipe
     if (!stored) throw new PermanentJobError("The uploaded PDF is no longer stored.", "document_missing");
     const extracted = await extractPdfText(new Uint8Array(await new Response(stored.body).arrayBuffer()));
     validateDocumentText(extracted);
+    context.signal.throwIfAborted();
     await deps.blobs.put(blobKeys.text(input.workId), new TextEncoder().encode(extracted.text));
     log.info("document_extracted", { pages: extracted.pages, chars: extracted.text.length });
     return { pages: extracted.pages, language: detectLanguage(extracted.text) as Language };

@@ -33,6 +33,8 @@ export async function cachedScript(
     return { script: { ...hit.value, usage: { promptTokens: 0, completionTokens: 0 } }, cached: true };
   }
   const script = await writeScript(parts, language, { category, sentiment, model }, chat, context);
+  // A job stopped while the writer answered writes nothing more (the store may be closing).
+  context.signal?.throwIfAborted();
   await kv.set(key, script, { expireIn: cacheTtlMs });
   return { script, cached: false };
 }

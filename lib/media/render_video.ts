@@ -190,22 +190,32 @@ async function speakAll(options: RenderVideoOptions): Promise<SpokenSentence[][]
   const results = options.scenes.map((scene) => new Array<SpokenSentence>(scene.sentences.length));
   let next = 0;
   let done = 0;
+  let failed = false;
   // Two at a time: each sentence is a short process launch, so this halves wall time on 2 cores.
+  // After a failure no lane starts another sentence, and all lanes are awaited, so nothing (a
+  // progress write) outlives the render.
   const lanes = Array.from({ length: Math.min(2, jobs.length) }, async () => {
-    while (next < jobs.length) {
+    while (next < jobs.length && !failed) {
       const job = jobs[next++];
-      results[job.sceneIndex][job.sentenceIndex] = await speak({
-        voice: options.voice,
-        binaries: options.speech,
-        text: job.text,
-        wavPath: `${options.workDir}/a${job.sceneIndex}-${job.sentenceIndex}.wav`,
-        wordsPerMinute: options.wordsPerMinute,
-        signal: options.signal,
-      });
-      await options.onSpoken?.(++done, jobs.length);
+      try {
+        results[job.sceneIndex][job.sentenceIndex] = await speak({
+          voice: options.voice,
+          binaries: options.speech,
+          text: job.text,
+          wavPath: `${options.workDir}/a${job.sceneIndex}-${job.sentenceIndex}.wav`,
+          wordsPerMinute: options.wordsPerMinute,
+          signal: options.signal,
+        });
+        if (!failed) await options.onSpoken?.(++done, jobs.length);
+      } catch (error) {
+        failed = true;
+        throw error;
+      }
     }
   });
-  await Promise.all(lanes);
+  const settled = await Promise.allSettled(lanes);
+  const failure = settled.find((lane): lane is PromiseRejectedResult => lane.status === "rejected");
+  if (failure) throw failure.reason;
   return results;
 }
 

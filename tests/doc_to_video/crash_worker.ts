@@ -34,7 +34,7 @@ if (mode === "start") {
   const { job_id } = await response.json();
   while (true) {
     const view = await status(job_id);
-    if (view.step?.startsWith("Rendering slide")) break;
+    if (view.step?.startsWith("Narrating sentence")) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   console.log(`RUNNING ${job_id}`);
