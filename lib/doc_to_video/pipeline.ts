@@ -159,7 +159,9 @@ async function writeSections(context: JobContext<DocToVideoJobInput>, deps: Pipe
   await context.progress(20, "Writing the script");
   return await context.checkpoint("script", async () => {
     const read = hasLayout ? await storedLayout(deps.blobs, input.workId) : null;
-    const layoutParts = read ? partsOf(read, read.outline) : [];
+    // Sections follow the headings when the layout covers the whole document; a longer one (the
+    // layout reads its first pages only) is summarised from all of its text instead.
+    const layoutParts = read && read.pages.length >= document.pages ? partsOf(read, read.outline) : [];
     const parts: SourcePart[] = layoutParts.length > 0
       ? layoutParts
       : [{ text: await readText(deps.blobs, blobKeys.text(input.workId)) }];
