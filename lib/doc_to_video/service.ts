@@ -280,7 +280,7 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
         : job.status === "succeeded" && facts?.hasVideo &&
           (kind !== "poster" || facts.hasPoster) && (kind !== "chapters" || facts.hasChapters);
       const stored = ready && facts ? await deps.blobs.get(blobKeys[kind](facts.workId)) : null;
-      if (!stored) throw new KilnError("not_found", "video_file_not_ready", `The ${kind} is not ready.`);
+      if (!stored) throw new KilnError("not_found", "video_file_not_ready", `${name} is not ready yet.`);
       return stored;
     },
   };

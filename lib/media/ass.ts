@@ -107,8 +107,8 @@ function blockEvents(block: AssBlock, theme: AssTheme): string[] {
   const title = `{\\an${textAlign}\\pos(${x},${bandTop + 18})}${escape(block.title)}`;
   const points = block.points.length > 0
     ? `{\\an${textAlign}\\pos(${x},${bandTop + 66})}${
-      block.points.map((point) => `•\\h${escape(point)}`).join("\\h\\h\\h ")
-    }`
+      // Hard spaces inside a point: lines break between points, never in the middle of one.
+      block.points.map((point) => `•\\h${escape(point).replace(/ /g, "\\h")}`).join("\\h\\h\\h ")}`
     : "";
   return [
     dialogue(0, 0, forever, "Band", band),
