@@ -40,7 +40,7 @@ if (mode === "start") {
   console.log(`RUNNING ${job_id}`);
   await new Promise(() => {}); // killed here
 } else {
-  const deadline = Date.now() + 40_000;
+  const deadline = Date.now() + 150_000;
   let view = await status(jobId);
   while (Date.now() < deadline && !["succeeded", "failed", "cancelled"].includes(view.status)) {
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -132,16 +132,19 @@ Deno.test({
 });
 
 Deno.test("an unknown voice is refused with the installed ones listed; the options say what takes effect", async () => {
-  await using kiln = await testKiln();
-  const response = await submit(kiln, await englishPdf(), { voice: "robot-9000" });
-  assert.equal(response.status, 422);
-  const problem = await response.json();
-  assert.equal(problem.code, "voice_unavailable");
-  assert.ok(Array.isArray(problem.available));
-  const options = await (await kiln.request("/api/doc-to-video")).json();
-  assert.match(options.unavailable.avatar, /DID_API_KEY/);
-  assert.match(options.unavailable.model, /OPENROUTER_API_KEY/);
-  assert.equal(options.unavailable.voice, undefined);
+  {
+    await using kiln = await testKiln();
+    const response = await submit(kiln, await englishPdf(), { voice: "robot-9000" });
+    assert.equal(response.status, 422);
+    const problem = await response.json();
+    assert.equal(problem.code, "voice_unavailable");
+    assert.ok(Array.isArray(problem.available));
+    const options = await (await kiln.request("/api/doc-to-video")).json();
+    assert.match(options.unavailable.avatar, /DID_API_KEY/);
+    assert.match(options.unavailable.model, /OPENROUTER_API_KEY/);
+    assert.equal(options.unavailable.voice, undefined);
+  }
+  // One Kiln at a time: on PostgreSQL a second one starting beside the first looks like a schema change to it.
   await using keyed = await testKiln({ DID_API_KEY: "test-did-key", OPENROUTER_API_KEY: "test-key" });
   const remote = await (await keyed.request("/api/doc-to-video")).json();
   assert.deepEqual(Object.keys(remote.unavailable), ["voice"]);
