@@ -1,7 +1,7 @@
 /**
  * WAV files without a tool: the one header parser (durations of narration and transcription audio,
- * the samples of synthesised speech) and a mono PCM16 writer (test audio, a recording saved from
- * the voice socket).
+ * the samples of synthesised speech) and the one header writer (test audio, a recording saved from
+ * the voice socket, silence matching a narration's format).
  */
 export interface Wav {
   sampleRate: number;
@@ -60,25 +60,47 @@ export function readWav(bytes: Uint8Array): Wav {
   return { sampleRate: header.sampleRate, samples: new Int16Array(data.buffer) };
 }
 
-/** A mono PCM16 WAV file of `samples`. */
-export function encodeWav(samples: Int16Array, sampleRate: number): Uint8Array<ArrayBuffer> {
-  const out = new Uint8Array(44 + samples.byteLength);
+/** The 44-byte header of a PCM WAV holding `dataBytes` of samples in `format`. */
+function riffHeader(
+  format: { channels: number; sampleRate: number; bitsPerSample: number },
+  dataBytes: number,
+): Uint8Array<ArrayBuffer> {
+  const { channels, sampleRate, bitsPerSample } = format;
+  const blockAlign = channels * (bitsPerSample / 8);
+  const out = new Uint8Array(44);
   const view = new DataView(out.buffer);
   const ascii = (at: number, text: string) =>
     [...text].forEach((char, i) => out[at + i] = char.charCodeAt(0));
   ascii(0, "RIFF");
-  view.setUint32(4, 36 + samples.byteLength, true);
+  view.setUint32(4, 36 + dataBytes, true);
   ascii(8, "WAVE");
   ascii(12, "fmt ");
   view.setUint32(16, 16, true);
   view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
+  view.setUint16(22, channels, true);
   view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
+  view.setUint32(28, sampleRate * blockAlign, true);
+  view.setUint16(32, blockAlign, true);
+  view.setUint16(34, bitsPerSample, true);
   ascii(36, "data");
-  view.setUint32(40, samples.byteLength, true);
+  view.setUint32(40, dataBytes, true);
+  return out;
+}
+
+/** A mono PCM16 WAV file of `samples`. */
+export function encodeWav(samples: Int16Array, sampleRate: number): Uint8Array<ArrayBuffer> {
+  const out = new Uint8Array(44 + samples.byteLength);
+  out.set(riffHeader({ channels: 1, sampleRate, bitsPerSample: 16 }, samples.byteLength));
   out.set(new Uint8Array(samples.buffer, samples.byteOffset, samples.byteLength), 44);
+  return out;
+}
+
+/** Silence in the same PCM format as a synthesised WAV, so the concat demuxer can join them losslessly. */
+export function silenceLike(wav: Uint8Array, seconds: number): Uint8Array {
+  const format = wavHeader(wav);
+  const blockAlign = format.channels * (format.bitsPerSample / 8);
+  const dataBytes = Math.round(seconds * format.sampleRate) * blockAlign;
+  const out = new Uint8Array(44 + dataBytes);
+  out.set(riffHeader(format, dataBytes));
   return out;
 }
