@@ -11,7 +11,8 @@ import manifest from "./fresh.gen.ts";
 import { defineDemoJob } from "./lib/demo/countdown.ts";
 import { openBlobStore } from "./lib/blobs/open.ts";
 import { createHealthRegistry } from "./lib/health.ts";
-import { staticTokenResolver } from "./lib/http/auth.ts";
+import { firstOf, staticTokenResolver } from "./lib/http/auth.ts";
+import { createAdminSessions } from "./lib/admin/session.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { createIdempotencyStore } from "./lib/http/idempotency.ts";
 import { createRateLimiter } from "./lib/http/rate_limit.ts";
@@ -46,6 +47,9 @@ export interface KilnOptions {
   root?: string;
 }
 
+/** How long an admin console sign-in lasts. */
+const adminSessionHours = 12;
+
 const projectRoot = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 
 export async function createKiln(config: Config, options: KilnOptions = {}): Promise<Kiln> {
@@ -71,6 +75,12 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     maxConcurrentJobs: config.jobConcurrency,
     onFinished: (job) => metrics.jobsFinished.inc({ kind: job.kind, status: job.status }),
   });
+  const adminSessions = createAdminSessions({
+    kv,
+    adminToken,
+    ttlMs: adminSessionHours * 3_600_000,
+    secure: config.publicUrl.startsWith("https:"),
+  });
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
@@ -81,7 +91,10 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     log,
     metrics,
     health,
-    auth: { admin: staticTokenResolver("admin", adminToken, { header: "x-api-key" }) },
+    auth: {
+      admin: firstOf(staticTokenResolver("admin", adminToken, { header: "x-api-key" }), adminSessions.resolver),
+    },
+    adminSessions,
     rateLimiter: createRateLimiter(kv),
     idempotency: createIdempotencyStore(kv, { logger: log }),
     jobs,
@@ -96,7 +109,13 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
         serverUrl: config.publicUrl,
         securitySchemes: services.securitySchemes,
       }),
-    securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
+    securitySchemes: {
+      admin: {
+        type: "http",
+        scheme: "bearer",
+        description: "KILN_ADMIN_TOKEN (or X-API-Key); a signed-in admin console sends its cookie and X-CSRF-Token",
+      },
+    },
   };
 
   registerPlatformHealth(services);

@@ -103,10 +103,8 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
       content: { "multipart/form-data": { schema: { type: "object" } } },
     };
   } else if (spec.body) {
-    operation.requestBody = {
-      required: true,
-      content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
-    };
+    const type = spec.bodyType === "form" ? "application/x-www-form-urlencoded" : "application/json";
+    operation.requestBody = { required: true, content: { [type]: { schema: jsonSchema(spec.body, "input") } } };
   }
   return operation;
 }

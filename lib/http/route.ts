@@ -11,7 +11,7 @@ import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { forbidden, type Principal, unauthorized } from "./auth.ts";
 import { ipRateLimitKey } from "./client_ip.ts";
-import { readJsonBody, readMultipartBody, validate } from "./body.ts";
+import { readFormBody, readJsonBody, readMultipartBody, validate } from "./body.ts";
 import type { AppEnv } from "./env.ts";
 import { fingerprintRequest, type StoredResponse, validateIdempotencyKey } from "./idempotency.ts";
 import { problemResponse } from "./problem.ts";
@@ -56,8 +56,11 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  /** json (default) or multipart; multipart bodies arrive as FormData and skip the body schema. */
-  bodyType?: "json" | "multipart";
+  /**
+   * json (default), form (an HTML form post, validated by the body schema) or multipart (arrives as
+   * FormData and skips the body schema).
+   */
+  bodyType?: "json" | "form" | "multipart";
   /** Bytes; default KILN_MAX_BODY_BYTES. */
   bodyLimit?: number;
   /** Replays the stored response for a repeated Idempotency-Key (or the key `idempotencyKeyFrom` finds in the body). */
@@ -136,6 +139,8 @@ async function runRoute(
       // An idempotent upload is fingerprinted by its fields and file contents (not its bytes: the
       // multipart boundary differs on every send), so the same key with another file is a 422.
       if (spec.idempotent) bodyText = await formFingerprint(form);
+    } else if (method !== "GET" && spec.body && spec.bodyType === "form") {
+      body = validate(spec.body, await readFormBody(request, limit), "body");
     } else if (method !== "GET" && spec.body) {
       const parsed = await readJsonBody(request, limit);
       bodyText = parsed.text;

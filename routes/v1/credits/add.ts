@@ -1,5 +1,5 @@
 import { define } from "../../../lib/http/route.ts";
-import { AddCreditsBody } from "../../../lib/engine/schemas.ts";
+import { AddCreditsBody, engineAdminAuth } from "../../../lib/engine/schemas.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -8,7 +8,7 @@ export const handler: Handlers = {
     description:
       "Idempotent: a repeated `clientRequestId` (or Idempotency-Key) adds nothing and returns the first answer.",
     tags: ["engine"],
-    auth: "engine_admin",
+    auth: engineAdminAuth,
     body: AddCreditsBody,
     idempotent: true,
     idempotencyKeyFrom: (body) => body.clientRequestId,

@@ -1,0 +1,96 @@
+/**
+ * The pages the layout test visits, with data that stresses a narrow screen: a restaurant session
+ * with long dish names, big prices, an Arabic exchange, a long URL and code; a financial session; a
+ * preprocessing batch with a failed file; and each admin page.
+ */
+import type { TestKiln } from "../support/kiln.ts";
+
+export interface LayoutPage {
+  name: string;
+  path: string;
+  /** A selector that is present once the page has finished loading its data. */
+  ready?: string;
+}
+
+const longName = "Slow-roasted heritage tomato and burrata tartine with basil oil";
+const arabic = "أريد طلب بيتزا كبيرة مع جبنة إضافية وزيتون أسود، والتوصيل إلى شارع الملك فهد من فضلك";
+
+function restaurantUpdates() {
+  const items = [
+    { name: longName, quantity: 12, unitPriceMinor: 1_234_567, notes: "No onions, extra basil oil on the side" },
+    { name: "Tiramisu", quantity: 1, unitPriceMinor: 750 },
+  ];
+  return [
+    { type: "transcription", data: { text: arabic, speaker: "user", isFinal: true } },
+    { type: "transcription", data: { text: "Of course — one large pizza.", speaker: "assistant", isFinal: true } },
+    { type: "dish_card", data: { name: longName, price: 123456.78, description: arabic, tags: ["vegetarian"] } },
+    { type: "menu_section", data: { title: "Starters", items: [{ name: longName, priceMinor: 99_999_999 }] } },
+    { type: "order_summary", data: { items, subtotalMinor: 14_815_554, taxMinor: 1_222_283, totalMinor: 16_037_837 } },
+    {
+      type: "webpage",
+      data: {
+        url: "https://example.com/a/very/long/path/that/never/breaks/by/itself?with=query&and=more-parameters",
+        title: "Allergen information",
+      },
+    },
+    {
+      type: "snippet",
+      data: { title: "Order JSON", language: "json", code: `{"orderId":"${"X".repeat(120)}"}` },
+    },
+    {
+      type: "address_verification",
+      data: { address: "Flat 12, 1234 Extraordinarily-Long-Street-Name Road, Springfield", verified: true },
+    },
+    { type: "order_confirmed", data: { orderId: "XGM35PLF", totalMinor: 16_037_837, etaMinutes: 40 } },
+  ];
+}
+
+async function displaySession(kiln: TestKiln, tenantId: string, category: string, updates: unknown[]) {
+  const service = { authorization: `Bearer ${kiln.services.config.values.DISPLAY_SERVICE_TOKEN}` };
+  const init = await kiln.request("/conversation/new/init", { json: { tenantId, category }, headers: service });
+  if (init.status !== 201) throw new Error(`init failed: ${init.status} ${await init.text()}`);
+  const { sessionId, displayUrl } = await init.json();
+  const batch = await kiln.request(`/conversation/${sessionId}/batch`, { json: { updates }, headers: service });
+  if (!batch.ok) throw new Error(`batch failed: ${batch.status} ${await batch.text()}`);
+  const url = new URL(displayUrl);
+  return url.pathname + url.search;
+}
+
+async function failedBatch(kiln: TestKiln, tiff: Uint8Array): Promise<string> {
+  await kiln.services.blobs.put("staging/layout/a-scan-with-a-rather-long-file-name-0001.tif", tiff);
+  const files = [0, 1].map((index) => ({
+    r2_key: `staging/layout/a-scan-with-a-rather-long-file-name-000${index + 1}.tif`,
+    file_name: `a-scan-with-a-rather-long-file-name-000${index + 1}.tif`,
+    file_size: tiff.length,
+  }));
+  files[1].r2_key = "staging/layout/missing.tif";
+  const response = await kiln.request("/preprocess/batches", { json: { batch_id: "layout", files }, admin: true });
+  const { page_url } = await response.json();
+  const url = new URL(page_url);
+  return url.pathname + url.search;
+}
+
+export async function layoutPages(kiln: TestKiln, tiff: Uint8Array): Promise<LayoutPage[]> {
+  const restaurant = await displaySession(kiln, "layout-bistro", "restaurant", restaurantUpdates());
+  const financial = await displaySession(kiln, "layout-advisory", "financial", [
+    {
+      type: "advice_card",
+      data: { title: "Rebalance towards bonds", body: arabic, points: [longName], risk: "high" },
+    },
+    { type: "transcription", data: { text: "Should I rebalance?", speaker: "user", isFinal: true } },
+  ]);
+  const batch = await failedBatch(kiln, tiff);
+  const ready = 'kiln-island[data-hydrated="true"]';
+  return [
+    { name: "home", path: "/" },
+    { name: "docs", path: "/docs" },
+    { name: "conversation-intro", path: "/ui/conversation" },
+    { name: "conversation-restaurant", path: restaurant, ready },
+    { name: "conversation-financial", path: financial, ready },
+    { name: "conversation-denied", path: "/ui/conversation?session=nope&token=nope" },
+    { name: "doc-to-video", path: "/doc-to-video", ready },
+    { name: "transcription", path: "/ui/transcription" },
+    { name: "preprocess-batch", path: batch, ready },
+    { name: "not-found", path: "/no/such/page" },
+  ];
+}
