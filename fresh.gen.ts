@@ -50,32 +50,33 @@ import * as $route47 from "./routes/preprocess/batches.ts";
 import * as $route48 from "./routes/preprocess/blobs/[...key].ts";
 import * as $route49 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
 import * as $route50 from "./routes/preprocess/events/[batchId].ts";
-import * as $route51 from "./routes/preprocess/status/[batchId].ts";
-import * as $route52 from "./routes/preprocess/tasks/next.ts";
-import * as $route53 from "./routes/preprocess/test.ts";
-import * as $route54 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route55 from "./routes/status/[requestId].ts";
-import * as $route56 from "./routes/transcribe/estimate.ts";
-import * as $route57 from "./routes/transcribe/index.ts";
-import * as $route58 from "./routes/ttt/status/[id].ts";
-import * as $route59 from "./routes/ttt/transcribe.ts";
-import * as $route60 from "./routes/tttranscribe/[...rest].ts";
-import * as $route61 from "./routes/tttranscribe/estimate.ts";
-import * as $route62 from "./routes/tttranscribe/health.ts";
-import * as $route63 from "./routes/tttranscribe/index.ts";
-import * as $route64 from "./routes/tttranscribe/status/[id].ts";
-import * as $route65 from "./routes/tttranscribe/transcribe.ts";
-import * as $route66 from "./routes/ui/conversation.tsx";
-import * as $route67 from "./routes/ui/transcription.tsx";
-import * as $route68 from "./routes/v1/admin/holds.ts";
-import * as $route69 from "./routes/v1/admin/users/[id]/index.ts";
-import * as $route70 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route71 from "./routes/v1/admin/users/index.ts";
-import * as $route72 from "./routes/v1/credits/add.ts";
-import * as $route73 from "./routes/v1/credits/balance.ts";
-import * as $route74 from "./routes/v1/credits/transactions.ts";
-import * as $route75 from "./routes/v1/vend-token.ts";
-import * as $route76 from "./routes/webhooks/tttranscribe.ts";
+import * as $route51 from "./routes/preprocess/index.tsx";
+import * as $route52 from "./routes/preprocess/status/[batchId].ts";
+import * as $route53 from "./routes/preprocess/tasks/next.ts";
+import * as $route54 from "./routes/preprocess/test.ts";
+import * as $route55 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route56 from "./routes/status/[requestId].ts";
+import * as $route57 from "./routes/transcribe/estimate.ts";
+import * as $route58 from "./routes/transcribe/index.ts";
+import * as $route59 from "./routes/ttt/status/[id].ts";
+import * as $route60 from "./routes/ttt/transcribe.ts";
+import * as $route61 from "./routes/tttranscribe/[...rest].ts";
+import * as $route62 from "./routes/tttranscribe/estimate.ts";
+import * as $route63 from "./routes/tttranscribe/health.ts";
+import * as $route64 from "./routes/tttranscribe/index.ts";
+import * as $route65 from "./routes/tttranscribe/status/[id].ts";
+import * as $route66 from "./routes/tttranscribe/transcribe.ts";
+import * as $route67 from "./routes/ui/conversation.tsx";
+import * as $route68 from "./routes/ui/transcription.tsx";
+import * as $route69 from "./routes/v1/admin/holds.ts";
+import * as $route70 from "./routes/v1/admin/users/[id]/index.ts";
+import * as $route71 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route72 from "./routes/v1/admin/users/index.ts";
+import * as $route73 from "./routes/v1/credits/add.ts";
+import * as $route74 from "./routes/v1/credits/balance.ts";
+import * as $route75 from "./routes/v1/credits/transactions.ts";
+import * as $route76 from "./routes/v1/vend-token.ts";
+import * as $route77 from "./routes/webhooks/tttranscribe.ts";
 import * as $island0 from "./islands/AdminBatches.tsx";
 import * as $island1 from "./islands/AdminCredits.tsx";
 import * as $island2 from "./islands/AdminJobs.tsx";
@@ -87,6 +88,7 @@ import * as $island7 from "./islands/ConversationDisplay.tsx";
 import * as $island8 from "./islands/DocToVideo.tsx";
 import * as $island9 from "./islands/JobDemo.tsx";
 import * as $island10 from "./islands/PreprocessProgress.tsx";
+import * as $island11 from "./islands/PreprocessUpload.tsx";
 import type { Manifest } from "./lib/web/manifest.ts";
 
 const manifest: Manifest = {
@@ -142,32 +144,33 @@ const manifest: Manifest = {
     "./routes/preprocess/blobs/[...key].ts": $route48,
     "./routes/preprocess/callback/[batchId]/[taskId].ts": $route49,
     "./routes/preprocess/events/[batchId].ts": $route50,
-    "./routes/preprocess/status/[batchId].ts": $route51,
-    "./routes/preprocess/tasks/next.ts": $route52,
-    "./routes/preprocess/test.ts": $route53,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route54,
-    "./routes/status/[requestId].ts": $route55,
-    "./routes/transcribe/estimate.ts": $route56,
-    "./routes/transcribe/index.ts": $route57,
-    "./routes/ttt/status/[id].ts": $route58,
-    "./routes/ttt/transcribe.ts": $route59,
-    "./routes/tttranscribe/[...rest].ts": $route60,
-    "./routes/tttranscribe/estimate.ts": $route61,
-    "./routes/tttranscribe/health.ts": $route62,
-    "./routes/tttranscribe/index.ts": $route63,
-    "./routes/tttranscribe/status/[id].ts": $route64,
-    "./routes/tttranscribe/transcribe.ts": $route65,
-    "./routes/ui/conversation.tsx": $route66,
-    "./routes/ui/transcription.tsx": $route67,
-    "./routes/v1/admin/holds.ts": $route68,
-    "./routes/v1/admin/users/[id]/index.ts": $route69,
-    "./routes/v1/admin/users/[id]/token.ts": $route70,
-    "./routes/v1/admin/users/index.ts": $route71,
-    "./routes/v1/credits/add.ts": $route72,
-    "./routes/v1/credits/balance.ts": $route73,
-    "./routes/v1/credits/transactions.ts": $route74,
-    "./routes/v1/vend-token.ts": $route75,
-    "./routes/webhooks/tttranscribe.ts": $route76,
+    "./routes/preprocess/index.tsx": $route51,
+    "./routes/preprocess/status/[batchId].ts": $route52,
+    "./routes/preprocess/tasks/next.ts": $route53,
+    "./routes/preprocess/test.ts": $route54,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route55,
+    "./routes/status/[requestId].ts": $route56,
+    "./routes/transcribe/estimate.ts": $route57,
+    "./routes/transcribe/index.ts": $route58,
+    "./routes/ttt/status/[id].ts": $route59,
+    "./routes/ttt/transcribe.ts": $route60,
+    "./routes/tttranscribe/[...rest].ts": $route61,
+    "./routes/tttranscribe/estimate.ts": $route62,
+    "./routes/tttranscribe/health.ts": $route63,
+    "./routes/tttranscribe/index.ts": $route64,
+    "./routes/tttranscribe/status/[id].ts": $route65,
+    "./routes/tttranscribe/transcribe.ts": $route66,
+    "./routes/ui/conversation.tsx": $route67,
+    "./routes/ui/transcription.tsx": $route68,
+    "./routes/v1/admin/holds.ts": $route69,
+    "./routes/v1/admin/users/[id]/index.ts": $route70,
+    "./routes/v1/admin/users/[id]/token.ts": $route71,
+    "./routes/v1/admin/users/index.ts": $route72,
+    "./routes/v1/credits/add.ts": $route73,
+    "./routes/v1/credits/balance.ts": $route74,
+    "./routes/v1/credits/transactions.ts": $route75,
+    "./routes/v1/vend-token.ts": $route76,
+    "./routes/webhooks/tttranscribe.ts": $route77,
   },
   islands: {
     "./islands/AdminBatches.tsx": $island0,
@@ -181,6 +184,7 @@ const manifest: Manifest = {
     "./islands/DocToVideo.tsx": $island8,
     "./islands/JobDemo.tsx": $island9,
     "./islands/PreprocessProgress.tsx": $island10,
+    "./islands/PreprocessUpload.tsx": $island11,
   },
 };
 

@@ -3,13 +3,16 @@
  * with long dish names, big prices, an Arabic exchange, a long URL and code; a financial session; a
  * preprocessing batch with a failed file; and each admin page.
  */
-import type { TestKiln } from "../support/kiln.ts";
+import { testAdminToken, type TestKiln } from "../support/kiln.ts";
+import { waitFor } from "../support/wait.ts";
 
 export interface LayoutPage {
   name: string;
   path: string;
   /** A selector that is present once the page has finished loading its data. */
   ready?: string;
+  /** Visit without the admin session (every other page is visited signed in). */
+  signedOut?: boolean;
 }
 
 const longName = "Slow-roasted heritage tomato and burrata tartine with basil oil";
@@ -66,6 +69,10 @@ async function failedBatch(kiln: TestKiln, tiff: Uint8Array): Promise<string> {
   files[1].r2_key = "staging/layout/missing.tif";
   const response = await kiln.request("/preprocess/batches", { json: { batch_id: "layout", files }, admin: true });
   const { page_url } = await response.json();
+  await waitFor("the layout batch to finish", async () => {
+    const status = await (await kiln.request("/preprocess/status/layout", { admin: true })).json();
+    return status.status === "DONE";
+  }, 15_000);
   const url = new URL(page_url);
   return url.pathname + url.search;
 }
@@ -80,6 +87,7 @@ export async function layoutPages(kiln: TestKiln, tiff: Uint8Array): Promise<Lay
     { type: "transcription", data: { text: "Should I rebalance?", speaker: "user", isFinal: true } },
   ]);
   const batch = await failedBatch(kiln, tiff);
+  await seedAccounts(kiln);
   const ready = 'kiln-island[data-hydrated="true"]';
   return [
     { name: "home", path: "/" },
@@ -91,6 +99,31 @@ export async function layoutPages(kiln: TestKiln, tiff: Uint8Array): Promise<Lay
     { name: "doc-to-video", path: "/doc-to-video", ready },
     { name: "transcription", path: "/ui/transcription" },
     { name: "preprocess-batch", path: batch, ready },
+    { name: "preprocess-batch-without-token", path: "/preprocess/layout", signedOut: true },
+    { name: "preprocess-signed-out", path: "/preprocess", signedOut: true },
+    { name: "preprocess-upload", path: "/preprocess", ready },
+    { name: "admin-sign-in", path: "/admin/login", signedOut: true },
+    { name: "admin-overview", path: "/admin", ready: '[data-testid="admin-overview"] .banner' },
+    { name: "admin-jobs", path: "/admin/jobs", ready: '[data-testid="count-failed"] strong:not(:text("…"))' },
+    { name: "admin-credits", path: "/admin/credits", ready: '[data-testid="accounts"] tbody tr' },
+    { name: "admin-batches", path: "/admin/batches", ready: "[data-batch-id]" },
+    { name: "admin-services", path: "/admin/services", ready: "[data-check]" },
+    { name: "admin-sessions", path: "/admin/sessions", ready: '[data-testid="admin-sessions"] tbody tr' },
     { name: "not-found", path: "/no/such/page" },
   ];
+}
+
+/** An admin console session cookie for the browser context. */
+export async function signInCookie(kiln: TestKiln, baseUrl: string) {
+  const signedIn = await kiln.services.adminSessions.signIn(testAdminToken);
+  const value = /^kiln_admin=([^;]+)/.exec(signedIn!.setCookie)![1];
+  return { name: "kiln_admin", value, url: baseUrl };
+}
+
+/** Gives the credits page an account with a long id and a ledger. */
+export async function seedAccounts(kiln: TestKiln): Promise<void> {
+  await kiln.request("/v1/credits/add", {
+    json: { userId: "someone.with.a.very.long.address@example-company.example.com", amount: 1_000_000 },
+    admin: true,
+  });
 }

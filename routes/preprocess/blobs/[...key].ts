@@ -1,10 +1,10 @@
 import { KilnError } from "../../../lib/errors.ts";
 import { contentTypeOf, validateBlobKey } from "../../../lib/blobs/types.ts";
 import { define } from "../../../lib/http/route.ts";
+import { maxBlobUploadBytes } from "../../../lib/preprocess/types.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 const prefix = "/preprocess/blobs/";
-const maxUploadBytes = 512 * 1024 * 1024;
 
 function keyOf(url: URL): string {
   return validateBlobKey(decodeURIComponent(url.pathname.slice(prefix.length)));
@@ -18,7 +18,7 @@ export const handler: Handlers = {
     async handle({ url, request, services }) {
       const key = keyOf(url);
       const declared = Number(request.headers.get("content-length") ?? 0);
-      if (declared > maxUploadBytes) throw new KilnError("too_large", "body_too_large", "Blob too large.");
+      if (declared > maxBlobUploadBytes) throw new KilnError("too_large", "body_too_large", "Blob too large.");
       if (!request.body) throw new KilnError("invalid", "empty_body", "Send the file as the request body.");
       const info = await services.blobs.put(key, request.body, {
         contentType: request.headers.get("content-type") ?? contentTypeOf(key),
