@@ -29,6 +29,7 @@ import { setupEngine } from "./lib/engine/setup.ts";
 import { setupTranscription } from "./lib/transcription/setup.ts";
 import { setupPreprocess } from "./lib/preprocess/setup.ts";
 import type { Services } from "./lib/services.ts";
+import type { SecretStore } from "./lib/secrets.ts";
 import { buildApp } from "./lib/web/app.ts";
 import { loadAssetManifest } from "./lib/web/assets.ts";
 import type { Manifest } from "./lib/web/manifest.ts";
@@ -128,6 +129,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   await setupTranscription(services);
   await setupPreprocess(services);
 
+  logGeneratedSecrets(secrets, log);
   jobs.start();
   dispatcher.start();
 
@@ -154,6 +156,17 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       await dispatcher.closed;
     },
   };
+}
+
+/** One line for every secret this start generated (none on later starts): names and where, never values. */
+function logGeneratedSecrets(secrets: SecretStore, log: Logger): void {
+  const { names, where } = secrets.generated();
+  if (names.length === 0) return;
+  log.info("secrets_generated", {
+    variables: names,
+    keptIn: where,
+    hint: "set a variable to choose its value; ./deno task secret <NAME> prints a generated one",
+  });
 }
 
 function registerPlatformHealth({ health, kv, config, jobs, live }: Services): void {
