@@ -93,7 +93,10 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     metrics,
     health,
     auth: {
-      admin: firstOf(staticTokenResolver("admin", adminToken, { header: "x-api-key" }), adminSessions.resolver),
+      admin: firstOf(
+        staticTokenResolver("admin", adminToken, { header: "x-api-key" }),
+        adminSessions.resolver,
+      ),
     },
     adminSessions,
     rateLimiter: createRateLimiter(kv),
@@ -114,7 +117,9 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       admin: {
         type: "http",
         scheme: "bearer",
-        description: "KILN_ADMIN_TOKEN (or X-API-Key); a signed-in admin console sends its cookie and X-CSRF-Token",
+        description:
+          "KILN_ADMIN_TOKEN (or X-API-Key); a signed-in admin console sends its cookie and X-CSRF-Token",
+        "x-kiln-secret": "KILN_ADMIN_TOKEN",
       },
     },
   };

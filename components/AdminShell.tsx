@@ -18,7 +18,13 @@ export function AdminShell(
       <div class="admin-bar">
         <nav class="admin-nav" aria-label="Admin console">
           {sections.map((section) => (
-            <a href={section.href} aria-current={path === section.href ? "page" : undefined}>{section.label}</a>
+            <a
+              key={section.href}
+              href={section.href}
+              aria-current={path === section.href ? "page" : undefined}
+            >
+              {section.label}
+            </a>
           ))}
         </nav>
         <form method="post" action="/admin/logout" class="admin-signout">

@@ -47,7 +47,10 @@ export default function AdminBatches({ csrf }: { csrf: string }) {
           return (
             <li key={batch.batch_id} class="card admin-item" data-batch-id={batch.batch_id}>
               <div class="admin-item-head">
-                <a class="admin-item-title" href={new URL(batch.page_url).pathname + new URL(batch.page_url).search}>
+                <a
+                  class="admin-item-title"
+                  href={new URL(batch.page_url).pathname + new URL(batch.page_url).search}
+                >
                   {batch.batch_id}
                 </a>
                 <span class={`badge ${batchTone(batch)}`}>{batchStatusText(batch)}</span>
@@ -64,7 +67,9 @@ export default function AdminBatches({ csrf }: { csrf: string }) {
               {batch.error && <p class="admin-error">{batch.error}</p>}
               {!terminal.has(batch.status) && (
                 <div class="row">
-                  <button class="button secondary small" type="button" onClick={() => reset(batch)}>Reset</button>
+                  <button class="button secondary small" type="button" onClick={() => reset(batch)}>
+                    Reset
+                  </button>
                 </div>
               )}
             </li>

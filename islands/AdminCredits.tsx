@@ -55,7 +55,10 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
   const accounts = useLive(() => api<{ items: Balance[] }>("/v1/admin/users?limit=200"), 5_000);
   const holds = useLive(() => api<{ items: Hold[] }>("/v1/admin/holds"), 5_000);
   const detail = useLive(
-    () => selected ? api<Detail>(`/v1/admin/users/${encodeURIComponent(selected)}?limit=50`) : Promise.resolve(null),
+    () =>
+      selected
+        ? api<Detail>(`/v1/admin/users/${encodeURIComponent(selected)}?limit=50`)
+        : Promise.resolve(null),
     5_000,
     [selected],
   );
@@ -68,7 +71,11 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
       const granted = await api<{ added: number; replayed: boolean; balance: Balance }>("/v1/credits/add", {
         method: "POST",
         headers: { "idempotency-key": grantKey },
-        json: { userId, amount: Number(form.get("amount")), reason: String(form.get("reason") || "admin_grant") },
+        json: {
+          userId,
+          amount: Number(form.get("amount")),
+          reason: String(form.get("reason") || "admin_grant"),
+        },
       });
       setNotice({
         tone: "ok",
@@ -164,8 +171,12 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
 
       <h2>Accounts</h2>
       {accounts.error && <p class="banner error" role="alert">{accounts.error}</p>}
-      {accounts.data?.items.length === 0 && <p class="muted">No accounts yet: grant credits to create one.</p>}
-      <table class="admin-table" data-testid="accounts">
+      {accounts.data?.items.length === 0 && (
+        <p class="muted">
+          No accounts yet: grant credits to create one.
+        </p>
+      )}
+      <table class="stacked-table" data-testid="accounts">
         <thead>
           <tr>
             <th>User</th>
@@ -179,10 +190,16 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
           {accounts.data?.items.map((account) => (
             <tr key={account.userId} class={selected === account.userId ? "selected" : ""}>
               <td data-label="User">
-                <button class="link" type="button" onClick={() => {
-                  setSelected(account.userId);
-                  setTarget(account.userId);
-                }}>{account.userId}</button>
+                <button
+                  class="link"
+                  type="button"
+                  onClick={() => {
+                    setSelected(account.userId);
+                    setTarget(account.userId);
+                  }}
+                >
+                  {account.userId}
+                </button>
               </td>
               <td data-label="Balance" class="num">{account.balance}</td>
               <td data-label="Held" class="num">{account.heldCredits}</td>
@@ -202,7 +219,7 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
           </p>
           <h3>Ledger</h3>
           {detail.data.transactions.items.length === 0 && <p class="muted">No entries.</p>}
-          <table class="admin-table">
+          <table class="stacked-table">
             <thead>
               <tr>
                 <th>When</th>
@@ -229,7 +246,7 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
 
       <h2>Active holds</h2>
       {holds.data?.items.length === 0 && <p class="muted">No credits are held right now.</p>}
-      <table class="admin-table">
+      <table class="stacked-table">
         <thead>
           <tr>
             <th>User</th>

@@ -38,7 +38,10 @@ export default function AdminJobs({ csrf, status: initial }: { csrf: string; sta
     try {
       if (action === "retry") await api(`/api/admin/jobs/${job.id}/retry`, { method: "POST" });
       else await api(`/api/jobs/${job.id}`, { method: "DELETE" });
-      setNotice({ tone: "ok", text: `${action === "retry" ? "Re-queued" : "Cancelled"} ${job.kind} ${job.id}.` });
+      setNotice({
+        tone: "ok",
+        text: `${action === "retry" ? "Re-queued" : "Cancelled"} ${job.kind} ${job.id}.`,
+      });
     } catch (error) {
       setNotice({ tone: "error", text: error instanceof Error ? error.message : String(error) });
     }
@@ -51,6 +54,7 @@ export default function AdminJobs({ csrf, status: initial }: { csrf: string; sta
       <div class="admin-stats" aria-live="polite">
         {(["queued", "running", "failed"] as const).map((name) => (
           <button
+            key={name}
             type="button"
             class={`admin-stat ${status === name ? "selected" : ""}`}
             onClick={() => setStatus(name)}
@@ -65,20 +69,22 @@ export default function AdminJobs({ csrf, status: initial }: { csrf: string; sta
         <label>
           Status
           <select class="input" value={status} onChange={(event) => setStatus(event.currentTarget.value)}>
-            {statuses.map((name) => <option value={name}>{name}</option>)}
+            {statuses.map((name) => <option key={name} value={name}>{name}</option>)}
           </select>
         </label>
         <label>
           Kind
           <select class="input" value={kind} onChange={(event) => setKind(event.currentTarget.value)}>
             <option value="">all kinds</option>
-            {(counts.data?.kinds ?? []).map((name) => <option value={name}>{name}</option>)}
+            {(counts.data?.kinds ?? []).map((name) => <option key={name} value={name}>{name}</option>)}
           </select>
         </label>
       </form>
       <Notice state={notice} />
       {jobs.error && <p class="banner error" role="alert">{jobs.error}</p>}
-      {jobs.data && jobs.data.jobs.length === 0 && <p class="muted">No {status} jobs{kind ? ` of ${kind}` : ""}.</p>}
+      {jobs.data && jobs.data.jobs.length === 0 && (
+        <p class="muted">No {status} jobs{kind ? ` of ${kind}` : ""}.</p>
+      )}
       <ul class="admin-list" data-testid="job-list">
         {jobs.data?.jobs.map((job) => (
           <li key={job.id} class="card admin-item" data-job-id={job.id}>
@@ -97,10 +103,20 @@ export default function AdminJobs({ csrf, status: initial }: { csrf: string; sta
             </details>
             <div class="row">
               {job.status === "failed" && (
-                <button class="button small" type="button" onClick={() => act(job, "retry")}>Retry</button>
+                <button
+                  class="button small"
+                  type="button"
+                  onClick={() => act(job, "retry")}
+                >
+                  Retry
+                </button>
               )}
               {(job.status === "queued" || job.status === "running") && (
-                <button class="button secondary small" type="button" onClick={() => act(job, "cancel")}>
+                <button
+                  class="button secondary small"
+                  type="button"
+                  onClick={() => act(job, "cancel")}
+                >
                   Cancel
                 </button>
               )}

@@ -44,7 +44,11 @@ function fields(check: Check): [string, string][] {
 }
 
 const tone = (state: string) =>
-  ["ok", "healthy", "closed"].includes(state) ? "ok" : state === "half_open" || state === "degraded" ? "warn" : "error";
+  ["ok", "healthy", "closed"].includes(state)
+    ? "ok"
+    : state === "half_open" || state === "degraded"
+    ? "warn"
+    : "error";
 
 /** Every module's health check, the transcription upstream (probe, circuit breaker) and its tools. */
 export default function AdminServices({ csrf }: { csrf: string }) {
@@ -75,14 +79,19 @@ export default function AdminServices({ csrf }: { csrf: string }) {
             <code>{ttt.baseUrl}</code>
           </p>
           <p>
-            Probe: {ttt.probe.reachable ? `reachable (HTTP ${ttt.probe.status}, ${ttt.probe.latencyMs} ms)` : `unreachable (${ttt.probe.error ?? ttt.probe.status})`}{" "}
-            · checked {ago(ttt.probe.checkedAt)} · {ttt.traffic.calls} calls, {ttt.traffic.failures} failed ·{" "}
+            Probe: {ttt.probe.reachable
+              ? `reachable (HTTP ${ttt.probe.status}, ${ttt.probe.latencyMs} ms)`
+              : `unreachable (${ttt.probe.error ?? ttt.probe.status})`} · checked {ago(ttt.probe.checkedAt)} ·
+            {" "}
+            {ttt.traffic.calls} calls, {ttt.traffic.failures} failed ·{" "}
             {ttt.circuitBreaker.consecutiveFailures} failures in a row
           </p>
           {ttt.circuitBreaker.transitions.length > 0 && (
             <ul class="admin-meta">
               {ttt.circuitBreaker.transitions.slice(-5).map((transition) => (
-                <li>{transition.from} → {transition.to} {ago(transition.at)} {transition.reason ?? ""}</li>
+                <li key={transition.at}>
+                  {transition.from} → {transition.to} {ago(transition.at)} {transition.reason ?? ""}
+                </li>
               ))}
             </ul>
           )}
@@ -95,21 +104,23 @@ export default function AdminServices({ csrf }: { csrf: string }) {
             <h2>Transcription service</h2>
             <span class={`badge ${tone(stt.status)}`}>{stt.status}</span>
           </div>
-          {stt.problems && <ul>{stt.problems.map((problem) => <li>{problem}</li>)}</ul>}
+          {stt.problems && <ul>{stt.problems.map((problem) => <li key={problem}>{problem}</li>)}</ul>}
           <p>
-            {stt.jobs.completed} completed, {stt.jobs.inProgress} in progress, {stt.jobs.failed} failed ·
-            cache hit rate {Math.round(stt.cache.hitRate * 100)} % ({stt.cache.hits} hits, results kept{" "}
-            {stt.cache.ttlHours} h)
+            {stt.jobs.completed} completed, {stt.jobs.inProgress} in progress, {stt.jobs.failed}{" "}
+            failed · cache hit rate {Math.round(stt.cache.hitRate * 100)} % ({stt.cache.hits}{" "}
+            hits, results kept {stt.cache.ttlHours} h)
           </p>
           <dl class="admin-facts">
             {Object.entries(stt.tools).map(([name, tool]) => (
-              <div>
+              <div key={name}>
                 <dt>{tool.provider ? `${name} (${tool.provider})` : name}</dt>
-                <dd class={tool.available ? "ok" : "error"}>{tool.available ? "ready" : tool.detail ?? "missing"}</dd>
+                <dd class={tool.available ? "ok" : "error"}>
+                  {tool.available ? "ready" : tool.detail ?? "missing"}
+                </dd>
               </div>
             ))}
             {Object.entries(stt.environment).map(([name, value]) => (
-              <div>
+              <div key={name}>
                 <dt>{name}</dt>
                 <dd>{String(value)}</dd>
               </div>
@@ -121,14 +132,14 @@ export default function AdminServices({ csrf }: { csrf: string }) {
       <h2>Health checks</h2>
       <div class="grid">
         {Object.entries(health.data?.checks ?? {}).map(([name, check]) => (
-          <section class="card" data-check={name}>
+          <section key={name} class="card" data-check={name}>
             <div class="admin-item-head">
               <h3>{name.replace(/_/g, " ")}</h3>
               <span class={`badge ${tone(check.state)}`}>{check.state}</span>
             </div>
             <dl class="admin-facts">
               {fields(check).map(([field, value]) => (
-                <div>
+                <div key={field}>
                   <dt>{field}</dt>
                   <dd>{value}</dd>
                 </div>

@@ -13,7 +13,10 @@ interface Session {
 /** Live conversation sessions, most recently active first, each with a link that opens its display. */
 export default function AdminSessions({ csrf }: { csrf: string }) {
   const api = adminApi(csrf);
-  const sessions = useLive(() => api<{ items: Session[] }>("/api/admin/conversation/sessions?limit=500"), 5_000);
+  const sessions = useLive(
+    () => api<{ items: Session[] }>("/api/admin/conversation/sessions?limit=500"),
+    5_000,
+  );
   const items = [...(sessions.data?.items ?? [])].sort((a, b) => b.updatedAt.localeCompare(a.updatedAt));
   return (
     <section class="stack" data-testid="admin-sessions">
@@ -23,7 +26,7 @@ export default function AdminSessions({ csrf }: { csrf: string }) {
           No live sessions. Start one from the <a href="/ui/conversation">conversation display</a> demo.
         </p>
       )}
-      <table class="admin-table">
+      <table class="stacked-table">
         <thead>
           <tr>
             <th>Tenant</th>

@@ -90,7 +90,9 @@ export default function PreprocessProgress({ initial, token }: { initial: Status
               : <div class={`preprocess-placeholder ${task.status}`}>{task.status}</div>}
             <span class="preprocess-name">{task.file_name}</span>
             {task.outputs.length > 1 && <span class="muted">{task.outputs.length} pages</span>}
-            {task.error && task.status === "failed" && <span class="muted preprocess-error">{task.error}</span>}
+            {task.error && task.status === "failed" && (
+              <span class="muted preprocess-error">{task.error}</span>
+            )}
           </li>
         ))}
       </ul>

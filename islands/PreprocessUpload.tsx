@@ -1,6 +1,6 @@
 import { useState } from "preact/hooks";
 import { adminApi } from "../components/admin/api.ts";
-import { type PickedFile, picked, pickedFromDrop } from "../components/preprocess/picked_files.ts";
+import { picked, type PickedFile, pickedFromDrop } from "../components/preprocess/picked_files.ts";
 
 interface Props {
   csrf: string;
@@ -58,7 +58,9 @@ export default function PreprocessUpload({ csrf, batchId: suggested, maxFiles, m
     setFiles((current) => {
       const known = new Set(current.map((file) => file.path));
       const merged = [...current, ...more.filter((file) => !known.has(file.path))];
-      if (merged.length > maxFiles) setProblem(`A batch holds at most ${maxFiles} files; the rest were left out.`);
+      if (merged.length > maxFiles) {
+        setProblem(`A batch holds at most ${maxFiles} files; the rest were left out.`);
+      }
       return merged.slice(0, maxFiles);
     });
   }
@@ -154,7 +156,13 @@ export default function PreprocessUpload({ csrf, batchId: suggested, maxFiles, m
           }}
         />
         {files.length > 0 && !busy && (
-          <button class="button secondary small" type="button" onClick={() => setFiles([])}>Clear</button>
+          <button
+            class="button secondary small"
+            type="button"
+            onClick={() => setFiles([])}
+          >
+            Clear
+          </button>
         )}
       </div>
 
@@ -168,7 +176,9 @@ export default function PreprocessUpload({ csrf, batchId: suggested, maxFiles, m
             {files.slice(0, 50).map((file) => (
               <li key={file.path}>
                 <span class="upload-name">{file.path}</span>
-                <span class={`badge ${file.file.size > maxFileBytes ? "error" : isTiff(file.path) ? "ok" : ""}`}>
+                <span
+                  class={`badge ${file.file.size > maxFileBytes ? "error" : isTiff(file.path) ? "ok" : ""}`}
+                >
                   {file.file.size > maxFileBytes ? "too large" : isTiff(file.path) ? "TIFF" : "pass-through"}
                 </span>
                 <span class="muted num">{megabytes(file.file.size)}</span>
@@ -193,13 +203,16 @@ export default function PreprocessUpload({ csrf, batchId: suggested, maxFiles, m
         <div class="stack" aria-live="polite">
           <progress max={Math.max(1, total)} value={sent} aria-label="Upload progress" />
           <span class="muted">
-            {phase === "uploading" ? `Uploading ${megabytes(sent)} of ${megabytes(total)}…` : "Starting the batch…"}
+            {phase === "uploading"
+              ? `Uploading ${megabytes(sent)} of ${megabytes(total)}…`
+              : "Starting the batch…"}
           </span>
         </div>
       )}
       {tooBig.length > 0 && (
         <p class="banner error" role="alert">
-          {tooBig.length} file{tooBig.length === 1 ? " is" : "s are"} over {megabytes(maxFileBytes)}; remove{" "}
+          {tooBig.length} file{tooBig.length === 1 ? " is" : "s are"} over {megabytes(maxFileBytes)}; remove
+          {" "}
           {tooBig.length === 1 ? "it" : "them"} to continue.
         </p>
       )}

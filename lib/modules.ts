@@ -31,7 +31,8 @@ export const kilnModules: KilnModule[] = [
   {
     name: "Transcription",
     navLabel: "Transcription",
-    summary: "Speech to text for a media or TikTok link or an uploaded file, with timestamps and signed webhooks.",
+    summary:
+      "Speech to text for a media or TikTok link or an uploaded file, with timestamps and signed webhooks.",
     href: "/ui/transcription",
     apiTag: "transcription",
   },

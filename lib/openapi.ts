@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { MethodHandler } from "./http/route.ts";
+import { impliedErrors } from "./openapi_errors.ts";
 import type { Manifest, RouteModule } from "./web/manifest.ts";
 import { routePattern } from "./web/manifest.ts";
 
@@ -63,22 +64,30 @@ function parametersOf(pattern: string, handler: MethodHandler): JsonObject[] {
   ];
 }
 
-function operationOf(pattern: string, handler: MethodHandler): JsonObject {
+const problemContent = {
+  "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+};
+
+function operationOf(pattern: string, handler: MethodHandler, page: boolean): JsonObject {
   const spec = handler.spec!;
   const auth = [spec.auth ?? "public"].flat().filter((kind) => kind !== "public" && kind !== "optional");
   const responses: JsonObject = {};
-  for (const [status, response] of Object.entries(spec.responses ?? { 200: { description: "OK" } })) {
+  const documented = spec.responses ??
+    { 200: { description: page ? "The HTML page." : "OK" } };
+  for (const [status, response] of Object.entries(documented)) {
+    const type = page && status === "200" ? "text/html" : Number(status) >= 400 ? "" : "application/json";
     responses[status] = {
       description: response.description,
-      ...(response.schema
-        ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
+      ...(response.schema && type
+        ? { content: { [type]: { schema: jsonSchema(response.schema, "output") } } }
         : {}),
+      ...(Number(status) >= 400 ? { content: problemContent } : {}),
     };
   }
-  responses.default = {
-    description: "Error",
-    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-  };
+  for (const [status, description] of Object.entries(impliedErrors(spec, pattern))) {
+    responses[status] ??= { description, content: problemContent };
+  }
+  responses.default = { description: "Any other error, as problem+json.", content: problemContent };
   const operation: JsonObject = {
     summary: spec.summary,
     description: spec.description,
@@ -86,6 +95,7 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
     parameters: parametersOf(pattern, handler),
     responses,
   };
+  if (page) operation["x-kiln-page"] = true;
   // `{}` is OpenAPI's "no credentials also accepted" (optional auth: e.g. capability ids).
   const anonymous = [spec.auth ?? "public"].flat().includes("optional") ? [{}] : [];
   if (auth.length) operation.security = [...auth.map((kind) => ({ [kind]: [] })), ...anonymous];
@@ -104,7 +114,10 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
     };
   } else if (spec.body) {
     const type = spec.bodyType === "form" ? "application/x-www-form-urlencoded" : "application/json";
-    operation.requestBody = { required: true, content: { [type]: { schema: jsonSchema(spec.body, "input") } } };
+    operation.requestBody = {
+      required: true,
+      content: { [type]: { schema: jsonSchema(spec.body, "input") } },
+    };
   }
   return operation;
 }
@@ -126,7 +139,8 @@ export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonO
     for (const [method, handler] of Object.entries(handlers)) {
       if (!handler?.spec) continue;
       paths[openApiPath] ??= {};
-      paths[openApiPath][method.toLowerCase()] = operationOf(pattern, handler);
+      const page = method === "GET" && Boolean((module as RouteModule).default);
+      paths[openApiPath][method.toLowerCase()] = operationOf(pattern, handler, page);
     }
   }
   return {

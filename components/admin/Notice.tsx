@@ -4,7 +4,10 @@ export type NoticeState = { tone: "ok" | "error"; text: string } | null;
 export function Notice({ state }: { state: NoticeState }) {
   if (!state) return null;
   return (
-    <p class={`banner ${state.tone === "error" ? "error" : "ok"}`} role={state.tone === "error" ? "alert" : "status"}>
+    <p
+      class={`banner ${state.tone === "error" ? "error" : "ok"}`}
+      role={state.tone === "error" ? "alert" : "status"}
+    >
       {state.text}
     </p>
   );

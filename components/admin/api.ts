@@ -35,7 +35,9 @@ export function adminApi(csrf: string): ApiCall {
     if (response.status === 401) {
       location.assign(`/admin/login?next=${encodeURIComponent(location.pathname + location.search)}`);
     }
-    if (!response.ok) throw new ApiError(body.detail ?? `HTTP ${response.status}`, response.status, body.code);
+    if (!response.ok) {
+      throw new ApiError(body.detail ?? `HTTP ${response.status}`, response.status, body.code);
+    }
     return body as T;
   };
 }
@@ -90,7 +92,11 @@ export function ago(when: string | number | null | undefined, now = Date.now()):
   const seconds = Math.round((now - at) / 1000);
   if (seconds < 0) {
     const ahead = -seconds;
-    return ahead < 60 ? `in ${ahead} s` : ahead < 3600 ? `in ${Math.round(ahead / 60)} min` : `in ${Math.round(ahead / 3600)} h`;
+    return ahead < 60
+      ? `in ${ahead} s`
+      : ahead < 3600
+      ? `in ${Math.round(ahead / 60)} min`
+      : `in ${Math.round(ahead / 3600)} h`;
   }
   if (seconds < 60) return `${seconds} s ago`;
   if (seconds < 3600) return `${Math.round(seconds / 60)} min ago`;

@@ -29,14 +29,18 @@ export async function pickedFromDrop(data: DataTransfer): Promise<PickedFile[]> 
   const found: PickedFile[] = [];
   const walk = async (entry: FileSystemEntry, prefix: string): Promise<void> => {
     if (entry.isFile) {
-      const file = await new Promise<File>((resolve, reject) => (entry as FileSystemFileEntry).file(resolve, reject));
+      const file = await new Promise<File>((resolve, reject) =>
+        (entry as FileSystemFileEntry).file(resolve, reject)
+      );
       found.push({ path: cleanPath(`${prefix}${entry.name}`), file });
       return;
     }
     const reader = (entry as FileSystemDirectoryEntry).createReader();
     for (;;) {
       // readEntries answers in chunks (about 100 at a time) until it returns none.
-      const chunk = await new Promise<FileSystemEntry[]>((resolve, reject) => reader.readEntries(resolve, reject));
+      const chunk = await new Promise<FileSystemEntry[]>((resolve, reject) =>
+        reader.readEntries(resolve, reject)
+      );
       if (chunk.length === 0) break;
       for (const child of chunk) await walk(child, `${prefix}${entry.name}/`);
     }

@@ -48,9 +48,16 @@ export function createAdminSessions(
 ): AdminSessions {
   const { kv, adminToken, ttlMs, secure } = options;
   const now = options.now ?? Date.now;
-  const cookieOf = (request: Request) => parse(request.headers.get("cookie") ?? "", adminCookieName)[adminCookieName];
+  const cookieOf = (request: Request) =>
+    parse(request.headers.get("cookie") ?? "", adminCookieName)[adminCookieName];
   const cookie = (value: string, maxAgeSeconds: number) =>
-    serialize(adminCookieName, value, { path: "/", httpOnly: true, sameSite: "Strict", secure, maxAge: maxAgeSeconds });
+    serialize(adminCookieName, value, {
+      path: "/",
+      httpOnly: true,
+      sameSite: "Strict",
+      secure,
+      maxAge: maxAgeSeconds,
+    });
 
   const read = async (request: Request): Promise<AdminSession | null> => {
     const value = cookieOf(request);

@@ -11,7 +11,11 @@ export async function listSessions(
   options: { limit: number; cursor?: string },
   now = Date.now(),
 ) {
-  const page = await listPage<SessionRecord>(kv, { prefix: conversationKeys.session("").slice(0, -1) }, options);
+  const page = await listPage<SessionRecord>(
+    kv,
+    { prefix: conversationKeys.session("").slice(0, -1) },
+    options,
+  );
   const items = await Promise.all(
     page.items.filter((session) => session.expiresAt > now).map(async (session) => ({
       sessionId: session.id,

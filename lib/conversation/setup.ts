@@ -52,6 +52,20 @@ export async function setupConversation(services: Services): Promise<Conversatio
 
   services.auth["display-service"] = staticTokenResolver("display-service", serviceToken);
   services.auth["theme-admin"] = staticTokenResolver("theme-admin", themeToken);
+  Object.assign(services.securitySchemes, {
+    "display-service": {
+      type: "http",
+      scheme: "bearer",
+      description: "DISPLAY_SERVICE_TOKEN of the voice backend",
+      "x-kiln-secret": "DISPLAY_SERVICE_TOKEN",
+    },
+    "theme-admin": {
+      type: "http",
+      scheme: "bearer",
+      description: "THEME_API_TOKEN",
+      "x-kiln-secret": "THEME_API_TOKEN",
+    },
+  });
   defineDemoDisplayJob(services.jobs, { conversation: display, restaurant });
   services.scheduler.every("conversation.expire_sessions", Math.min(60_000, ttlMs), async () => {
     const removed = await store.expire();

@@ -31,9 +31,14 @@ export async function listAccounts(
 }
 
 /** Active holds, oldest first (the ones the expiry sweep releases next); optionally of one user. */
-export async function listHolds(kv: KvStore, options: { userId?: string; limit: number }): Promise<HoldView[]> {
+export async function listHolds(
+  kv: KvStore,
+  options: { userId?: string; limit: number },
+): Promise<HoldView[]> {
   const ids: string[] = [];
-  const index = kv.list<{ userId: string }>({ prefix: engineKeys.holdsByTimePrefix() }, { limit: holdScanLimit });
+  const index = kv.list<{ userId: string }>({ prefix: engineKeys.holdsByTimePrefix() }, {
+    limit: holdScanLimit,
+  });
   for await (const entry of index) {
     if (options.userId && entry.value.userId !== options.userId) continue;
     ids.push(entry.key[3] as string);
@@ -69,5 +74,9 @@ export async function userDetail(
     listHolds(kv, { userId, limit: 100 }),
     listTransactions(kv, userId, options),
   ]);
-  return { balance, holds, transactions: { items: transactions.items, nextCursor: transactions.cursor ?? null } };
+  return {
+    balance,
+    holds,
+    transactions: { items: transactions.items, nextCursor: transactions.cursor ?? null },
+  };
 }

@@ -113,5 +113,8 @@ export function listTransactions(
   userId: string,
   options: { limit: number; cursor?: string },
 ): Promise<Page<LedgerEntry>> {
-  return listPage<LedgerEntry>(kv, { prefix: engineKeys.ledgerPrefix(userId) }, { ...options, reverse: true });
+  return listPage<LedgerEntry>(kv, { prefix: engineKeys.ledgerPrefix(userId) }, {
+    ...options,
+    reverse: true,
+  });
 }

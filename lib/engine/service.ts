@@ -62,7 +62,8 @@ export function createEngineService(deps: EngineDependencies) {
       listTransactions(kv, userId, options),
     accounts: (options: { limit: number; cursor?: string }) => listAccounts(kv, options),
     holds: (options: { userId?: string; limit: number }) => listHolds(kv, options),
-    userDetail: (userId: string, options: { limit: number; cursor?: string }) => userDetail(kv, userId, options),
+    userDetail: (userId: string, options: { limit: number; cursor?: string }) =>
+      userDetail(kv, userId, options),
     estimate: (url: string) => estimate(metered, url),
     startTranscription: async (userId: string, url: string) => {
       const started = await startMetered(metered, userId, url);

@@ -21,7 +21,13 @@ import {
   stageWrite,
   type Tx,
 } from "./transition.ts";
-import { InvalidInputJobError, type JobContext, type JobError, type JobRecord, PermanentJobError } from "./types.ts";
+import {
+  InvalidInputJobError,
+  type JobContext,
+  type JobError,
+  type JobRecord,
+  PermanentJobError,
+} from "./types.ts";
 
 const maxCheckpointBytes = 60 * 1024;
 const maxErrorMessage = 1_000;

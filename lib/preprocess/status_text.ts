@@ -15,7 +15,9 @@ export function batchStatusText({ status, progress }: BatchProgress): string {
       ? `done, all ${tasks_total} converted`
       : `done, ${tasks_failed} of ${tasks_total} failed`;
   }
-  if (status === "ERROR") return tasks_total > 0 ? `error, ${tasks_completed} of ${tasks_total} converted` : "error";
+  if (status === "ERROR") {
+    return tasks_total > 0 ? `error, ${tasks_completed} of ${tasks_total} converted` : "error";
+  }
   return `converting, ${tasks_completed + tasks_failed} of ${tasks_total} finished`;
 }
 

@@ -42,7 +42,14 @@ export interface TranscriptionDependencies {
 }
 
 /** Failures caused by the media the caller sent (unreadable, too large, gone): logged as warnings. */
-const inputErrorKinds = new Set(["invalid", "too_large", "unsupported_media_type", "not_found", "forbidden", "gone"]);
+const inputErrorKinds = new Set([
+  "invalid",
+  "too_large",
+  "unsupported_media_type",
+  "not_found",
+  "forbidden",
+  "gone",
+]);
 
 export function defineTranscribeJob(dependencies: TranscriptionDependencies): void {
   dependencies.jobs.define(

@@ -5,7 +5,9 @@ import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 export const title = "Credits · Admin";
 
-export const handler: Handlers = { GET: adminPage("The credit ledger: accounts, holds, grants, user tokens") };
+export const handler: Handlers = {
+  GET: adminPage("The credit ledger: accounts, holds, grants, user tokens"),
+};
 
 export default function AdminCreditsPage({ data }: PageProps<AdminPageData>) {
   return (

@@ -5,7 +5,9 @@ import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 export const title = "Jobs · Admin";
 
-export const handler: Handlers = { GET: adminPage("Jobs by state and kind, dead letters with retry and cancel") };
+export const handler: Handlers = {
+  GET: adminPage("Jobs by state and kind, dead letters with retry and cancel"),
+};
 
 export default function AdminJobsPage({ url, data }: PageProps<AdminPageData>) {
   return (

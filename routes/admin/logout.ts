@@ -19,7 +19,11 @@ export const handler: Handlers = {
     async handle({ body, request, services }) {
       const session = await services.adminSessions.read(request);
       if (session && !(await secretsEqual(body.csrf, session.csrf))) {
-        throw new KilnError("forbidden", "csrf_token_invalid", "The sign-out form is stale; reload and retry.");
+        throw new KilnError(
+          "forbidden",
+          "csrf_token_invalid",
+          "The sign-out form is stale; reload and retry.",
+        );
       }
       return redirect("/admin/login", { "set-cookie": await services.adminSessions.signOut(request) });
     },

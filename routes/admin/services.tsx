@@ -5,7 +5,9 @@ import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 export const title = "Services · Admin";
 
-export const handler: Handlers = { GET: adminPage("Service health: breaker, upstream probe, tools, encoder, backend") };
+export const handler: Handlers = {
+  GET: adminPage("Service health: breaker, upstream probe, tools, encoder, backend"),
+};
 
 export default function AdminServicesPage({ data }: PageProps<AdminPageData>) {
   return (

@@ -6,7 +6,8 @@ import { authorizeBatchRead, readerAuth } from "../../lib/preprocess/access.ts";
 import { BatchId, type BatchStatusView, type TaskView } from "../../lib/preprocess/types.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
-export const title = (data: Data) => data.kind === "batch" ? `Batch ${data.status.batch_id}` : "Batch preprocessing";
+export const title = (data: Data) =>
+  data.kind === "batch" ? `Batch ${data.status.batch_id}` : "Batch preprocessing";
 
 type Data =
   | { kind: "batch"; status: BatchStatusView & { tasks?: TaskView[] }; token: string }
@@ -26,11 +27,15 @@ export const handler: Handlers = {
       try {
         const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
         const status = await preprocess.status(params.batchId, true);
-        return render({ kind: "batch", status, token: await preprocess.viewToken(params.batchId) } satisfies Data);
+        return render(
+          { kind: "batch", status, token: await preprocess.viewToken(params.batchId) } satisfies Data,
+        );
       } catch (error) {
         if (!isKilnError(error) || !["unauthorized", "not_found"].includes(error.kind)) throw error;
         const reason = error.kind === "not_found" ? "not_found" : "no_token";
-        return render({ kind: "denied", reason, next } satisfies Data, { status: reason === "not_found" ? 404 : 401 });
+        return render({ kind: "denied", reason, next } satisfies Data, {
+          status: reason === "not_found" ? 404 : 401,
+        });
       }
     },
   }),
@@ -42,12 +47,19 @@ export default function BatchPage({ data }: PageProps<Data>) {
       <div class="narrow">
         <h1>Batch preprocessing</h1>
         {data.reason === "not_found"
-          ? <p class="banner error" role="alert">There is no batch with this id (it may have been removed).</p>
+          ? (
+            <p class="banner error" role="alert">
+              There is no batch with this id (it may have been removed).
+            </p>
+          )
           : (
             <>
-              <p class="banner error" role="alert">This link is missing its view token, or the token is wrong.</p>
+              <p class="banner error" role="alert">
+                This link is missing its view token, or the token is wrong.
+              </p>
               <p>
-                A batch page opens with the <code>page_url</code> the batch was submitted with (it carries a{" "}
+                A batch page opens with the <code>page_url</code> the batch was submitted with (it carries a
+                {" "}
                 <code>?token=</code>), or for anyone signed in to the admin console.
               </p>
               <p>

@@ -19,7 +19,9 @@ export const handler: Handlers = {
       const session = principal && await services.adminSessions.read(request);
       if (!session) return render({ signedIn: false } satisfies Data);
       const stamp = new Date().toISOString().slice(0, 16).replace("T", "-").replace(":", "");
-      return render({ signedIn: true, csrf: session.csrf, batchId: `upload-${stamp}-${randomId(3)}` } satisfies Data);
+      return render(
+        { signedIn: true, csrf: session.csrf, batchId: `upload-${stamp}-${randomId(3)}` } satisfies Data,
+      );
     },
   }),
 };
@@ -33,12 +35,19 @@ export default function PreprocessPage({ data }: PageProps<Data>) {
         converted in parallel. The batch page follows the conversion live and shows a thumbnail per file.
       </p>
       {data.signedIn
-        ? <PreprocessUpload csrf={data.csrf} batchId={data.batchId} maxFiles={maxFilesPerBatch} maxFileBytes={maxBlobUploadBytes} />
+        ? (
+          <PreprocessUpload
+            csrf={data.csrf}
+            batchId={data.batchId}
+            maxFiles={maxFilesPerBatch}
+            maxFileBytes={maxBlobUploadBytes}
+          />
+        )
         : (
           <div class="card stack">
             <p>
-              Uploading starts a batch on this server, so it needs the admin sign-in. The ingest service submits
-              batches with <code>PREPROCESS_SERVICE_TOKEN</code> instead (see the{" "}
+              Uploading starts a batch on this server, so it needs the admin sign-in. The ingest service
+              submits batches with <code>PREPROCESS_SERVICE_TOKEN</code> instead (see the{" "}
               <a href="/docs#tag-preprocess">API</a>).
             </p>
             <p>

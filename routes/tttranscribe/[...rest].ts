@@ -11,6 +11,9 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "Transcription service info (trailing-slash form)",
     tags: ["transcription"],
+    responses: {
+      200: { description: "`{service, version, apiVersion, platform, baseUrl, asrProvider, endpoints}`." },
+    },
     handle({ url, services }) {
       if (url.pathname !== "/tttranscribe/") {
         throw new KilnError("not_found", "not_found", "No resource at this address.");

@@ -12,6 +12,13 @@ export const handler: Handlers = {
     tags: ["transcription"],
     auth: engineAuthKind,
     body: z.object({ url: z.string().min(1).max(2048) }),
+    responses: {
+      200: { description: "`{estimatedDurationSeconds, estimatedCredits, …}`." },
+      422: {
+        description: "Not an http(s) URL, or a private address (`url_not_allowed`, `url_unresolvable`).",
+      },
+      429: { description: "The client's token bucket is empty (`Retry-After`)." },
+    },
     async handle({ body, services, clientIp }) {
       const transcription = transcriptionOf(services);
       const { value, headers } = await withTranscriptionToken(

@@ -88,7 +88,10 @@ Deno.test("accounts, holds and one user's ledger, for the engine key and the Kil
   const nobody = await (await kiln.request("/v1/admin/users/nobody", { admin: true })).json();
   assert.deepEqual([nobody.balance.balance, nobody.holds, nobody.transactions.items], [0, [], []]);
   assert.equal((await kiln.request("/v1/admin/users")).status, 401);
-  assert.equal((await kiln.request("/v1/admin/users/ada", { headers: { authorization: "Bearer x" } })).status, 401);
+  assert.equal(
+    (await kiln.request("/v1/admin/users/ada", { headers: { authorization: "Bearer x" } })).status,
+    401,
+  );
 });
 
 Deno.test("the Kiln admin token grants credits and mints user tokens like the engine key", async () => {
@@ -117,7 +120,10 @@ Deno.test("preprocessing batches are listed with their links; conversation sessi
   await using kiln = await testKiln({ DISPLAY_SERVICE_TOKEN: "admin-test-display-token-0123456789abcdef" });
   const files = [{ r2_key: "staging/b/missing.tif", file_name: "missing.tif", file_size: 10 }];
   for (const batch_id of ["b-2", "b-1"]) {
-    assert.equal((await kiln.request("/preprocess/batches", { json: { batch_id, files }, admin: true })).status, 202);
+    assert.equal(
+      (await kiln.request("/preprocess/batches", { json: { batch_id, files }, admin: true })).status,
+      202,
+    );
   }
   const batches = await (await kiln.request("/preprocess/batches", { admin: true })).json();
   assert.deepEqual(batches.items.map((b: { batch_id: string }) => b.batch_id), ["b-1", "b-2"]);
@@ -130,8 +136,11 @@ Deno.test("preprocessing batches are listed with their links; conversation sessi
   });
   const { sessionId, displayUrl } = await init.json();
   const sessions = await (await kiln.request("/api/admin/conversation/sessions", { admin: true })).json();
-  assert.deepEqual(sessions.items.map((s: { sessionId: string; displayUrl: string }) => [s.sessionId, s.displayUrl]), [
-    [sessionId, displayUrl],
-  ]);
+  assert.deepEqual(
+    sessions.items.map((s: { sessionId: string; displayUrl: string }) => [s.sessionId, s.displayUrl]),
+    [
+      [sessionId, displayUrl],
+    ],
+  );
   assert.equal((await kiln.request("/api/admin/conversation/sessions")).status, 401);
 });

@@ -47,7 +47,10 @@ Deno.test({
     await item.getByRole("button", { name: "Retry" }).click();
     await page.getByText(`Re-queued test.flaky ${job.id}.`).waitFor();
     await page.locator('[data-testid="count-failed"] strong:text-is("0")').waitFor();
-    await waitFor("the retried job to succeed", async () => (await kiln.services.jobs.get(job.id))?.status === "succeeded");
+    await waitFor(
+      "the retried job to succeed",
+      async () => (await kiln.services.jobs.get(job.id))?.status === "succeeded",
+    );
     assert.equal(await item.count(), 0, "the dead letter left the list");
 
     await page.getByRole("link", { name: "Credits" }).first().click();
@@ -63,10 +66,16 @@ Deno.test({
     await page.getByTestId("user-detail").getByText("welcome pack").waitFor();
 
     const mint = page.getByTestId("mint-form");
-    assert.equal(await mint.getByLabel("User id").inputValue(), "ada@example.com", "the chosen user is filled in");
+    assert.equal(
+      await mint.getByLabel("User id").inputValue(),
+      "ada@example.com",
+      "the chosen user is filled in",
+    );
     await mint.getByRole("button", { name: "Mint" }).click();
     const token = await page.locator("#minted-token").inputValue();
-    const balance = await kiln.request("/v1/credits/balance", { headers: { authorization: `Bearer ${token}` } });
+    const balance = await kiln.request("/v1/credits/balance", {
+      headers: { authorization: `Bearer ${token}` },
+    });
     assert.equal((await balance.json()).availableCredits, 25, "the minted token works for that user");
 
     // Sign out: the console is closed again.
@@ -86,7 +95,9 @@ Deno.test({
     const folder = await Deno.makeTempDir({ prefix: "kiln-scans-" });
     try {
       await Deno.mkdir(`${folder}/box 1`);
-      const tiff = await encodeTiff({ pages: [{ width: 120, height: 90, colour: "rgb", compression: "lzw" }] });
+      const tiff = await encodeTiff({
+        pages: [{ width: 120, height: 90, colour: "rgb", compression: "lzw" }],
+      });
       await Deno.writeFile(`${folder}/box 1/page-1.tif`, tiff);
       await Deno.writeFile(`${folder}/box 1/page-2.TIFF`, tiff);
       await Deno.writeTextFile(`${folder}/box 1/torn.tif`, "not a tiff at all");
@@ -101,12 +112,19 @@ Deno.test({
         state: "attached",
       });
       await page.setInputFiles("#preprocess-folder", folder);
-      assert.match(await page.getByTestId("upload-summary").textContent() ?? "", /3 files.*3 TIFF to convert/);
+      assert.match(
+        await page.getByTestId("upload-summary").textContent() ?? "",
+        /3 files.*3 TIFF to convert/,
+      );
       await page.getByLabel("Batch id").fill("scans-box-1");
       await page.getByRole("button", { name: "Upload and convert" }).click();
       await page.waitForURL(/\/preprocess\/scans-box-1\?token=/);
-      await page.locator('[data-testid="batch-summary"]:text("done, 1 of 3 failed")').waitFor({ timeout: 20_000 });
-      const stored = await harness.kiln.services.blobs.get(`staging/scans-box-1/${folder.split("/").at(-1)}/box 1/page-1.jpg`);
+      await page.locator('[data-testid="batch-summary"]:text("done, 1 of 3 failed")').waitFor({
+        timeout: 20_000,
+      });
+      const stored = await harness.kiln.services.blobs.get(
+        `staging/scans-box-1/${folder.split("/").at(-1)}/box 1/page-1.jpg`,
+      );
       assert.ok(stored, "the converted JPEG sits beside its upload, folder path kept");
       await stored.body.cancel();
     } finally {

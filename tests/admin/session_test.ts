@@ -35,7 +35,9 @@ Deno.test("signing in sets a hardened session cookie and returns to the page ask
 
 Deno.test("next never leaves the site", async () => {
   await using kiln = await testKiln();
-  for (const next of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]) {
+  for (
+    const next of ["//evil.example/x", "https://evil.example/", "/\\evil.example", "javascript:alert(1)"]
+  ) {
     const response = await kiln.request("/admin/login", form({ token: testAdminToken, next }));
     assert.equal(response.headers.get("location"), "/admin", next);
   }
@@ -51,7 +53,9 @@ Deno.test("admin pages send a signed-out visitor to the sign-in page", async () 
   assert.equal(page.status, 200);
   assert.match(await page.text(), /<h1>Jobs<\/h1>/);
   // Already signed in: the sign-in page goes straight on.
-  const login = await kiln.request("/admin/login?next=/admin/batches", { headers: { cookie: signedIn.cookie } });
+  const login = await kiln.request("/admin/login?next=/admin/batches", {
+    headers: { cookie: signedIn.cookie },
+  });
   assert.equal(login.headers.get("location"), "/admin/batches");
 });
 
@@ -72,7 +76,10 @@ Deno.test("the session cookie authorises admin APIs; changes also need the CSRF 
     headers: { cookie, "x-csrf-token": "x".repeat(43) },
   });
   assert.equal(wrongCsrf.status, 403);
-  const granted = await kiln.request("/v1/credits/add", { json: grant, headers: { cookie, "x-csrf-token": csrf } });
+  const granted = await kiln.request("/v1/credits/add", {
+    json: grant,
+    headers: { cookie, "x-csrf-token": csrf },
+  });
   assert.equal(granted.status, 201);
   assert.equal((await granted.json()).balance.balance, 5);
 });
@@ -80,11 +87,17 @@ Deno.test("the session cookie authorises admin APIs; changes also need the CSRF 
 Deno.test("signing out ends the session; a stale form cannot sign anyone out", async () => {
   await using kiln = await testKiln();
   const { cookie, csrf } = await signIn(kiln);
-  const stale = await kiln.request("/admin/logout", { ...form({ csrf: "stale" }), headers: { ...form({}).headers, cookie } });
+  const stale = await kiln.request("/admin/logout", {
+    ...form({ csrf: "stale" }),
+    headers: { ...form({}).headers, cookie },
+  });
   assert.equal(stale.status, 403);
   assert.equal((await kiln.request("/api/admin/jobs/counts", { headers: { cookie } })).status, 200);
 
-  const out = await kiln.request("/admin/logout", { ...form({ csrf }), headers: { ...form({}).headers, cookie } });
+  const out = await kiln.request("/admin/logout", {
+    ...form({ csrf }),
+    headers: { ...form({}).headers, cookie },
+  });
   assert.equal(out.status, 303);
   assert.equal(out.headers.get("location"), "/admin/login");
   assert.match(out.headers.get("set-cookie")!, /kiln_admin=;.*Max-Age=0/);

@@ -40,11 +40,15 @@ Deno.test({
     await using harness = await browserHarness(chromiumPath.path);
     const page = await harness.newPage();
     await page.goto(`${harness.baseUrl}/`);
-    await page.waitForSelector('kiln-island[data-island="JobDemo"][data-hydrated="true"]', { state: "attached" });
+    await page.waitForSelector('kiln-island[data-island="JobDemo"][data-hydrated="true"]', {
+      state: "attached",
+    });
     await page.getByRole("button", { name: "Run a sample job" }).click();
     await page.locator('[data-testid="job-steps"] li').first().waitFor();
     await page.reload();
-    await page.waitForSelector('kiln-island[data-island="JobDemo"][data-hydrated="true"]', { state: "attached" });
+    await page.waitForSelector('kiln-island[data-island="JobDemo"][data-hydrated="true"]', {
+      state: "attached",
+    });
     // Straight after the reload the page shows the same job again, not a fresh "Run" button.
     await page.locator('[data-testid="job-status"]').waitFor({ timeout: 5_000 });
     await page.waitForSelector('[data-testid="job-status"]:text("succeeded")', { timeout: 10_000 });

@@ -20,19 +20,37 @@ const arabic = "أريد طلب بيتزا كبيرة مع جبنة إضافية
 
 function restaurantUpdates() {
   const items = [
-    { name: longName, quantity: 12, unitPriceMinor: 1_234_567, notes: "No onions, extra basil oil on the side" },
+    {
+      name: longName,
+      quantity: 12,
+      unitPriceMinor: 1_234_567,
+      notes: "No onions, extra basil oil on the side",
+    },
     { name: "Tiramisu", quantity: 1, unitPriceMinor: 750 },
   ];
   return [
     { type: "transcription", data: { text: arabic, speaker: "user", isFinal: true } },
-    { type: "transcription", data: { text: "Of course — one large pizza.", speaker: "assistant", isFinal: true } },
-    { type: "dish_card", data: { name: longName, price: 123456.78, description: arabic, tags: ["vegetarian"] } },
-    { type: "menu_section", data: { title: "Starters", items: [{ name: longName, priceMinor: 99_999_999 }] } },
-    { type: "order_summary", data: { items, subtotalMinor: 14_815_554, taxMinor: 1_222_283, totalMinor: 16_037_837 } },
+    {
+      type: "transcription",
+      data: { text: "Of course — one large pizza.", speaker: "assistant", isFinal: true },
+    },
+    {
+      type: "dish_card",
+      data: { name: longName, price: 123456.78, description: arabic, tags: ["vegetarian"] },
+    },
+    {
+      type: "menu_section",
+      data: { title: "Starters", items: [{ name: longName, priceMinor: 99_999_999 }] },
+    },
+    {
+      type: "order_summary",
+      data: { items, subtotalMinor: 14_815_554, taxMinor: 1_222_283, totalMinor: 16_037_837 },
+    },
     {
       type: "webpage",
       data: {
-        url: "https://example.com/a/very/long/path/that/never/breaks/by/itself?with=query&and=more-parameters",
+        url:
+          "https://example.com/a/very/long/path/that/never/breaks/by/itself?with=query&and=more-parameters",
         title: "Allergen information",
       },
     },
@@ -50,10 +68,16 @@ function restaurantUpdates() {
 
 async function displaySession(kiln: TestKiln, tenantId: string, category: string, updates: unknown[]) {
   const service = { authorization: `Bearer ${kiln.services.config.values.DISPLAY_SERVICE_TOKEN}` };
-  const init = await kiln.request("/conversation/new/init", { json: { tenantId, category }, headers: service });
+  const init = await kiln.request("/conversation/new/init", {
+    json: { tenantId, category },
+    headers: service,
+  });
   if (init.status !== 201) throw new Error(`init failed: ${init.status} ${await init.text()}`);
   const { sessionId, displayUrl } = await init.json();
-  const batch = await kiln.request(`/conversation/${sessionId}/batch`, { json: { updates }, headers: service });
+  const batch = await kiln.request(`/conversation/${sessionId}/batch`, {
+    json: { updates },
+    headers: service,
+  });
   if (!batch.ok) throw new Error(`batch failed: ${batch.status} ${await batch.text()}`);
   const url = new URL(displayUrl);
   return url.pathname + url.search;
@@ -67,7 +91,10 @@ async function failedBatch(kiln: TestKiln, tiff: Uint8Array): Promise<string> {
     file_size: tiff.length,
   }));
   files[1].r2_key = "staging/layout/missing.tif";
-  const response = await kiln.request("/preprocess/batches", { json: { batch_id: "layout", files }, admin: true });
+  const response = await kiln.request("/preprocess/batches", {
+    json: { batch_id: "layout", files },
+    admin: true,
+  });
   const { page_url } = await response.json();
   await waitFor("the layout batch to finish", async () => {
     const status = await (await kiln.request("/preprocess/status/layout", { admin: true })).json();

@@ -12,6 +12,11 @@ export const handler: Handlers = {
     body: AddCreditsBody,
     idempotent: true,
     idempotencyKeyFrom: (body) => body.clientRequestId,
+    responses: {
+      201: { description: "Granted: `{userId, added, entryId, balance, replayed: false}`." },
+      200: { description: "A replay: the first grant's answer, nothing added (`replayed: true`)." },
+      422: { description: "A clientRequestId reused for another amount (`client_request_id_reused`)." },
+    },
     async handle({ body, services }) {
       const granted = await services.engine!.grant(body);
       return { status: granted.replayed ? 200 : 201, json: granted };

@@ -16,6 +16,12 @@ export const handler: Handlers = {
       kind: z.string().max(100).optional(),
       limit: z.coerce.number().int().min(1).max(500).default(100),
     }),
+    responses: {
+      200: {
+        description:
+          "`{jobs: [{id, kind, status, progress, step, attempts, maxAttempts, error, …, input}]}`.",
+      },
+    },
     async handle({ query, services }) {
       const jobs = await services.jobs.list(query);
       return { json: { jobs: jobs.map((job) => ({ ...publicJobView(job), input: job.input })) } };

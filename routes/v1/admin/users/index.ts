@@ -21,7 +21,10 @@ export const handler: Handlers = {
     },
     async handle({ query, services }) {
       const page = await services.engine!.accounts(query);
-      return { headers: { "cache-control": "no-store" }, json: { items: page.items, nextCursor: page.cursor ?? null } };
+      return {
+        headers: { "cache-control": "no-store" },
+        json: { items: page.items, nextCursor: page.cursor ?? null },
+      };
     },
   }),
 };

@@ -11,6 +11,9 @@ export const handler: Handlers = {
     auth: engineAdminAuth,
     params: UserIdParam,
     body: MintTokenBody,
+    responses: {
+      201: { description: '`{userId, token, tokenType: "Bearer", expiresIn, expiresAt}`.' },
+    },
     async handle({ params, body, services }) {
       const minted = await services.engine!.tokens.signUser(params.id, body.ttlSeconds);
       return {
