@@ -75,12 +75,13 @@ function operationOf(pattern: string, handler: MethodHandler, page: boolean): Js
   const documented = spec.responses ??
     { 200: { description: page ? "The HTML page." : "OK" } };
   for (const [status, response] of Object.entries(documented)) {
-    const type = page && status === "200" ? "text/html" : Number(status) >= 400 ? "" : "application/json";
+    const html = page && status === "200";
     responses[status] = {
       description: response.description,
-      ...(response.schema && type
-        ? { content: { [type]: { schema: jsonSchema(response.schema, "output") } } }
+      ...(response.schema && Number(status) < 400
+        ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
         : {}),
+      ...(html ? { content: { "text/html": { schema: { type: "string" } } } } : {}),
       ...(Number(status) >= 400 ? { content: problemContent } : {}),
     };
   }

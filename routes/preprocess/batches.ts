@@ -13,6 +13,14 @@ export const submitBatch = define.post({
   body: BatchMessage,
   bodyLimit: 4 * 1024 * 1024,
   idempotent: true,
+  responses: {
+    202: {
+      description:
+        '`{batch_id, status: "TIFF_CONVERSION", progress, …, status_url, page_url, events_url}`; ' +
+        "the existing batch when the same message is posted again.",
+    },
+    409: { description: "This batch_id exists with other files (`batch_exists`)." },
+  },
   async handle({ body, services }) {
     const { body: response } = await preprocessOf(services).submit(body);
     return { status: 202, json: response };
