@@ -25,8 +25,15 @@ export interface ConversationModule {
   display: ConversationService;
   themes: ThemeStore;
   themeGenerator: ThemeGenerator;
-  generateTheme(prompt: string, mode?: "light" | "dark"): Promise<Theme>;
+  /** A theme for the tenant from a prompt; it keeps the venue's name (`name`, the stored theme's, or the tenant id's). */
+  generateTheme(tenant: string, prompt: string, options?: { mode?: "light" | "dark"; name?: string }): Promise<Theme>;
   restaurant: RestaurantService;
+}
+
+/** "pizza-palace" → "Pizza Palace": a tenant id read as a venue name. */
+function venueNameOf(tenant: string): string {
+  return tenant.split(/[-_]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join(" ") ||
+    "Venue";
 }
 
 export async function setupConversation(services: Services): Promise<ConversationModule> {
@@ -81,11 +88,15 @@ export async function setupConversation(services: Services): Promise<Conversatio
       }),
   );
 
+  const themes = createThemeStore({ kv, signer, log });
   const module: ConversationModule = {
     display,
-    themes: createThemeStore({ kv, signer, log }),
+    themes,
     themeGenerator,
-    generateTheme: (prompt, mode) => generateTheme(themeGenerator, prompt, mode),
+    generateTheme: async (tenant, prompt, options = {}) => {
+      const name = options.name ?? (await themes.find(tenant))?.name ?? venueNameOf(tenant);
+      return generateTheme(themeGenerator, prompt, name, options.mode);
+    },
     restaurant,
   };
   services.conversation = module;
