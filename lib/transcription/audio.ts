@@ -48,12 +48,7 @@ export async function extractAudio(
     throw error;
   }
   if (!result.success) {
-    // ffmpeg names its input and output files; the caller must not learn server paths.
-    const stderr = new TextDecoder().decode(result.stderr).replaceAll(input, "input").replaceAll(
-      output,
-      "output",
-    )
-      .trim().slice(-400);
+    const stderr = new TextDecoder().decode(result.stderr).trim().slice(-400);
     throw new KilnError("invalid", "media_unreadable", `The media has no readable audio track: ${stderr}`);
   }
   return { durationSeconds: await wavDurationSeconds(output) };
