@@ -29,54 +29,58 @@ import * as $route26 from "./routes/api/restaurant/tenants/[tenantId]/menu.ts";
 import * as $route27 from "./routes/api/restaurant/tools.ts";
 import * as $route28 from "./routes/api/themes/[tenant].ts";
 import * as $route29 from "./routes/api/themes/[tenant]/generate.ts";
-import * as $route30 from "./routes/api/video-status/[id].ts";
-import * as $route31 from "./routes/conversation/[id]/batch.ts";
-import * as $route32 from "./routes/conversation/[id]/display.ts";
-import * as $route33 from "./routes/conversation/[id]/init.ts";
-import * as $route34 from "./routes/conversation/[id]/state.ts";
-import * as $route35 from "./routes/conversation/[id]/update.ts";
-import * as $route36 from "./routes/conversation/demo.ts";
-import * as $route37 from "./routes/doc-to-video.tsx";
-import * as $route38 from "./routes/docs.tsx";
-import * as $route39 from "./routes/health.ts";
-import * as $route40 from "./routes/health/services.ts";
-import * as $route41 from "./routes/index.tsx";
-import * as $route42 from "./routes/meta.ts";
-import * as $route43 from "./routes/metrics.ts";
-import * as $route44 from "./routes/openapi.json.ts";
-import * as $route45 from "./routes/preprocess/[batchId].tsx";
-import * as $route46 from "./routes/preprocess/admin/reset/[batchId].ts";
-import * as $route47 from "./routes/preprocess/batches.ts";
-import * as $route48 from "./routes/preprocess/blobs/[...key].ts";
-import * as $route49 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
-import * as $route50 from "./routes/preprocess/events/[batchId].ts";
-import * as $route51 from "./routes/preprocess/index.tsx";
-import * as $route52 from "./routes/preprocess/status/[batchId].ts";
-import * as $route53 from "./routes/preprocess/tasks/next.ts";
-import * as $route54 from "./routes/preprocess/test.ts";
-import * as $route55 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route56 from "./routes/status/[requestId].ts";
-import * as $route57 from "./routes/transcribe/estimate.ts";
-import * as $route58 from "./routes/transcribe/index.ts";
-import * as $route59 from "./routes/ttt/status/[id].ts";
-import * as $route60 from "./routes/ttt/transcribe.ts";
-import * as $route61 from "./routes/tttranscribe/[...rest].ts";
-import * as $route62 from "./routes/tttranscribe/estimate.ts";
-import * as $route63 from "./routes/tttranscribe/health.ts";
-import * as $route64 from "./routes/tttranscribe/index.ts";
-import * as $route65 from "./routes/tttranscribe/status/[id].ts";
-import * as $route66 from "./routes/tttranscribe/transcribe.ts";
-import * as $route67 from "./routes/ui/conversation.tsx";
-import * as $route68 from "./routes/ui/transcription.tsx";
-import * as $route69 from "./routes/v1/admin/holds.ts";
-import * as $route70 from "./routes/v1/admin/users/[id]/index.ts";
-import * as $route71 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route72 from "./routes/v1/admin/users/index.ts";
-import * as $route73 from "./routes/v1/credits/add.ts";
-import * as $route74 from "./routes/v1/credits/balance.ts";
-import * as $route75 from "./routes/v1/credits/transactions.ts";
-import * as $route76 from "./routes/v1/vend-token.ts";
-import * as $route77 from "./routes/webhooks/tttranscribe.ts";
+import * as $route30 from "./routes/api/transcription/[id].ts";
+import * as $route31 from "./routes/api/transcription/[id]/events.ts";
+import * as $route32 from "./routes/api/transcription/[id]/transcript/[format].ts";
+import * as $route33 from "./routes/api/transcription/index.ts";
+import * as $route34 from "./routes/api/video-status/[id].ts";
+import * as $route35 from "./routes/conversation/[id]/batch.ts";
+import * as $route36 from "./routes/conversation/[id]/display.ts";
+import * as $route37 from "./routes/conversation/[id]/init.ts";
+import * as $route38 from "./routes/conversation/[id]/state.ts";
+import * as $route39 from "./routes/conversation/[id]/update.ts";
+import * as $route40 from "./routes/conversation/demo.ts";
+import * as $route41 from "./routes/doc-to-video.tsx";
+import * as $route42 from "./routes/docs.tsx";
+import * as $route43 from "./routes/health.ts";
+import * as $route44 from "./routes/health/services.ts";
+import * as $route45 from "./routes/index.tsx";
+import * as $route46 from "./routes/meta.ts";
+import * as $route47 from "./routes/metrics.ts";
+import * as $route48 from "./routes/openapi.json.ts";
+import * as $route49 from "./routes/preprocess/[batchId].tsx";
+import * as $route50 from "./routes/preprocess/admin/reset/[batchId].ts";
+import * as $route51 from "./routes/preprocess/batches.ts";
+import * as $route52 from "./routes/preprocess/blobs/[...key].ts";
+import * as $route53 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
+import * as $route54 from "./routes/preprocess/events/[batchId].ts";
+import * as $route55 from "./routes/preprocess/index.tsx";
+import * as $route56 from "./routes/preprocess/status/[batchId].ts";
+import * as $route57 from "./routes/preprocess/tasks/next.ts";
+import * as $route58 from "./routes/preprocess/test.ts";
+import * as $route59 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route60 from "./routes/status/[requestId].ts";
+import * as $route61 from "./routes/transcribe/estimate.ts";
+import * as $route62 from "./routes/transcribe/index.ts";
+import * as $route63 from "./routes/ttt/status/[id].ts";
+import * as $route64 from "./routes/ttt/transcribe.ts";
+import * as $route65 from "./routes/tttranscribe/[...rest].ts";
+import * as $route66 from "./routes/tttranscribe/estimate.ts";
+import * as $route67 from "./routes/tttranscribe/health.ts";
+import * as $route68 from "./routes/tttranscribe/index.ts";
+import * as $route69 from "./routes/tttranscribe/status/[id].ts";
+import * as $route70 from "./routes/tttranscribe/transcribe.ts";
+import * as $route71 from "./routes/ui/conversation.tsx";
+import * as $route72 from "./routes/ui/transcription.tsx";
+import * as $route73 from "./routes/v1/admin/holds.ts";
+import * as $route74 from "./routes/v1/admin/users/[id]/index.ts";
+import * as $route75 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route76 from "./routes/v1/admin/users/index.ts";
+import * as $route77 from "./routes/v1/credits/add.ts";
+import * as $route78 from "./routes/v1/credits/balance.ts";
+import * as $route79 from "./routes/v1/credits/transactions.ts";
+import * as $route80 from "./routes/v1/vend-token.ts";
+import * as $route81 from "./routes/webhooks/tttranscribe.ts";
 import * as $island0 from "./islands/AdminBatches.tsx";
 import * as $island1 from "./islands/AdminCredits.tsx";
 import * as $island2 from "./islands/AdminJobs.tsx";
@@ -89,6 +93,7 @@ import * as $island8 from "./islands/DocToVideo.tsx";
 import * as $island9 from "./islands/JobDemo.tsx";
 import * as $island10 from "./islands/PreprocessProgress.tsx";
 import * as $island11 from "./islands/PreprocessUpload.tsx";
+import * as $island12 from "./islands/TranscriptionStudio.tsx";
 import type { Manifest } from "./lib/web/manifest.ts";
 
 const manifest: Manifest = {
@@ -123,54 +128,58 @@ const manifest: Manifest = {
     "./routes/api/restaurant/tools.ts": $route27,
     "./routes/api/themes/[tenant].ts": $route28,
     "./routes/api/themes/[tenant]/generate.ts": $route29,
-    "./routes/api/video-status/[id].ts": $route30,
-    "./routes/conversation/[id]/batch.ts": $route31,
-    "./routes/conversation/[id]/display.ts": $route32,
-    "./routes/conversation/[id]/init.ts": $route33,
-    "./routes/conversation/[id]/state.ts": $route34,
-    "./routes/conversation/[id]/update.ts": $route35,
-    "./routes/conversation/demo.ts": $route36,
-    "./routes/doc-to-video.tsx": $route37,
-    "./routes/docs.tsx": $route38,
-    "./routes/health.ts": $route39,
-    "./routes/health/services.ts": $route40,
-    "./routes/index.tsx": $route41,
-    "./routes/meta.ts": $route42,
-    "./routes/metrics.ts": $route43,
-    "./routes/openapi.json.ts": $route44,
-    "./routes/preprocess/[batchId].tsx": $route45,
-    "./routes/preprocess/admin/reset/[batchId].ts": $route46,
-    "./routes/preprocess/batches.ts": $route47,
-    "./routes/preprocess/blobs/[...key].ts": $route48,
-    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route49,
-    "./routes/preprocess/events/[batchId].ts": $route50,
-    "./routes/preprocess/index.tsx": $route51,
-    "./routes/preprocess/status/[batchId].ts": $route52,
-    "./routes/preprocess/tasks/next.ts": $route53,
-    "./routes/preprocess/test.ts": $route54,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route55,
-    "./routes/status/[requestId].ts": $route56,
-    "./routes/transcribe/estimate.ts": $route57,
-    "./routes/transcribe/index.ts": $route58,
-    "./routes/ttt/status/[id].ts": $route59,
-    "./routes/ttt/transcribe.ts": $route60,
-    "./routes/tttranscribe/[...rest].ts": $route61,
-    "./routes/tttranscribe/estimate.ts": $route62,
-    "./routes/tttranscribe/health.ts": $route63,
-    "./routes/tttranscribe/index.ts": $route64,
-    "./routes/tttranscribe/status/[id].ts": $route65,
-    "./routes/tttranscribe/transcribe.ts": $route66,
-    "./routes/ui/conversation.tsx": $route67,
-    "./routes/ui/transcription.tsx": $route68,
-    "./routes/v1/admin/holds.ts": $route69,
-    "./routes/v1/admin/users/[id]/index.ts": $route70,
-    "./routes/v1/admin/users/[id]/token.ts": $route71,
-    "./routes/v1/admin/users/index.ts": $route72,
-    "./routes/v1/credits/add.ts": $route73,
-    "./routes/v1/credits/balance.ts": $route74,
-    "./routes/v1/credits/transactions.ts": $route75,
-    "./routes/v1/vend-token.ts": $route76,
-    "./routes/webhooks/tttranscribe.ts": $route77,
+    "./routes/api/transcription/[id].ts": $route30,
+    "./routes/api/transcription/[id]/events.ts": $route31,
+    "./routes/api/transcription/[id]/transcript/[format].ts": $route32,
+    "./routes/api/transcription/index.ts": $route33,
+    "./routes/api/video-status/[id].ts": $route34,
+    "./routes/conversation/[id]/batch.ts": $route35,
+    "./routes/conversation/[id]/display.ts": $route36,
+    "./routes/conversation/[id]/init.ts": $route37,
+    "./routes/conversation/[id]/state.ts": $route38,
+    "./routes/conversation/[id]/update.ts": $route39,
+    "./routes/conversation/demo.ts": $route40,
+    "./routes/doc-to-video.tsx": $route41,
+    "./routes/docs.tsx": $route42,
+    "./routes/health.ts": $route43,
+    "./routes/health/services.ts": $route44,
+    "./routes/index.tsx": $route45,
+    "./routes/meta.ts": $route46,
+    "./routes/metrics.ts": $route47,
+    "./routes/openapi.json.ts": $route48,
+    "./routes/preprocess/[batchId].tsx": $route49,
+    "./routes/preprocess/admin/reset/[batchId].ts": $route50,
+    "./routes/preprocess/batches.ts": $route51,
+    "./routes/preprocess/blobs/[...key].ts": $route52,
+    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route53,
+    "./routes/preprocess/events/[batchId].ts": $route54,
+    "./routes/preprocess/index.tsx": $route55,
+    "./routes/preprocess/status/[batchId].ts": $route56,
+    "./routes/preprocess/tasks/next.ts": $route57,
+    "./routes/preprocess/test.ts": $route58,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route59,
+    "./routes/status/[requestId].ts": $route60,
+    "./routes/transcribe/estimate.ts": $route61,
+    "./routes/transcribe/index.ts": $route62,
+    "./routes/ttt/status/[id].ts": $route63,
+    "./routes/ttt/transcribe.ts": $route64,
+    "./routes/tttranscribe/[...rest].ts": $route65,
+    "./routes/tttranscribe/estimate.ts": $route66,
+    "./routes/tttranscribe/health.ts": $route67,
+    "./routes/tttranscribe/index.ts": $route68,
+    "./routes/tttranscribe/status/[id].ts": $route69,
+    "./routes/tttranscribe/transcribe.ts": $route70,
+    "./routes/ui/conversation.tsx": $route71,
+    "./routes/ui/transcription.tsx": $route72,
+    "./routes/v1/admin/holds.ts": $route73,
+    "./routes/v1/admin/users/[id]/index.ts": $route74,
+    "./routes/v1/admin/users/[id]/token.ts": $route75,
+    "./routes/v1/admin/users/index.ts": $route76,
+    "./routes/v1/credits/add.ts": $route77,
+    "./routes/v1/credits/balance.ts": $route78,
+    "./routes/v1/credits/transactions.ts": $route79,
+    "./routes/v1/vend-token.ts": $route80,
+    "./routes/webhooks/tttranscribe.ts": $route81,
   },
   islands: {
     "./islands/AdminBatches.tsx": $island0,
@@ -185,6 +194,7 @@ const manifest: Manifest = {
     "./islands/JobDemo.tsx": $island9,
     "./islands/PreprocessProgress.tsx": $island10,
     "./islands/PreprocessUpload.tsx": $island11,
+    "./islands/TranscriptionStudio.tsx": $island12,
   },
 };
 

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
-import { adminApi, ago, useLive } from "../components/admin/api.ts";
+import { adminApi, useLive } from "../components/admin/api.ts";
+import { ago } from "../components/time.ts";
 import { Notice, type NoticeState } from "../components/admin/Notice.tsx";
 
 interface Counts {

@@ -1,4 +1,5 @@
-import { adminApi, ago, useLive } from "../components/admin/api.ts";
+import { adminApi, useLive } from "../components/admin/api.ts";
+import { ago } from "../components/time.ts";
 
 interface Session {
   sessionId: string;

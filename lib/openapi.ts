@@ -109,10 +109,8 @@ function operationOf(pattern: string, handler: MethodHandler, page: boolean): Js
     });
   }
   if (spec.bodyType === "multipart") {
-    operation.requestBody = {
-      required: true,
-      content: { "multipart/form-data": { schema: { type: "object" } } },
-    };
+    const schema = spec.body ? jsonSchema(spec.body, "input") : { type: "object" };
+    operation.requestBody = { required: true, content: { "multipart/form-data": { schema } } };
   } else if (spec.body) {
     const type = spec.bodyType === "form" ? "application/x-www-form-urlencoded" : "application/json";
     operation.requestBody = {

@@ -25,7 +25,8 @@ export function impliedErrors(spec: AnySpec, pattern: string): Record<number, st
   }
   if (pattern.includes(":")) errors[404] = "Nothing with this id, or not yours to see (`not_found`).";
   if (hasBody) {
-    errors[413] = `The body is over ${spec.bodyLimit ? `${spec.bodyLimit} bytes` : "the route's limit"} ` +
+    const limit = typeof spec.bodyLimit === "number" ? `${spec.bodyLimit} bytes` : "the route's limit";
+    errors[413] = `The body is over ${limit} ` +
       "(`body_too_large`), refused before it is read.";
     errors[415] = "The body has another media type (`unsupported_media_type`).";
   }

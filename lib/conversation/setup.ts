@@ -26,13 +26,19 @@ export interface ConversationModule {
   themes: ThemeStore;
   themeGenerator: ThemeGenerator;
   /** A theme for the tenant from a prompt; it keeps the venue's name (`name`, the stored theme's, or the tenant id's). */
-  generateTheme(tenant: string, prompt: string, options?: { mode?: "light" | "dark"; name?: string }): Promise<Theme>;
+  generateTheme(
+    tenant: string,
+    prompt: string,
+    options?: { mode?: "light" | "dark"; name?: string },
+  ): Promise<Theme>;
   restaurant: RestaurantService;
 }
 
 /** "pizza-palace" → "Pizza Palace": a tenant id read as a venue name. */
 function venueNameOf(tenant: string): string {
-  return tenant.split(/[-_]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join(" ") ||
+  return tenant.split(/[-_]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join(
+    " ",
+  ) ||
     "Venue";
 }
 

@@ -57,12 +57,12 @@ export interface RouteSpec<
   query?: Q;
   body?: B;
   /**
-   * json (default), form (an HTML form post, validated by the body schema) or multipart (arrives as
-   * FormData and skips the body schema).
+   * json (default), form (an HTML form post) or multipart; form and multipart fields are validated
+   * by the body schema too (files as File values). Multipart without a schema arrives as FormData.
    */
   bodyType?: "json" | "form" | "multipart";
-  /** Bytes; default KILN_MAX_BODY_BYTES. */
-  bodyLimit?: number;
+  /** Bytes, or a function of the services when a setting decides it; default KILN_MAX_BODY_BYTES. */
+  bodyLimit?: number | ((services: Services) => number);
   /** Replays the stored response for a repeated Idempotency-Key (or the key `idempotencyKeyFrom` finds in the body). */
   idempotent?: boolean;
   idempotencyKeyFrom?: (body: Out<B>) => string | undefined;
@@ -130,12 +130,14 @@ async function runRoute(
       if (!decision.allowed) throw rateLimitError(decision);
     }
 
-    const limit = spec.bodyLimit ?? services.config.maxBodyBytes;
+    const limit = typeof spec.bodyLimit === "function"
+      ? spec.bodyLimit(services)
+      : spec.bodyLimit ?? services.config.maxBodyBytes;
     let body: unknown;
     let bodyText = "";
     if (method !== "GET" && spec.bodyType === "multipart") {
       const form = await readMultipartBody(request, limit);
-      body = form;
+      body = spec.body ? validate(spec.body, Object.fromEntries(form), "body") : form;
       // An idempotent upload is fingerprinted by its fields and file contents (not its bytes: the
       // multipart boundary differs on every send), so the same key with another file is a 422.
       if (spec.idempotent) bodyText = await formFingerprint(form);

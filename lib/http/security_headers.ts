@@ -15,7 +15,8 @@ export function contentSecurityPolicy(nonce?: string): string {
     `script-src 'self'${inline}`,
     `style-src 'self'${inline}`,
     "img-src 'self' data: https:",
-    "media-src 'self' blob:",
+    // Remote media (a transcribed link played back in the studio) is no more than img-src allows.
+    "media-src 'self' blob: https:",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",

@@ -124,7 +124,7 @@ export async function layoutPages(kiln: TestKiln, tiff: Uint8Array): Promise<Lay
     { name: "conversation-financial", path: financial, ready },
     { name: "conversation-denied", path: "/ui/conversation?session=nope&token=nope" },
     { name: "doc-to-video", path: "/doc-to-video", ready },
-    { name: "transcription", path: "/ui/transcription" },
+    { name: "transcription", path: "/ui/transcription", ready },
     { name: "preprocess-batch", path: batch, ready },
     { name: "preprocess-batch-without-token", path: "/preprocess/layout", signedOut: true },
     { name: "preprocess-signed-out", path: "/preprocess", signedOut: true },

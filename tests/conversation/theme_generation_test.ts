@@ -44,10 +44,24 @@ Deno.test("colour words choose the palette: terracotta is warm and earthy, mint 
 Deno.test("mood words set the mode; the same prompt always gives the same theme; colours stay readable", async () => {
   assert.equal((await local.generate("moody midnight jazz bar")).mode, "dark");
   assert.equal((await local.generate("elegant fine dining")).mode, "dark");
-  assert.equal((await local.generate("moody midnight jazz bar", "light")).mode, "light", "an asked-for mode wins");
+  assert.equal(
+    (await local.generate("moody midnight jazz bar", "light")).mode,
+    "light",
+    "an asked-for mode wins",
+  );
   assert.deepEqual(await local.generate("Sunset Taqueria"), await local.generate("sunset taqueria"));
   for (
-    const prompt of ["terracotta", "lemon", "mint", "sky blue", "midnight", "cream bakery", "zzz", "سوق", "sakura"]
+    const prompt of [
+      "terracotta",
+      "lemon",
+      "mint",
+      "sky blue",
+      "midnight",
+      "cream bakery",
+      "zzz",
+      "سوق",
+      "sakura",
+    ]
   ) {
     for (const mode of ["light", "dark"] as const) {
       const { colors } = await local.generate(prompt, mode);
@@ -63,7 +77,10 @@ Deno.test("mood words set the mode; the same prompt always gives the same theme;
 Deno.test("a generated theme keeps the venue's name, never the prompt", async () => {
   await using kiln = await conversationKiln();
   const generate = async (tenant: string, body: Record<string, unknown>) => {
-    const response = await kiln.request(`/api/themes/${tenant}/generate`, { json: body, headers: asThemeAdmin });
+    const response = await kiln.request(`/api/themes/${tenant}/generate`, {
+      json: body,
+      headers: asThemeAdmin,
+    });
     assert.equal(response.status, 200);
     return (await response.json()).theme;
   };

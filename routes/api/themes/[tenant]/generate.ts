@@ -7,7 +7,7 @@ export const handler: Handlers = {
   POST: define.post({
     summary: "Generate a theme from a prompt (LLM when configured, deterministic palette otherwise)",
     description: "Admin (THEME_API_TOKEN). Offline, the prompt's colour and mood words choose the palette " +
-      "(\"terracotta trattoria\" → warm earthy tones). The theme keeps the venue's name: `name`, else the " +
+      '("terracotta trattoria" → warm earthy tones). The theme keeps the venue\'s name: `name`, else the ' +
       "tenant's stored theme's, else the tenant id's. With `save: true` it is stored for the tenant.",
     tags: ["conversation"],
     auth: "theme-admin",
@@ -24,7 +24,10 @@ export const handler: Handlers = {
     },
     async handle({ params, body, services }) {
       const module = services.conversation!;
-      const theme = await module.generateTheme(params.tenant, body.prompt, { mode: body.mode, name: body.name });
+      const theme = await module.generateTheme(params.tenant, body.prompt, {
+        mode: body.mode,
+        name: body.name,
+      });
       if (body.save) await module.themes.put(params.tenant, theme);
       return {
         json: { tenant: params.tenant, generator: module.themeGenerator.name, saved: body.save, theme },
