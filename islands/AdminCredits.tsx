@@ -2,31 +2,13 @@ import { useState } from "preact/hooks";
 import { adminApi, useLive } from "../components/admin/api.ts";
 import { ago } from "../components/time.ts";
 import { Notice, type NoticeState } from "../components/admin/Notice.tsx";
+import type { HoldView } from "../lib/engine/admin.ts";
+import type { LedgerEntry } from "../lib/engine/credits.ts";
+import type { BalanceView } from "../lib/engine/ledger.ts";
 
-interface Balance {
-  userId: string;
-  balance: number;
-  heldCredits: number;
-  availableCredits: number;
-  updatedAt: string;
-}
-interface Hold {
-  requestId: string;
-  userId: string;
-  credits: number;
-  status: string;
-  createdAt: string;
-}
-interface Entry {
-  id: string;
-  type: string;
-  amount: number;
-  reason: string;
-  reference?: string;
-  balanceAfter: number;
-  heldAfter: number;
-  createdAt: string;
-}
+type Balance = BalanceView;
+type Hold = HoldView;
+type Entry = LedgerEntry;
 interface Detail {
   balance: Balance;
   holds: Hold[];
@@ -40,6 +22,21 @@ interface Minted {
 
 const signed = (entry: Entry) =>
   ["grant", "refund", "release"].includes(entry.type) ? `+${entry.amount}` : `−${entry.amount}`;
+
+/** The user both forms act on (an account chosen in the list fills it in). */
+function UserIdInput({ id, value, onInput }: { id: string; value: string; onInput(value: string): void }) {
+  return (
+    <input
+      id={id}
+      class="input"
+      name="userId"
+      required
+      pattern="[\w.@:\-]+"
+      value={value}
+      onInput={(event) => onInput(event.currentTarget.value)}
+    />
+  );
+}
 
 /** A new Idempotency-Key for the next grant; kept until it succeeds, so a retry cannot grant twice. */
 const newKey = () => `console-${crypto.randomUUID()}`;
@@ -115,15 +112,7 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
         <form class="card stack" onSubmit={grant} data-testid="grant-form">
           <h2>Grant credits</h2>
           <label for="grant-user">User id</label>
-          <input
-            id="grant-user"
-            class="input"
-            name="userId"
-            required
-            pattern="[\w.@:\-]+"
-            value={target}
-            onInput={(event) => setTarget(event.currentTarget.value)}
-          />
+          <UserIdInput id="grant-user" value={target} onInput={setTarget} />
           <label for="grant-amount">Credits</label>
           <input id="grant-amount" class="input" name="amount" type="number" min="1" max="1000000" required />
           <label for="grant-reason">Reason</label>
@@ -136,15 +125,7 @@ export default function AdminCredits({ csrf }: { csrf: string }) {
         <form class="card stack" onSubmit={mint} data-testid="mint-form">
           <h2>Mint a user token</h2>
           <label for="mint-user">User id</label>
-          <input
-            id="mint-user"
-            class="input"
-            name="userId"
-            required
-            pattern="[\w.@:\-]+"
-            value={target}
-            onInput={(event) => setTarget(event.currentTarget.value)}
-          />
+          <UserIdInput id="mint-user" value={target} onInput={setTarget} />
           <label for="mint-ttl">Valid for</label>
           <select id="mint-ttl" class="input" name="ttlSeconds">
             <option value="3600">1 hour</option>

@@ -1,5 +1,6 @@
 import { useState } from "preact/hooks";
 import { adminApi } from "../components/admin/api.ts";
+import { DropZone } from "../components/DropZone.tsx";
 import { picked, type PickedFile, pickedFromDrop } from "../components/preprocess/picked_files.ts";
 
 interface Props {
@@ -47,7 +48,6 @@ export default function PreprocessUpload({ csrf, batchId: suggested, maxFiles, m
   const [phase, setPhase] = useState<Phase>("idle");
   const [sent, setSent] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
-  const [dragging, setDragging] = useState(false);
 
   const tiffs = files.filter((file) => isTiff(file.path)).length;
   const total = files.reduce((sum, file) => sum + file.file.size, 0);
@@ -115,23 +115,10 @@ export default function PreprocessUpload({ csrf, batchId: suggested, maxFiles, m
   const busy = phase !== "idle";
   return (
     <form class="card stack" onSubmit={upload} data-testid="preprocess-upload">
-      <label
-        class={`dtv-drop ${dragging ? "dtv-dragging" : ""}`}
-        for="preprocess-files"
-        onDragOver={(event) => {
-          event.preventDefault();
-          setDragging(true);
-        }}
-        onDragLeave={() => setDragging(false)}
-        onDrop={async (event) => {
-          event.preventDefault();
-          setDragging(false);
-          if (event.dataTransfer) add(await pickedFromDrop(event.dataTransfer));
-        }}
-      >
+      <DropZone inputId="preprocess-files" onDrop={async (data) => add(await pickedFromDrop(data))}>
         <strong>Drop TIFF files or a folder here</strong>
         <span class="muted">or click to choose files (TIFF pages become JPEG; other files pass through)</span>
-      </label>
+      </DropZone>
       <input
         id="preprocess-files"
         class="sr-only"

@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { DropZone } from "../components/DropZone.tsx";
 import { ago } from "../components/time.ts";
 import { StudioProgress } from "../components/transcription/StudioProgress.tsx";
 import { StudioResult } from "../components/transcription/StudioResult.tsx";
@@ -25,7 +26,6 @@ const megabytes = (bytes: number) => `${Math.round(bytes / 1_048_576)} MB`;
 export default function TranscriptionStudio({ maxBytes, openId }: Props) {
   const [url, setUrl] = useState("");
   const [file, setFile] = useState<File | null>(null);
-  const [dragging, setDragging] = useState(false);
   const [busy, setBusy] = useState(false);
   const [problem, setProblem] = useState<string | null>(null);
   const [jobs, setJobs] = useState<StudioJob[]>([]);
@@ -144,25 +144,12 @@ export default function TranscriptionStudio({ maxBytes, openId }: Props) {
           disabled={file !== null}
           onInput={(event) => setUrl(event.currentTarget.value)}
         />
-        <label
-          class={`dtv-drop ${dragging ? "dtv-dragging" : ""}`}
-          for="studio-file"
-          onDragOver={(event) => {
-            event.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={(event) => {
-            event.preventDefault();
-            setDragging(false);
-            setFile(event.dataTransfer?.files[0] ?? null);
-          }}
-        >
+        <DropZone inputId="studio-file" onDrop={(data) => setFile(data.files[0] ?? null)}>
           <strong>{file ? file.name : "…or drop an audio or video file"}</strong>
           <span class="muted">
             {file ? megabytes(file.size) : `or click to choose one (up to ${megabytes(maxBytes)})`}
           </span>
-        </label>
+        </DropZone>
         <input
           id="studio-file"
           class="sr-only"

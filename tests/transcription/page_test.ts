@@ -14,14 +14,24 @@ import { goForwardTimings } from "./timed_fixture.ts";
 const chromiumPath = chromiumTool();
 const ignore = chromiumPath.ignore || pocketsphinxTool().ignore || ffmpegTool().ignore;
 
+/** A Kiln, a browser page and a folder holding go-forward.wav, for one test. */
+async function withStudio(fn: (page: Page, baseUrl: string, folder: string) => Promise<void>) {
+  await using harness = await browserHarness(chromiumPath.path);
+  const folder = await Deno.makeTempDir({ prefix: "kiln-studio-" });
+  try {
+    await Deno.writeFile(`${folder}/go-forward.wav`, wavFromPcm(await Deno.readFile(goForwardRaw)));
+    await fn(await harness.newPage(), harness.baseUrl, folder);
+  } finally {
+    await Deno.remove(folder, { recursive: true });
+  }
+}
+
 async function uploadRecording(page: Page, baseUrl: string, folder: string): Promise<string> {
-  const file = `${folder}/go-forward.wav`;
-  await Deno.writeFile(file, wavFromPcm(await Deno.readFile(goForwardRaw)));
   await page.goto(`${baseUrl}/ui/transcription`);
   await page.waitForSelector('kiln-island[data-island="TranscriptionStudio"][data-hydrated="true"]', {
     state: "attached",
   });
-  await page.setInputFiles("#studio-file", file);
+  await page.setInputFiles("#studio-file", `${folder}/go-forward.wav`);
   const posted = page.waitForResponse((response) => response.url().endsWith("/api/transcription"));
   await page.getByRole("button", { name: "Transcribe" }).click();
   return (await (await posted).json()).id;
@@ -30,15 +40,12 @@ async function uploadRecording(page: Page, baseUrl: string, folder: string): Pro
 Deno.test({
   name: "studio: upload a recording, follow it live, read, find it again and download the transcript",
   ignore,
-  async fn() {
-    await using harness = await browserHarness(chromiumPath.path);
-    const folder = await Deno.makeTempDir({ prefix: "kiln-studio-" });
-    try {
-      const page = await harness.newPage();
+  fn: () =>
+    withStudio(async (page, baseUrl, folder) => {
       const scriptErrors: string[] = [];
       page.on("console", (message) => message.type() === "error" && scriptErrors.push(message.text()));
       const steps: string[] = [];
-      const id = await uploadRecording(page, harness.baseUrl, folder);
+      const id = await uploadRecording(page, baseUrl, folder);
       await page.getByTestId("studio-progress").waitFor({ timeout: 5_000 });
       steps.push(await page.getByTestId("studio-step").textContent() ?? "");
       const result = page.getByTestId("studio-result");
@@ -55,23 +62,17 @@ Deno.test({
         await page.getByTestId("studio-result").textContent() ?? "",
         /Choose the file again to play along/,
       );
-      const txt = await page.request.get(`${harness.baseUrl}/api/transcription/${id}/transcript/txt`);
+      const txt = await page.request.get(`${baseUrl}/api/transcription/${id}/transcript/txt`);
       assert.match(await txt.text(), /go forward ten meters/);
       assert.deepEqual(scriptErrors, [], "no console errors (CSP violations show up here)");
-    } finally {
-      await Deno.remove(folder, { recursive: true });
-    }
-  },
+    }),
 });
 
 Deno.test({
   name: "studio: with segment and word timings, clicking a timestamp or a word seeks the player",
   ignore,
-  async fn() {
-    await using harness = await browserHarness(chromiumPath.path);
-    const folder = await Deno.makeTempDir({ prefix: "kiln-studio-" });
-    try {
-      const page = await harness.newPage();
+  fn: () =>
+    withStudio(async (page, baseUrl, folder) => {
       await page.setViewportSize({ width: 390, height: 844 });
       // The status document as the recogniser's timings make it (fixture: the API's shape).
       await page.route(/\/api\/transcription\/[a-z0-9]+$/, async (route) => {
@@ -80,7 +81,7 @@ Deno.test({
         if (status.result) status.result = { ...status.result, ...goForwardTimings };
         await route.fulfill({ response, json: status });
       });
-      await uploadRecording(page, harness.baseUrl, folder);
+      await uploadRecording(page, baseUrl, folder);
       const segments = page.getByTestId("studio-segments");
       await segments.getByRole("button", { name: "Play from 0:01" }).waitFor({ timeout: 30_000 });
       assert.deepEqual(await segments.locator(".studio-stamp").allTextContents(), ["0:00", "0:01"]);
@@ -98,8 +99,5 @@ Deno.test({
         document.documentElement.scrollWidth - globalThis.innerWidth
       );
       assert.ok(overflow <= 0, `the studio scrolls sideways by ${overflow}px`);
-    } finally {
-      await Deno.remove(folder, { recursive: true });
-    }
-  },
+    }),
 });
