@@ -31,6 +31,7 @@ import { setupPreprocess } from "./lib/preprocess/setup.ts";
 import type { Services } from "./lib/services.ts";
 import type { SecretStore } from "./lib/secrets.ts";
 import { buildApp } from "./lib/web/app.ts";
+import { createSelfFetch } from "./lib/http/in_process.ts";
 import { loadAssetManifest } from "./lib/web/assets.ts";
 import type { Manifest } from "./lib/web/manifest.ts";
 
@@ -85,6 +86,8 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
+  /** Set once the app is built; until then `selfFetch` goes to the network. */
+  const local: { dispatch?: (request: Request) => Response | Promise<Response> } = {};
   const services: Services = {
     config,
     kv,
@@ -104,6 +107,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     jobs,
     live,
     scheduler,
+    selfFetch: createSelfFetch(config.publicUrl, () => local.dispatch),
     blobs: openBlobStore(config),
     startedAt: Date.now(),
     onClose: (cleanup) => void closeHandlers.push(cleanup),
@@ -112,6 +116,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
         version: config.version,
         serverUrl: config.publicUrl,
         securitySchemes: services.securitySchemes,
+        schemas: services.openApiSchemas,
       }),
     securitySchemes: {
       admin: {
@@ -122,6 +127,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
         "x-kiln-secret": "KILN_ADMIN_TOKEN",
       },
     },
+    openApiSchemas: {},
   };
 
   registerPlatformHealth(services);
@@ -145,6 +151,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     });
   }
   const app = buildApp(services, appManifest, assets, root);
+  local.dispatch = (request) => app.fetch(request);
 
   let closed = false;
   return {

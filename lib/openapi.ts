@@ -12,8 +12,9 @@ type JsonObject = Record<string, unknown>;
 
 const problemSchema: JsonObject = {
   type: "object",
-  description: "RFC 9457 problem details. `code` is stable and machine-readable.",
-  required: ["type", "title", "status", "detail", "code"],
+  description:
+    "RFC 9457 problem details. `code` is stable and machine-readable; `error` (= code), `message` (= detail) and `ok: false` are there for the original services' clients.",
+  required: ["type", "title", "status", "detail", "code", "error", "message", "ok"],
   properties: {
     type: { type: "string" },
     title: { type: "string" },
@@ -21,6 +22,9 @@ const problemSchema: JsonObject = {
     detail: { type: "string" },
     code: { type: "string" },
     requestId: { type: "string" },
+    error: { type: "string" },
+    message: { type: "string" },
+    ok: { type: "boolean", const: false },
     issues: {
       type: "array",
       items: {
@@ -75,15 +79,19 @@ function operationOf(pattern: string, handler: MethodHandler, page: boolean): Js
   const documented = spec.responses ??
     { 200: { description: page ? "The HTML page." : "OK" } };
   for (const [status, response] of Object.entries(documented)) {
+    const schema = response.schema instanceof z.ZodType
+      ? jsonSchema(response.schema, "output")
+      : response.schema;
     const html = page && status === "200";
     responses[status] = {
       description: response.description,
-      ...(response.schema && Number(status) < 400
-        ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
-        : {}),
+      ...(schema && Number(status) < 400 ? { content: { "application/json": { schema } } } : {}),
       ...(html ? { content: { "text/html": { schema: { type: "string" } } } } : {}),
       ...(Number(status) >= 400 ? { content: problemContent } : {}),
     };
+  }
+  for (const [status, description] of Object.entries(spec.openapi?.errors ?? {})) {
+    responses[status] = { description, content: problemContent };
   }
   for (const [status, description] of Object.entries(impliedErrors(spec, pattern))) {
     responses[status] ??= { description, content: problemContent };
@@ -115,7 +123,7 @@ function operationOf(pattern: string, handler: MethodHandler, page: boolean): Js
     const type = spec.bodyType === "form" ? "application/x-www-form-urlencoded" : "application/json";
     operation.requestBody = {
       required: true,
-      content: { [type]: { schema: jsonSchema(spec.body, "input") } },
+      content: { [type]: { schema: spec.openapi?.body ?? jsonSchema(spec.body, "input") } },
     };
   }
   return operation;
@@ -126,6 +134,8 @@ export interface OpenApiOptions {
   serverUrl: string;
   /** Auth kinds → OpenAPI security schemes. */
   securitySchemes: Record<string, JsonObject>;
+  /** Named schemas routes refer to with `$ref` (e.g. the display update union). */
+  schemas?: Record<string, JsonObject>;
 }
 
 export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonObject {
@@ -152,6 +162,9 @@ export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonO
     },
     servers: [{ url: options.serverUrl }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    components: { schemas: { Problem: problemSchema }, securitySchemes: options.securitySchemes },
+    components: {
+      schemas: { Problem: problemSchema, ...options.schemas },
+      securitySchemes: options.securitySchemes,
+    },
   };
 }

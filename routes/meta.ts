@@ -14,7 +14,7 @@ export const handler: Handlers = {
     },
     async handle({ query, services }) {
       const found = await services.engine!.lookupMetadata(query.url);
-      return { json: { ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
+      return { json: { ok: true, ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
     },
   }),
 };

@@ -8,7 +8,10 @@ import { KilnError } from "../errors.ts";
 import { httpErrors } from "./problem.ts";
 
 /** Reads at most `limit` bytes of the body; a longer body is a 413 before or while it streams. */
-export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+export async function readBodyLimited(
+  request: Pick<Request, "headers" | "body">,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer>> {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw httpErrors.tooLarge(limit);
   if (!request.body) return new Uint8Array();

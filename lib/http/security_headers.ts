@@ -14,7 +14,8 @@ export function contentSecurityPolicy(nonce?: string): string {
     "default-src 'self'",
     `script-src 'self'${inline}`,
     `style-src 'self'${inline}`,
-    "img-src 'self' data: https:",
+    // Producers' images (dish photos, logos) live on their CDNs; an image cannot run code.
+    "img-src 'self' data: https: http:",
     // Remote media (a transcribed link played back in the studio) is no more than img-src allows.
     "media-src 'self' blob: https:",
     "font-src 'self'",

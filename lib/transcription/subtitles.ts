@@ -3,19 +3,9 @@
  * the recogniser's segment times (`result.segments`, seconds). A result without timings (stored
  * before the recogniser reported them) becomes one cue over the whole recording.
  */
-export interface TimedWord {
-  start: number;
-  end: number;
-  word: string;
-  confidence?: number;
-}
+import type { TimedSegment } from "../providers/asr/types.ts";
 
-export interface TimedSegment {
-  start: number;
-  end: number;
-  text: string;
-  words?: TimedWord[];
-}
+export type { TimedSegment };
 
 export interface TimedTranscript {
   transcription: string;

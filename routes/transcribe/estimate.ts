@@ -15,7 +15,7 @@ export const handler: Handlers = {
       },
     },
     async handle({ body, services }) {
-      return { json: await services.engine!.estimate(body.url) };
+      return { json: { ok: true, ...await services.engine!.estimate(body.url) } };
     },
   }),
 };

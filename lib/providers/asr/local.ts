@@ -1,8 +1,10 @@
 /**
  * The offline default: Debian's pocketsphinx 0.8 (`pocketsphinx_continuous`, US English model from
  * `pocketsphinx-en-us`). About 1 s to load the model plus ~0.1× real time on one core; English only.
+ * `-time yes` adds per-word times and posteriors, which become segments, words and confidence.
  */
 import { KilnError } from "../../errors.ts";
+import { meanConfidence, parseTimedOutput } from "./sphinx_output.ts";
 import type { AsrProvider } from "./types.ts";
 
 export const pocketsphinxBinary = "pocketsphinx_continuous";
@@ -15,7 +17,7 @@ export function createLocalAsr(binary = pocketsphinxBinary): AsrProvider {
       let output: Deno.CommandOutput;
       try {
         output = await new Deno.Command(binary, {
-          args: ["-infile", path, "-logfn", "/dev/null"],
+          args: ["-infile", path, "-time", "yes", "-logfn", "/dev/null"],
           stdin: "null",
           stdout: "piped",
           stderr: "piped",
@@ -29,10 +31,13 @@ export function createLocalAsr(binary = pocketsphinxBinary): AsrProvider {
         const stderr = new TextDecoder().decode(output.stderr).trim().slice(-500);
         throw new KilnError("upstream", "asr_failed", `${binary} exited with ${output.code}: ${stderr}`);
       }
-      // One line per utterance; blank lines are silences.
-      const text = new TextDecoder().decode(output.stdout).split("\n").map((line) => line.trim())
-        .filter(Boolean).join(" ");
-      return { text, language: "en" };
+      const segments = parseTimedOutput(new TextDecoder().decode(output.stdout));
+      return {
+        text: segments.map((segment) => segment.text).join(" "),
+        language: "en",
+        segments,
+        confidence: meanConfidence(segments),
+      };
     },
     async availability() {
       try {
