@@ -112,13 +112,12 @@ export function Operation(
             <Prose text={operation.description} />
           </p>
         )}
-        <p class="muted">
-          {auth.length === 0
-            ? "No credentials needed."
-            : `Credentials: ${
-              auth.map((name) => (name === "none" ? "none (the id is the capability)" : name)).join(" or ")
-            }.`}
-        </p>
+        {auth.length > 0 && (
+          <p class="muted">
+            Credentials:{" "}
+            {auth.map((name) => (name === "none" ? "none (the id is the capability)" : name)).join(" or ")}.
+          </p>
+        )}
         {parameters.length > 0 && (
           <table class="stacked-table docs-fields">
             <caption>Parameters</caption>
