@@ -41,7 +41,8 @@ export default function Home() {
           generated from the route schemas (<a href="/openapi.json">OpenAPI 3.1</a>).
         </li>
         <li>
-          <a href="/health">/health</a> and <a href="/metrics">/metrics</a> for operations.
+          <a href="/health">/health</a> and <a href="/metrics">/metrics</a> for operations; the{" "}
+          <a href="/admin">admin console</a> for jobs, credits, batches, services and live sessions.
         </li>
       </ul>
     </>
