@@ -20,74 +20,76 @@ import * as $route17 from "./routes/api/doc-to-video.ts";
 import * as $route18 from "./routes/api/doc-to-video/[id].ts";
 import * as $route19 from "./routes/api/doc-to-video/[id]/events.ts";
 import * as $route20 from "./routes/api/doc-to-video/[id]/files/[name].ts";
-import * as $route21 from "./routes/api/jobs/[id].ts";
-import * as $route22 from "./routes/api/jobs/[id]/events.ts";
-import * as $route23 from "./routes/api/restaurant/sessions/[id].ts";
-import * as $route24 from "./routes/api/restaurant/sessions/[id]/display.ts";
-import * as $route25 from "./routes/api/restaurant/sessions/[id]/tools/[name].ts";
-import * as $route26 from "./routes/api/restaurant/sessions/index.ts";
-import * as $route27 from "./routes/api/restaurant/tenants/[tenantId]/menu.ts";
-import * as $route28 from "./routes/api/restaurant/tools.ts";
-import * as $route29 from "./routes/api/themes/[tenant].ts";
-import * as $route30 from "./routes/api/themes/[tenant]/generate.ts";
-import * as $route31 from "./routes/api/transcription/[id].ts";
-import * as $route32 from "./routes/api/transcription/[id]/events.ts";
-import * as $route33 from "./routes/api/transcription/[id]/transcript/[format].ts";
-import * as $route34 from "./routes/api/transcription/index.ts";
-import * as $route35 from "./routes/api/video-status/[id].ts";
-import * as $route36 from "./routes/conversation/[id]/batch.ts";
-import * as $route37 from "./routes/conversation/[id]/display.ts";
-import * as $route38 from "./routes/conversation/[id]/init.ts";
-import * as $route39 from "./routes/conversation/[id]/state.ts";
-import * as $route40 from "./routes/conversation/[id]/update.ts";
-import * as $route41 from "./routes/conversation/demo.ts";
-import * as $route42 from "./routes/doc-to-video.tsx";
-import * as $route43 from "./routes/docs.tsx";
-import * as $route44 from "./routes/health.ts";
-import * as $route45 from "./routes/health/services.ts";
-import * as $route46 from "./routes/index.tsx";
-import * as $route47 from "./routes/meta.ts";
-import * as $route48 from "./routes/metrics.ts";
-import * as $route49 from "./routes/openapi.json.ts";
-import * as $route50 from "./routes/preprocess/[batchId].tsx";
-import * as $route51 from "./routes/preprocess/admin/reset/[batchId].ts";
-import * as $route52 from "./routes/preprocess/batches.ts";
-import * as $route53 from "./routes/preprocess/blobs/[...key].ts";
-import * as $route54 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
-import * as $route55 from "./routes/preprocess/events/[batchId].ts";
-import * as $route56 from "./routes/preprocess/health.ts";
-import * as $route57 from "./routes/preprocess/index.tsx";
-import * as $route58 from "./routes/preprocess/status/[batchId].ts";
-import * as $route59 from "./routes/preprocess/tasks/next.ts";
-import * as $route60 from "./routes/preprocess/test.ts";
-import * as $route61 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route62 from "./routes/session/[id]/display.ts";
-import * as $route63 from "./routes/session/[id]/init.ts";
-import * as $route64 from "./routes/session/[id]/state.ts";
-import * as $route65 from "./routes/session/[id]/update.ts";
-import * as $route66 from "./routes/status/[requestId].ts";
-import * as $route67 from "./routes/transcribe/estimate.ts";
-import * as $route68 from "./routes/transcribe/index.ts";
-import * as $route69 from "./routes/ttt/status/[id].ts";
-import * as $route70 from "./routes/ttt/transcribe.ts";
-import * as $route71 from "./routes/tttranscribe/[...rest].ts";
-import * as $route72 from "./routes/tttranscribe/estimate.ts";
-import * as $route73 from "./routes/tttranscribe/health.ts";
-import * as $route74 from "./routes/tttranscribe/index.ts";
-import * as $route75 from "./routes/tttranscribe/status/[id].ts";
-import * as $route76 from "./routes/tttranscribe/transcribe.ts";
-import * as $route77 from "./routes/ui/conversation.tsx";
-import * as $route78 from "./routes/ui/transcription.tsx";
-import * as $route79 from "./routes/v1/admin/holds.ts";
-import * as $route80 from "./routes/v1/admin/users/[id]/index.ts";
-import * as $route81 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route82 from "./routes/v1/admin/users/index.ts";
-import * as $route83 from "./routes/v1/credits/add.ts";
-import * as $route84 from "./routes/v1/credits/balance.ts";
-import * as $route85 from "./routes/v1/credits/transactions.ts";
-import * as $route86 from "./routes/v1/user/balance.ts";
-import * as $route87 from "./routes/v1/vend-token.ts";
-import * as $route88 from "./routes/webhooks/tttranscribe.ts";
+import * as $route21 from "./routes/api/doc-to-video/[id]/script.ts";
+import * as $route22 from "./routes/api/doc-to-video/[id]/script/regenerate.ts";
+import * as $route23 from "./routes/api/jobs/[id].ts";
+import * as $route24 from "./routes/api/jobs/[id]/events.ts";
+import * as $route25 from "./routes/api/restaurant/sessions/[id].ts";
+import * as $route26 from "./routes/api/restaurant/sessions/[id]/display.ts";
+import * as $route27 from "./routes/api/restaurant/sessions/[id]/tools/[name].ts";
+import * as $route28 from "./routes/api/restaurant/sessions/index.ts";
+import * as $route29 from "./routes/api/restaurant/tenants/[tenantId]/menu.ts";
+import * as $route30 from "./routes/api/restaurant/tools.ts";
+import * as $route31 from "./routes/api/themes/[tenant].ts";
+import * as $route32 from "./routes/api/themes/[tenant]/generate.ts";
+import * as $route33 from "./routes/api/transcription/[id].ts";
+import * as $route34 from "./routes/api/transcription/[id]/events.ts";
+import * as $route35 from "./routes/api/transcription/[id]/transcript/[format].ts";
+import * as $route36 from "./routes/api/transcription/index.ts";
+import * as $route37 from "./routes/api/video-status/[id].ts";
+import * as $route38 from "./routes/conversation/[id]/batch.ts";
+import * as $route39 from "./routes/conversation/[id]/display.ts";
+import * as $route40 from "./routes/conversation/[id]/init.ts";
+import * as $route41 from "./routes/conversation/[id]/state.ts";
+import * as $route42 from "./routes/conversation/[id]/update.ts";
+import * as $route43 from "./routes/conversation/demo.ts";
+import * as $route44 from "./routes/doc-to-video.tsx";
+import * as $route45 from "./routes/docs.tsx";
+import * as $route46 from "./routes/health.ts";
+import * as $route47 from "./routes/health/services.ts";
+import * as $route48 from "./routes/index.tsx";
+import * as $route49 from "./routes/meta.ts";
+import * as $route50 from "./routes/metrics.ts";
+import * as $route51 from "./routes/openapi.json.ts";
+import * as $route52 from "./routes/preprocess/[batchId].tsx";
+import * as $route53 from "./routes/preprocess/admin/reset/[batchId].ts";
+import * as $route54 from "./routes/preprocess/batches.ts";
+import * as $route55 from "./routes/preprocess/blobs/[...key].ts";
+import * as $route56 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
+import * as $route57 from "./routes/preprocess/events/[batchId].ts";
+import * as $route58 from "./routes/preprocess/health.ts";
+import * as $route59 from "./routes/preprocess/index.tsx";
+import * as $route60 from "./routes/preprocess/status/[batchId].ts";
+import * as $route61 from "./routes/preprocess/tasks/next.ts";
+import * as $route62 from "./routes/preprocess/test.ts";
+import * as $route63 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route64 from "./routes/session/[id]/display.ts";
+import * as $route65 from "./routes/session/[id]/init.ts";
+import * as $route66 from "./routes/session/[id]/state.ts";
+import * as $route67 from "./routes/session/[id]/update.ts";
+import * as $route68 from "./routes/status/[requestId].ts";
+import * as $route69 from "./routes/transcribe/estimate.ts";
+import * as $route70 from "./routes/transcribe/index.ts";
+import * as $route71 from "./routes/ttt/status/[id].ts";
+import * as $route72 from "./routes/ttt/transcribe.ts";
+import * as $route73 from "./routes/tttranscribe/[...rest].ts";
+import * as $route74 from "./routes/tttranscribe/estimate.ts";
+import * as $route75 from "./routes/tttranscribe/health.ts";
+import * as $route76 from "./routes/tttranscribe/index.ts";
+import * as $route77 from "./routes/tttranscribe/status/[id].ts";
+import * as $route78 from "./routes/tttranscribe/transcribe.ts";
+import * as $route79 from "./routes/ui/conversation.tsx";
+import * as $route80 from "./routes/ui/transcription.tsx";
+import * as $route81 from "./routes/v1/admin/holds.ts";
+import * as $route82 from "./routes/v1/admin/users/[id]/index.ts";
+import * as $route83 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route84 from "./routes/v1/admin/users/index.ts";
+import * as $route85 from "./routes/v1/credits/add.ts";
+import * as $route86 from "./routes/v1/credits/balance.ts";
+import * as $route87 from "./routes/v1/credits/transactions.ts";
+import * as $route88 from "./routes/v1/user/balance.ts";
+import * as $route89 from "./routes/v1/vend-token.ts";
+import * as $route90 from "./routes/webhooks/tttranscribe.ts";
 import * as $island0 from "./islands/AdminBatches.tsx";
 import * as $island1 from "./islands/AdminCredits.tsx";
 import * as $island2 from "./islands/AdminJobs.tsx";
@@ -126,74 +128,76 @@ const manifest: Manifest = {
     "./routes/api/doc-to-video/[id].ts": $route18,
     "./routes/api/doc-to-video/[id]/events.ts": $route19,
     "./routes/api/doc-to-video/[id]/files/[name].ts": $route20,
-    "./routes/api/jobs/[id].ts": $route21,
-    "./routes/api/jobs/[id]/events.ts": $route22,
-    "./routes/api/restaurant/sessions/[id].ts": $route23,
-    "./routes/api/restaurant/sessions/[id]/display.ts": $route24,
-    "./routes/api/restaurant/sessions/[id]/tools/[name].ts": $route25,
-    "./routes/api/restaurant/sessions/index.ts": $route26,
-    "./routes/api/restaurant/tenants/[tenantId]/menu.ts": $route27,
-    "./routes/api/restaurant/tools.ts": $route28,
-    "./routes/api/themes/[tenant].ts": $route29,
-    "./routes/api/themes/[tenant]/generate.ts": $route30,
-    "./routes/api/transcription/[id].ts": $route31,
-    "./routes/api/transcription/[id]/events.ts": $route32,
-    "./routes/api/transcription/[id]/transcript/[format].ts": $route33,
-    "./routes/api/transcription/index.ts": $route34,
-    "./routes/api/video-status/[id].ts": $route35,
-    "./routes/conversation/[id]/batch.ts": $route36,
-    "./routes/conversation/[id]/display.ts": $route37,
-    "./routes/conversation/[id]/init.ts": $route38,
-    "./routes/conversation/[id]/state.ts": $route39,
-    "./routes/conversation/[id]/update.ts": $route40,
-    "./routes/conversation/demo.ts": $route41,
-    "./routes/doc-to-video.tsx": $route42,
-    "./routes/docs.tsx": $route43,
-    "./routes/health.ts": $route44,
-    "./routes/health/services.ts": $route45,
-    "./routes/index.tsx": $route46,
-    "./routes/meta.ts": $route47,
-    "./routes/metrics.ts": $route48,
-    "./routes/openapi.json.ts": $route49,
-    "./routes/preprocess/[batchId].tsx": $route50,
-    "./routes/preprocess/admin/reset/[batchId].ts": $route51,
-    "./routes/preprocess/batches.ts": $route52,
-    "./routes/preprocess/blobs/[...key].ts": $route53,
-    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route54,
-    "./routes/preprocess/events/[batchId].ts": $route55,
-    "./routes/preprocess/health.ts": $route56,
-    "./routes/preprocess/index.tsx": $route57,
-    "./routes/preprocess/status/[batchId].ts": $route58,
-    "./routes/preprocess/tasks/next.ts": $route59,
-    "./routes/preprocess/test.ts": $route60,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route61,
-    "./routes/session/[id]/display.ts": $route62,
-    "./routes/session/[id]/init.ts": $route63,
-    "./routes/session/[id]/state.ts": $route64,
-    "./routes/session/[id]/update.ts": $route65,
-    "./routes/status/[requestId].ts": $route66,
-    "./routes/transcribe/estimate.ts": $route67,
-    "./routes/transcribe/index.ts": $route68,
-    "./routes/ttt/status/[id].ts": $route69,
-    "./routes/ttt/transcribe.ts": $route70,
-    "./routes/tttranscribe/[...rest].ts": $route71,
-    "./routes/tttranscribe/estimate.ts": $route72,
-    "./routes/tttranscribe/health.ts": $route73,
-    "./routes/tttranscribe/index.ts": $route74,
-    "./routes/tttranscribe/status/[id].ts": $route75,
-    "./routes/tttranscribe/transcribe.ts": $route76,
-    "./routes/ui/conversation.tsx": $route77,
-    "./routes/ui/transcription.tsx": $route78,
-    "./routes/v1/admin/holds.ts": $route79,
-    "./routes/v1/admin/users/[id]/index.ts": $route80,
-    "./routes/v1/admin/users/[id]/token.ts": $route81,
-    "./routes/v1/admin/users/index.ts": $route82,
-    "./routes/v1/credits/add.ts": $route83,
-    "./routes/v1/credits/balance.ts": $route84,
-    "./routes/v1/credits/transactions.ts": $route85,
-    "./routes/v1/user/balance.ts": $route86,
-    "./routes/v1/vend-token.ts": $route87,
-    "./routes/webhooks/tttranscribe.ts": $route88,
+    "./routes/api/doc-to-video/[id]/script.ts": $route21,
+    "./routes/api/doc-to-video/[id]/script/regenerate.ts": $route22,
+    "./routes/api/jobs/[id].ts": $route23,
+    "./routes/api/jobs/[id]/events.ts": $route24,
+    "./routes/api/restaurant/sessions/[id].ts": $route25,
+    "./routes/api/restaurant/sessions/[id]/display.ts": $route26,
+    "./routes/api/restaurant/sessions/[id]/tools/[name].ts": $route27,
+    "./routes/api/restaurant/sessions/index.ts": $route28,
+    "./routes/api/restaurant/tenants/[tenantId]/menu.ts": $route29,
+    "./routes/api/restaurant/tools.ts": $route30,
+    "./routes/api/themes/[tenant].ts": $route31,
+    "./routes/api/themes/[tenant]/generate.ts": $route32,
+    "./routes/api/transcription/[id].ts": $route33,
+    "./routes/api/transcription/[id]/events.ts": $route34,
+    "./routes/api/transcription/[id]/transcript/[format].ts": $route35,
+    "./routes/api/transcription/index.ts": $route36,
+    "./routes/api/video-status/[id].ts": $route37,
+    "./routes/conversation/[id]/batch.ts": $route38,
+    "./routes/conversation/[id]/display.ts": $route39,
+    "./routes/conversation/[id]/init.ts": $route40,
+    "./routes/conversation/[id]/state.ts": $route41,
+    "./routes/conversation/[id]/update.ts": $route42,
+    "./routes/conversation/demo.ts": $route43,
+    "./routes/doc-to-video.tsx": $route44,
+    "./routes/docs.tsx": $route45,
+    "./routes/health.ts": $route46,
+    "./routes/health/services.ts": $route47,
+    "./routes/index.tsx": $route48,
+    "./routes/meta.ts": $route49,
+    "./routes/metrics.ts": $route50,
+    "./routes/openapi.json.ts": $route51,
+    "./routes/preprocess/[batchId].tsx": $route52,
+    "./routes/preprocess/admin/reset/[batchId].ts": $route53,
+    "./routes/preprocess/batches.ts": $route54,
+    "./routes/preprocess/blobs/[...key].ts": $route55,
+    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route56,
+    "./routes/preprocess/events/[batchId].ts": $route57,
+    "./routes/preprocess/health.ts": $route58,
+    "./routes/preprocess/index.tsx": $route59,
+    "./routes/preprocess/status/[batchId].ts": $route60,
+    "./routes/preprocess/tasks/next.ts": $route61,
+    "./routes/preprocess/test.ts": $route62,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route63,
+    "./routes/session/[id]/display.ts": $route64,
+    "./routes/session/[id]/init.ts": $route65,
+    "./routes/session/[id]/state.ts": $route66,
+    "./routes/session/[id]/update.ts": $route67,
+    "./routes/status/[requestId].ts": $route68,
+    "./routes/transcribe/estimate.ts": $route69,
+    "./routes/transcribe/index.ts": $route70,
+    "./routes/ttt/status/[id].ts": $route71,
+    "./routes/ttt/transcribe.ts": $route72,
+    "./routes/tttranscribe/[...rest].ts": $route73,
+    "./routes/tttranscribe/estimate.ts": $route74,
+    "./routes/tttranscribe/health.ts": $route75,
+    "./routes/tttranscribe/index.ts": $route76,
+    "./routes/tttranscribe/status/[id].ts": $route77,
+    "./routes/tttranscribe/transcribe.ts": $route78,
+    "./routes/ui/conversation.tsx": $route79,
+    "./routes/ui/transcription.tsx": $route80,
+    "./routes/v1/admin/holds.ts": $route81,
+    "./routes/v1/admin/users/[id]/index.ts": $route82,
+    "./routes/v1/admin/users/[id]/token.ts": $route83,
+    "./routes/v1/admin/users/index.ts": $route84,
+    "./routes/v1/credits/add.ts": $route85,
+    "./routes/v1/credits/balance.ts": $route86,
+    "./routes/v1/credits/transactions.ts": $route87,
+    "./routes/v1/user/balance.ts": $route88,
+    "./routes/v1/vend-token.ts": $route89,
+    "./routes/webhooks/tttranscribe.ts": $route90,
   },
   islands: {
     "./islands/AdminBatches.tsx": $island0,

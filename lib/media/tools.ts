@@ -5,7 +5,7 @@
  */
 
 export const mediaInstallLine =
-  "apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-dejavu-core";
+  "apt-get install -y --no-install-recommends ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
 
 export class MissingToolError extends Error {
   readonly tool: string;
@@ -27,12 +27,35 @@ export class ToolFailedError extends Error {
   }
 }
 
-/** Runs `binary` with `args`; throws MissingToolError or ToolFailedError. The signal kills it. */
+/** A run that outlived its `timeoutMs` (and was killed): hostile input or a stuck tool. */
+export class ToolTimeoutError extends Error {
+  readonly tool: string;
+  constructor(tool: string, timeoutMs: number) {
+    super(`${tool} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`);
+    this.name = "ToolTimeoutError";
+    this.tool = tool;
+  }
+}
+
+export interface RunToolOptions {
+  /** Kills the tool when aborted (job cancelled, engine stopping). */
+  signal?: AbortSignal;
+  cwd?: string;
+  /** Kills the tool after this long and throws ToolTimeoutError. */
+  timeoutMs?: number;
+}
+
+/**
+ * Runs `binary` with `args`; throws MissingToolError, ToolFailedError or ToolTimeoutError. The
+ * signal (and the timeout) kill it.
+ */
 export async function runTool(
   binary: string,
   args: string[],
-  options: { signal?: AbortSignal; cwd?: string } = {},
+  options: RunToolOptions = {},
 ): Promise<Uint8Array> {
+  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
+  const signals = [options.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
   let output: Deno.CommandOutput;
   try {
     output = await new Deno.Command(binary, {
@@ -41,13 +64,14 @@ export async function runTool(
       stdin: "null",
       stdout: "piped",
       stderr: "piped",
-      signal: options.signal,
+      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
     }).output();
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new MissingToolError(binary);
     throw error;
   }
   options.signal?.throwIfAborted();
+  if (timeout?.aborted) throw new ToolTimeoutError(binary, options.timeoutMs!);
   if (!output.success) {
     throw new ToolFailedError(binary, output.code, new TextDecoder().decode(output.stderr));
   }

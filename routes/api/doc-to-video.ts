@@ -15,7 +15,7 @@ export const handler: Handlers = {
         description: "`{avatars, apiTypes, sentiments, categories, models, defaultModel, maxBytes, …}`.",
       },
     },
-    handle: ({ services }) => ({ json: pageOptions(services) }),
+    handle: async ({ services }) => ({ json: await pageOptions(services) }),
   }),
   POST: define.post({
     summary:

@@ -13,8 +13,8 @@ export const handler: Handlers = {
       404: { description: "Unknown, expired or not a doc-to-video job." },
     },
     async handle({ params, services, request, url }) {
-      await docToVideoService(services).status(params.id); // 404 unless it is a doc-to-video job
-      const job = (await services.jobs.get(params.id))!;
+      // 404 unless it is a doc-to-video job; after a review the render job's events are the ones to follow.
+      const job = await docToVideoService(services).eventsJob(params.id);
       return jobEventStream(services, job, request, url);
     },
   }),
