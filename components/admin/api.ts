@@ -5,7 +5,7 @@
  */
 import { useEffect, useState } from "preact/hooks";
 
-export class ApiError extends Error {
+class ApiError extends Error {
   constructor(message: string, readonly status: number, readonly code?: string) {
     super(message);
   }

@@ -59,7 +59,7 @@ function Fields({ rows, caption }: { rows: FieldRow[]; caption: string }) {
 }
 
 /** A schema as a table, or one table per variant when it is a union of objects. */
-export function SchemaView(
+function SchemaView(
   { schema, resolve, caption }: { schema: Schema; resolve: Resolver; caption: string },
 ) {
   const variants = objectVariants(resolve(schema), resolve);

@@ -9,7 +9,7 @@ export interface PickedFile {
   file: File;
 }
 
-export function cleanPath(raw: string): string {
+function cleanPath(raw: string): string {
   return raw.replace(/\\/g, "/").split("/")
     // deno-lint-ignore no-control-regex
     .map((segment) => segment.replace(/[\u0000-\u001f\u007f]/g, "_").trim())

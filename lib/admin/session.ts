@@ -11,8 +11,8 @@ import { sha256, toBase64Url } from "../hmac.ts";
 import { generateSecret } from "../secrets.ts";
 import type { KvStore } from "../store/types.ts";
 
-export const adminCookieName = "kiln_admin";
-export const csrfHeader = "x-csrf-token";
+const adminCookieName = "kiln_admin";
+const csrfHeader = "x-csrf-token";
 const safeMethods = new Set(["GET", "HEAD", "OPTIONS"]);
 
 interface SessionRecord {

@@ -16,7 +16,7 @@ export interface JobListOptions {
 }
 
 /** Index entries or records read at most for one listing. */
-export const scanLimit = 5_000;
+const scanLimit = 5_000;
 
 const indexOf: Partial<Record<JobStatus, { prefix: Deno.KvKey; reverse: boolean }>> = {
   queued: { prefix: jobKeys.pendingPrefix, reverse: false },

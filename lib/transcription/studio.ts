@@ -4,6 +4,7 @@
  * marked in KV; the studio routes answer only for marked ids (anything else is a 404, like an
  * unknown id) and the transcription id itself is the capability, as for doc-to-video.
  */
+import { z } from "zod";
 import type { RateLimitRule } from "../http/rate_limit.ts";
 import type { Services } from "../services.ts";
 import { KilnError } from "../errors.ts";
@@ -18,6 +19,9 @@ export const studioRateLimit: RateLimitRule = {
   limit: 10,
   windowMs: 10 * 60_000,
 };
+
+/** A transcription id as the service makes them (CSPRNG base32); anything else is refused up front. */
+export const StudioId = z.string().regex(/^[a-z2-7]{1,64}$/, "a transcription id");
 
 /** As long as the service keeps a finished transcription. */
 const markerTtlMs = 48 * 60 * 60 * 1000;

@@ -30,7 +30,7 @@ export function segmentsOf(result: TimedTranscript): TimedSegment[] {
 }
 
 /** 83.5 → "00:01:23,500" (SubRip) or "00:01:23.500" (WebVTT). */
-export function cueTime(seconds: number, separator: "," | "."): string {
+function cueTime(seconds: number, separator: "," | "."): string {
   const milliseconds = Math.max(0, Math.round(seconds * 1000));
   const pad = (value: number, size = 2) => String(value).padStart(size, "0");
   return `${pad(Math.floor(milliseconds / 3_600_000))}:${pad(Math.floor(milliseconds / 60_000) % 60)}:` +

@@ -2,6 +2,7 @@ import { z } from "zod";
 import TranscriptionStudio from "../../islands/TranscriptionStudio.tsx";
 import { define } from "../../lib/http/route.ts";
 import { transcriptionOf } from "../../lib/transcription/require.ts";
+import { StudioId } from "../../lib/transcription/studio.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 interface Data {
@@ -18,7 +19,7 @@ export const handler: Handlers = {
     description: "Its data: `POST /api/transcription`, `GET /api/transcription/:id` and its `events`. " +
       "`?id=` opens a transcription the studio started.",
     tags: ["transcription"],
-    query: z.object({ id: z.string().regex(/^[a-z0-9]{1,64}$/).optional() }),
+    query: z.object({ id: StudioId.optional() }),
     handle({ query, services, render }) {
       const transcription = transcriptionOf(services);
       return render(

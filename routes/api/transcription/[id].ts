@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { define } from "../../../lib/http/route.ts";
-import { studioTranscription } from "../../../lib/transcription/studio.ts";
+import { StudioId, studioTranscription } from "../../../lib/transcription/studio.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -9,7 +9,7 @@ export const handler: Handlers = {
     description: "The same document as `GET /tttranscribe/status/:id`, for ids the studio started. " +
       "`result.segments` are `[{start, end, text, words?}]` in seconds.",
     tags: ["transcription"],
-    params: z.object({ id: z.string().min(1).max(64) }),
+    params: z.object({ id: StudioId }),
     responses: {
       200: {
         description:

@@ -2,7 +2,7 @@ import { z } from "zod";
 import { KilnError } from "../../../../lib/errors.ts";
 import { define } from "../../../../lib/http/route.ts";
 import { jobEventStream } from "../../../../lib/jobs/stream.ts";
-import { studioTranscription } from "../../../../lib/transcription/studio.ts";
+import { StudioId, studioTranscription } from "../../../../lib/transcription/studio.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -11,7 +11,7 @@ export const handler: Handlers = {
     description: "Progress steps: downloading media → extracting audio → transcribing → summarising. " +
       "A result served from the cache has no job: read it at `GET /api/transcription/:id`.",
     tags: ["transcription"],
-    params: z.object({ id: z.string().min(1).max(64) }),
+    params: z.object({ id: StudioId }),
     responses: {
       200: {
         description: "`text/event-stream`: `event: job` with `{status, progress, step}` on every change.",

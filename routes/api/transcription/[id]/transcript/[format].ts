@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { KilnError } from "../../../../../lib/errors.ts";
 import { define } from "../../../../../lib/http/route.ts";
-import { studioTranscription } from "../../../../../lib/transcription/studio.ts";
+import { StudioId, studioTranscription } from "../../../../../lib/transcription/studio.ts";
 import { formatTranscript, transcriptTypes } from "../../../../../lib/transcription/subtitles.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
@@ -10,7 +10,7 @@ export const handler: Handlers = {
     summary: "Download a studio transcript as plain text, SubRip subtitles or WebVTT captions",
     description: "Cues follow the recogniser's segment times; a result without timings is one cue.",
     tags: ["transcription"],
-    params: z.object({ id: z.string().min(1).max(64), format: z.enum(["txt", "srt", "vtt"]) }),
+    params: z.object({ id: StudioId, format: z.enum(["txt", "srt", "vtt"]) }),
     responses: {
       200: { description: "`transcript.txt`, `.srt` or `.vtt` (as an attachment)." },
       404: { description: "No studio transcription with this id." },
