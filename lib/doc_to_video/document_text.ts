@@ -4,7 +4,7 @@
  * with Unicode classes after NFKC, so Arabic and accented text pass.
  */
 import { extractText, getDocumentProxy } from "unpdf";
-import { PermanentJobError } from "../jobs/types.ts";
+import { InvalidInputJobError } from "../jobs/types.ts";
 
 export const maxDocumentChars = 50_000;
 const minChars = 50;
@@ -23,12 +23,12 @@ export async function extractPdfText(bytes: Uint8Array): Promise<ExtractedText> 
   } catch (error) {
     const name = (error as { name?: string }).name ?? "";
     if (name === "PasswordException") {
-      throw new PermanentJobError(
+      throw new InvalidInputJobError(
         "This PDF is encrypted (password protected); remove the password and upload it again.",
         "pdf_encrypted",
       );
     }
-    throw new PermanentJobError(
+    throw new InvalidInputJobError(
       "This file could not be read as a PDF (it is corrupt or not a PDF).",
       "pdf_corrupt",
     );
@@ -46,26 +46,26 @@ export async function extractPdfText(bytes: Uint8Array): Promise<ExtractedText> 
   }
 }
 
-/** Throws a PermanentJobError naming the problem when `text` cannot make a script. */
+/** Throws an InvalidInputJobError naming the problem when `text` cannot make a script. */
 export function validateDocumentText(extracted: ExtractedText): void {
   const normalized = extracted.text.normalize("NFKC");
   const visible = normalized.replace(/\s+/g, "");
   if (visible.length === 0) {
-    throw new PermanentJobError(
+    throw new InvalidInputJobError(
       `This PDF has no text layer (${extracted.pages} page${extracted.pages === 1 ? "" : "s"} of images): ` +
         "it looks scanned or empty. Upload a PDF with selectable text, or run OCR on it first.",
       "pdf_scanned",
     );
   }
   if (visible.length < minChars) {
-    throw new PermanentJobError(
+    throw new InvalidInputJobError(
       `This PDF has only ${visible.length} characters of text; at least ${minChars} are needed.`,
       "pdf_too_little_text",
     );
   }
   const letters = (visible.match(/[\p{L}\p{N}]/gu) ?? []).length;
   if (letters / visible.length < minLetterShare) {
-    throw new PermanentJobError(
+    throw new InvalidInputJobError(
       `Only ${Math.round((letters / visible.length) * 100)} % of this PDF's text is letters or digits ` +
         "(30 % needed): the text layer looks garbled.",
       "pdf_gibberish",

@@ -79,6 +79,15 @@ export async function readMultipartBody(request: Request, limit: number): Promis
   }
 }
 
+/** Parses an HTML form post (application/x-www-form-urlencoded) into its string fields. */
+export async function readFormBody(request: Request, limit: number): Promise<Record<string, string>> {
+  if (mediaType(request) !== "application/x-www-form-urlencoded") {
+    throw httpErrors.unsupportedMediaType(["application/x-www-form-urlencoded"]);
+  }
+  const text = new TextDecoder().decode(await readBodyLimited(request, limit));
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
 export interface ValidationIssue {
   path: string;
   message: string;

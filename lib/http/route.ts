@@ -11,7 +11,7 @@ import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { forbidden, type Principal, unauthorized } from "./auth.ts";
 import { ipRateLimitKey } from "./client_ip.ts";
-import { readJsonBody, readMultipartBody, validate } from "./body.ts";
+import { readFormBody, readJsonBody, readMultipartBody, validate } from "./body.ts";
 import type { AppEnv } from "./env.ts";
 import { fingerprintRequest, type StoredResponse, validateIdempotencyKey } from "./idempotency.ts";
 import { problemResponse } from "./problem.ts";
@@ -58,10 +58,13 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  /** json (default) or multipart; multipart bodies arrive as FormData and skip the body schema. */
-  bodyType?: "json" | "multipart";
-  /** Bytes; default KILN_MAX_BODY_BYTES. */
-  bodyLimit?: number;
+  /**
+   * json (default), form (an HTML form post) or multipart; form and multipart fields are validated
+   * by the body schema too (files as File values). Multipart without a schema arrives as FormData.
+   */
+  bodyType?: "json" | "form" | "multipart";
+  /** Bytes, or a function of the services when a setting decides it; default KILN_MAX_BODY_BYTES. */
+  bodyLimit?: number | ((services: Services) => number);
   /** Replays the stored response for a repeated Idempotency-Key (or the key `idempotencyKeyFrom` finds in the body). */
   idempotent?: boolean;
   idempotencyKeyFrom?: (body: Out<B>) => string | undefined;
@@ -136,15 +139,19 @@ async function runRoute(
       if (!decision.allowed) throw rateLimitError(decision);
     }
 
-    const limit = spec.bodyLimit ?? services.config.maxBodyBytes;
+    const limit = typeof spec.bodyLimit === "function"
+      ? spec.bodyLimit(services)
+      : spec.bodyLimit ?? services.config.maxBodyBytes;
     let body: unknown;
     let bodyText = "";
     if (method !== "GET" && spec.bodyType === "multipart") {
       const form = await readMultipartBody(request, limit);
-      body = form;
+      body = spec.body ? validate(spec.body, Object.fromEntries(form), "body") : form;
       // An idempotent upload is fingerprinted by its fields and file contents (not its bytes: the
       // multipart boundary differs on every send), so the same key with another file is a 422.
       if (spec.idempotent) bodyText = await formFingerprint(form);
+    } else if (method !== "GET" && spec.body && spec.bodyType === "form") {
+      body = validate(spec.body, await readFormBody(request, limit), "body");
     } else if (method !== "GET" && spec.body) {
       const parsed = await readJsonBody(request, limit);
       bodyText = parsed.text;

@@ -8,7 +8,7 @@ import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore } from "../blobs/types.ts";
 import { KilnError, withoutServerPaths } from "../errors.ts";
-import { type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
+import { InvalidInputJobError, type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
 import { extractAudio } from "./audio.ts";
@@ -47,6 +47,16 @@ export interface TranscriptionDependencies {
   /** Sends webhooks; serves this app's own receiver in-process (`services.selfFetch`). */
   send: (input: string, init: RequestInit) => Promise<Response>;
 }
+
+/** Failures caused by the media the caller sent (unreadable, too large, gone): logged as warnings. */
+const inputErrorKinds = new Set([
+  "invalid",
+  "too_large",
+  "unsupported_media_type",
+  "not_found",
+  "forbidden",
+  "gone",
+]);
 
 export function defineTranscribeJob(dependencies: TranscriptionDependencies): void {
   dependencies.jobs.define(
@@ -109,7 +119,8 @@ async function runTranscription(
       });
     }
     await context.checkpoint("counted", () => incrementCounter(dependencies.kv, "failed").then(() => true));
-    throw new PermanentJobError(message, code);
+    const badInput = error instanceof KilnError && inputErrorKinds.has(error.kind);
+    throw badInput ? new InvalidInputJobError(message, code) : new PermanentJobError(message, code);
   }
 }
 

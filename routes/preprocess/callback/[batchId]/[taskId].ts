@@ -17,6 +17,13 @@ export const handler: Handlers = {
       'Header `X-Kiln-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" with PREPROCESS_CALLBACK_SECRET>`. Duplicates are no-ops.',
     tags: ["preprocess"],
     params: z.object({ batchId: BatchId, taskId: z.string().min(1).max(200) }),
+    responses: {
+      200: { description: "`{applied}`: false for a duplicate or late callback (nothing changes)." },
+      401: { description: "Missing or invalid `X-Kiln-Signature` (`bad_signature`)." },
+      404: { description: "No such batch or task." },
+      413: { description: "The body is over the callback limit." },
+      422: { description: "Not the seed's success/error payload." },
+    },
     async handle({ params, request, services }) {
       const preprocess = preprocessOf(services);
       // The signature covers the exact bytes, so the body is read here rather than pre-parsed.
