@@ -294,7 +294,13 @@ Deno.test({
       assert.equal(ingest.received.length, 1, "ingest is told exactly once");
       const [call] = ingest.received;
       assert.equal(call.path, "/api/batches/scale1/enqueue-processed");
-      assert.equal(JSON.parse(call.body).files.length, 12);
+      // Arke's manifest keeps each source TIFF (tagged `:source`) beside the JPEG made from it.
+      const listed: { r2_key: string }[] = JSON.parse(call.body).files;
+      assert.equal(listed.length, 24);
+      for (const n of range(12)) {
+        assert.ok(listed.some((file) => file.r2_key === `staging/scale1/scan-${n}.tif`), `source ${n} listed`);
+        assert.ok(listed.some((file) => file.r2_key === `staging/scale1/scan-${n}.jpg`), `JPEG ${n} listed`);
+      }
       const secret = (await cluster.kv.get<string>(["secrets", "PREPROCESS_CALLBACK_SECRET"])).value!;
       assert.ok(await verifySignature(secret, call.body, call.signature), "signed with the shared secret");
     } finally {
