@@ -14,7 +14,7 @@ import { splitSentences } from "../providers/video/local.ts";
 import type { LocalVideoRenderer } from "../providers/video/local.ts";
 import type { RemoteVideoProvider } from "../providers/video/types.ts";
 import { estimateCost } from "./cost.ts";
-import { extractPdfText, validateDocumentText } from "./document_text.ts";
+import { type PdfTextReader, validateDocumentText } from "./document_text.ts";
 import { updateFacts } from "./job_facts.ts";
 import { blobKeys } from "./keys.ts";
 import type { DocToVideoJobInput } from "./options.ts";
@@ -29,6 +29,8 @@ export interface PipelineDeps {
   chat?: ChatModel;
   remote?: RemoteVideoProvider;
   local: LocalVideoRenderer;
+  /** Contained PDF text extraction (never on the event loop). */
+  pdf: PdfTextReader;
   webhookSecret: string;
   publicUrl: () => string;
   pollMs: number;
@@ -54,7 +56,8 @@ export async function runDocToVideo(
     const document = await context.checkpoint("extract", async () => {
       const stored = await deps.blobs.get(blobKeys.document(input.workId));
       if (!stored) throw new PermanentJobError("The uploaded PDF is no longer stored.", "document_missing");
-      const extracted = await extractPdfText(new Uint8Array(await new Response(stored.body).arrayBuffer()));
+      const bytes = new Uint8Array(await new Response(stored.body).arrayBuffer());
+      const extracted = await deps.pdf.read(bytes, context.signal);
       validateDocumentText(extracted);
       await deps.blobs.put(blobKeys.text(input.workId), new TextEncoder().encode(extracted.text));
       log.info("document_extracted", { pages: extracted.pages, chars: extracted.text.length });

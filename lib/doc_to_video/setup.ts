@@ -10,6 +10,7 @@ import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
 import { createDidProvider } from "../providers/video/did.ts";
 import { createLocalRenderer } from "../providers/video/local.ts";
 import { sweepExpiredWork } from "./cleanup.ts";
+import { createPdfTextReader } from "./document_text.ts";
 import { DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
 import { runDocToVideo } from "./pipeline.ts";
 import { createDocToVideoService } from "./service.ts";
@@ -46,12 +47,15 @@ export async function setupDocToVideo(services: Services): Promise<void> {
     labelNames: ["provider"] as const,
     registers: [services.metrics.registry],
   });
+  const pdf = createPdfTextReader();
+  services.onClose(() => pdf.close());
   const deps = {
     kv,
     blobs,
     chat,
     remote,
     local,
+    pdf,
     webhookSecret,
     // Read at use: tests (and a late-bound proxy setup) may settle the public URL after start-up.
     publicUrl: () => services.config.publicUrl,
