@@ -1,8 +1,10 @@
 /**
  * Running media command-line tools (ffmpeg, espeak-ng). A missing binary becomes a typed
  * MissingToolError naming the install line, so a job fails with a message an operator can act on
- * and `/health` can say the same; a failing run carries the tool's stderr.
+ * and `/health` can say the same; a failing run carries the tool's stderr. Every run is contained
+ * (time limit, memory cap): these tools parse user media.
  */
+import { type ContainedOutput, type ContainLimits, runContained } from "../contain/process.ts";
 
 export const mediaInstallLine =
   "apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-dejavu-core";
@@ -27,30 +29,33 @@ export class ToolFailedError extends Error {
   }
 }
 
-/** Runs `binary` with `args`; throws MissingToolError or ToolFailedError. The signal kills it. */
+/**
+ * Limits of one tool run: generous for real media (a 100 MB upload, a long narration), fatal for a
+ * file crafted to make a decoder spin or allocate without end.
+ */
+export const toolLimits: ContainLimits = { timeoutMs: 15 * 60_000, memoryBytes: 2 * 1024 * 1024 * 1024 };
+
+/**
+ * Runs `binary` with `args` contained (lib/contain/process.ts): throws MissingToolError,
+ * ToolFailedError, ContainedError when a limit is breached, or the signal's reason.
+ */
 export async function runTool(
   binary: string,
   args: string[],
-  options: { signal?: AbortSignal; cwd?: string } = {},
+  options: { signal?: AbortSignal; cwd?: string; limits?: ContainLimits } = {},
 ): Promise<Uint8Array> {
-  let output: Deno.CommandOutput;
+  let output: ContainedOutput;
   try {
-    output = await new Deno.Command(binary, {
-      args,
-      cwd: options.cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
+    output = await runContained(binary, args, {
+      limits: options.limits ?? toolLimits,
       signal: options.signal,
-    }).output();
+      cwd: options.cwd,
+    });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new MissingToolError(binary);
     throw error;
   }
-  options.signal?.throwIfAborted();
-  if (!output.success) {
-    throw new ToolFailedError(binary, output.code, new TextDecoder().decode(output.stderr));
-  }
+  if (!output.success) throw new ToolFailedError(binary, output.code, output.stderr);
   return output.stdout;
 }
 
