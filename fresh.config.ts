@@ -102,6 +102,12 @@ const platformVariables = {
     default: "32",
     doc: "Job handlers allowed to run at once in this process; further due jobs wait (still durable in KV).",
   },
+  KILN_JOB_CRASH_RETRIES: {
+    schema: z.coerce.number().int().min(0).max(10),
+    default: "0",
+    doc:
+      "Process deaths (crash, OOM kill, kill -9) a running job may survive. 0: a job whose process died mid-attempt fails with `process_crashed` at the next start instead of running again (poison-job quarantine).",
+  },
   KILN_SHUTDOWN_GRACE_MS: {
     schema: z.coerce.number().int().min(0),
     default: "10000",
@@ -157,6 +163,7 @@ export interface Config {
   jobLeaseMs: number;
   jobSweepMs: number;
   jobConcurrency: number;
+  jobCrashRetries: number;
   shutdownGraceMs: number;
   liveHeartbeatMs: number;
   version: string;
@@ -218,6 +225,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     jobLeaseMs: parsed.KILN_JOB_LEASE_MS,
     jobSweepMs: parsed.KILN_JOB_SWEEP_MS,
     jobConcurrency: parsed.KILN_JOB_CONCURRENCY,
+    jobCrashRetries: parsed.KILN_JOB_CRASH_RETRIES,
     shutdownGraceMs: parsed.KILN_SHUTDOWN_GRACE_MS,
     liveHeartbeatMs: parsed.KILN_LIVE_HEARTBEAT_MS,
     version,

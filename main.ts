@@ -69,6 +69,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     leaseMs: config.jobLeaseMs,
     sweepIntervalMs: config.jobSweepMs,
     maxConcurrentJobs: config.jobConcurrency,
+    crashRetries: config.jobCrashRetries,
     onFinished: (job) => metrics.jobsFinished.inc({ kind: job.kind, status: job.status }),
   });
   const appManifest = options.manifest ?? manifest;

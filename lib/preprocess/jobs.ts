@@ -75,46 +75,59 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
     return { status: batch.status, tasks_total: batch.tasks_total };
   }, { maxAttempts: 10 });
 
-  jobs.define("preprocess.task", TaskInput, async ({ input, attempt, signal, jobId }) => {
-    const { batchId, taskId } = input;
-    const owner = `local:${jobId}`;
-    const { task, heldBy } = await leaseTask(kv, batchId, taskId, owner, Date.now() + localLeaseMs, {
-      attempt,
-    });
-    if (!task) {
-      // An external worker holds it: look again when its lease runs out (it may never call back).
-      if (heldBy) {
-        await enqueueTask(batchId, taskId, {
-          delay: Math.max(0, heldBy.until - Date.now()) + 50,
-          key: `task:${batchId}:${taskId}:after:${heldBy.until}`,
-        });
+  jobs.define(
+    "preprocess.task",
+    TaskInput,
+    async ({ input, attempt, signal, jobId }) => {
+      const { batchId, taskId } = input;
+      const owner = `local:${jobId}`;
+      const { task, heldBy } = await leaseTask(kv, batchId, taskId, owner, Date.now() + localLeaseMs, {
+        attempt,
+      });
+      if (!task) {
+        // An external worker holds it: look again when its lease runs out (it may never call back).
+        if (heldBy) {
+          await enqueueTask(batchId, taskId, {
+            delay: Math.max(0, heldBy.until - Date.now()) + 50,
+            key: `task:${batchId}:${taskId}:after:${heldBy.until}`,
+          });
+        }
+        return { skipped: true };
       }
-      return { skipped: true };
-    }
-    const phase = phaseNamed(task.phase);
-    try {
-      const outputs = await phase.execute(task.input, phaseDependencies, signal);
-      await service.settle(batchId, taskId, {
-        kind: "completed",
-        outputs: phase.handleResult(task.input, outputs),
-      }, owner);
-      return { pages: outputs.length };
-    } catch (error) {
-      if (signal.aborted) throw error; // shutdown or cancel: the engine releases the job
-      const message = errorMessage(error);
-      const permanent = error instanceof UnconvertibleError;
-      if (permanent || attempt >= settings.maxAttempts) {
-        await service.settle(batchId, taskId, { kind: "failed", error: message }, owner);
-        throw new PermanentJobError(message, permanent ? error.code : "task_attempts_exhausted");
+      const phase = phaseNamed(task.phase);
+      try {
+        const outputs = await phase.execute(task.input, phaseDependencies, signal);
+        await service.settle(batchId, taskId, {
+          kind: "completed",
+          outputs: phase.handleResult(task.input, outputs),
+        }, owner);
+        return { pages: outputs.length };
+      } catch (error) {
+        if (signal.aborted) throw error; // shutdown or cancel: the engine releases the job
+        const message = errorMessage(error);
+        const permanent = error instanceof UnconvertibleError;
+        if (permanent || attempt >= settings.maxAttempts) {
+          await service.settle(batchId, taskId, { kind: "failed", error: message }, owner);
+          throw new PermanentJobError(message, permanent ? error.code : "task_attempts_exhausted");
+        }
+        await service.settle(batchId, taskId, {
+          kind: "retry",
+          error: message,
+          notBefore: Date.now() + service.retryDelay(attempt),
+        }, owner);
+        throw error;
       }
-      await service.settle(batchId, taskId, {
-        kind: "retry",
-        error: message,
-        notBefore: Date.now() + service.retryDelay(attempt),
-      }, owner);
-      throw error;
-    }
-  }, { maxAttempts: settings.maxAttempts, backoff });
+    },
+    { maxAttempts: settings.maxAttempts, backoff },
+    {
+      // The engine failed the task itself (the process died converting it): the batch still finishes.
+      async onAbandoned(job) {
+        const { batchId, taskId } = job.input;
+        const error = job.error?.message ?? "The conversion was abandoned.";
+        await service.settle(batchId, taskId, { kind: "failed", error }, `local:${job.id}`);
+      },
+    },
+  );
 
   jobs.define("preprocess.finalize", BatchInput, async ({ input, signal }) => {
     const batch = await getBatch(kv, input.batchId);

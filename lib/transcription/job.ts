@@ -51,7 +51,34 @@ export function defineTranscribeJob(dependencies: TranscriptionDependencies): vo
       backoff: { type: "exponential", baseMs: 2_000, maxMs: 60_000 },
       ttl: 48 * 60 * 60 * 1000,
     },
+    // Failed by the engine (its process died mid-job): the caller still hears, so its hold is released.
+    { onAbandoned: (job) => notifyFailure(dependencies, job.id, job.input, job.error) },
   );
+}
+
+async function notifyFailure(
+  dependencies: TranscriptionDependencies,
+  jobId: string,
+  input: TranscribeJobInput,
+  error: { code?: string; message: string } | undefined,
+): Promise<void> {
+  await dependencies.blobs.delete(input.source.kind === "upload" ? input.source.blobKey : mediaKeyOf(jobId));
+  if (input.requestId) {
+    await enqueueWebhook(dependencies.jobs, {
+      type: "transcription.failed",
+      id: jobId,
+      requestId: input.requestId,
+      status: "failed",
+      durationSeconds: 0,
+      error: { code: error?.code ?? "transcription_failed", message: error?.message ?? "Failed." },
+      timestamp: new Date().toISOString(),
+    });
+  }
+  await incrementCounter(dependencies.kv, "failed");
+}
+
+function mediaKeyOf(jobId: string): string {
+  return `tttranscribe/${jobId}/media`;
 }
 
 async function runTranscription(
@@ -89,19 +116,10 @@ async function runTranscription(
       ? error.code ?? "transcription_failed"
       : "transcription_failed";
     const message = error instanceof Error ? error.message : String(error);
-    await removeBlobs(dependencies.blobs, context);
-    if (input.requestId) {
-      await enqueueWebhook(dependencies.jobs, {
-        type: "transcription.failed",
-        id: context.jobId,
-        requestId: input.requestId,
-        status: "failed",
-        durationSeconds: 0,
-        error: { code, message },
-        timestamp: new Date().toISOString(),
-      });
-    }
-    await context.checkpoint("counted", () => incrementCounter(dependencies.kv, "failed").then(() => true));
+    await context.checkpoint(
+      "counted",
+      () => notifyFailure(dependencies, context.jobId, input, { code, message }).then(() => true),
+    );
     throw new PermanentJobError(message, code);
   }
 }
@@ -114,7 +132,7 @@ async function transcribe(
   await context.progress(5, "Downloading media");
   const mediaKey = await context.checkpoint("media", async () => {
     if (source.kind === "upload") return source.blobKey;
-    const key = `tttranscribe/${context.jobId}/media`;
+    const key = mediaKeyOf(context.jobId);
     await fetchMediaToBlob(source.url, key, {
       blobs,
       policy: { allowPrivate: settings.allowPrivateUrls },
@@ -162,5 +180,5 @@ async function localCopy(blobs: BlobStore, key: string, workDirectory: string): 
 
 async function removeBlobs(blobs: BlobStore, context: JobContext<TranscribeJobInput>): Promise<void> {
   const { source } = context.input;
-  await blobs.delete(source.kind === "upload" ? source.blobKey : `tttranscribe/${context.jobId}/media`);
+  await blobs.delete(source.kind === "upload" ? source.blobKey : mediaKeyOf(context.jobId));
 }
