@@ -19,6 +19,8 @@ export interface ServerProcess {
 export interface ServerProcessOptions {
   /** Entry point to run instead of `main.ts` (a fixture that serves the app plus test hooks). */
   script?: string;
+  /** Soft limit on the process's open file descriptors (`ulimit -n`), for exhaustion tests. */
+  maxOpenFiles?: number;
 }
 
 export async function startServerProcess(
@@ -26,8 +28,13 @@ export async function startServerProcess(
   env: Record<string, string> = {},
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", options.script ?? "main.ts"],
+  const args = ["run", "-A", options.script ?? "main.ts"];
+  const command = options.maxOpenFiles === undefined ? { binary: Deno.execPath(), args } : {
+    binary: "sh",
+    args: ["-c", `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, Deno.execPath(), ...args],
+  };
+  const child = new Deno.Command(command.binary, {
+    args: command.args,
     cwd: root,
     env: {
       PORT: "0",
