@@ -152,7 +152,7 @@ export function parseUpdate(input: unknown, path = "update"): Pick<DisplayUpdate
     throw invalid([{ path, message: "must be an object with a type", code: "invalid_type" }]);
   }
   const { type, data, displayData, timestamp: _timestamp, ...flat } = input as Record<string, unknown>;
-  if (typeof type !== "string" || !(type in updateSchemas)) {
+  if (typeof type !== "string" || !Object.hasOwn(updateSchemas, type)) {
     throw invalid([{
       path: `${path}.type`,
       message: `unknown update type ${JSON.stringify(type)}; expected one of ${updateTypes.join(", ")}`,

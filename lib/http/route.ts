@@ -12,6 +12,7 @@ import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { forbidden, type Principal, unauthorized } from "./auth.ts";
 import { ipRateLimitKey } from "./client_ip.ts";
+import { assertNotCrossSite } from "./cors.ts";
 import { readJsonBody, readMultipartBody, validate, withGuardedBody } from "./body.ts";
 import type { AppEnv } from "./env.ts";
 import { fingerprintRequest, type StoredResponse, validateIdempotencyKey } from "./idempotency.ts";
@@ -118,6 +119,9 @@ async function runRoute(
       ? validate(spec.query, Object.fromEntries(url.searchParams), "query")
       : undefined;
     const principal = await authenticate(request, spec, services);
+    if (method !== "GET" && spec.bodyType === "multipart") {
+      assertNotCrossSite(request, services.config.publicUrl, services.config.corsOrigins);
+    }
 
     if (spec.rateLimit) {
       const key = spec.rateLimit.by === "principal" && principal

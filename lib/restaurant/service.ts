@@ -71,7 +71,7 @@ export function createRestaurantService(
     },
 
     async runTool(sessionId: string, name: string, args: unknown) {
-      if (!(name in toolArgs)) {
+      if (!Object.hasOwn(toolArgs, name)) {
         throw new KilnError("not_found", "unknown_tool", `No tool named ${JSON.stringify(name)}.`, {
           details: { tools: Object.keys(toolArgs) },
         });
@@ -97,17 +97,20 @@ export function createRestaurantService(
         const entry = await load(sessionId);
         const menu = await getMenu(kv, entry.value.tenantId);
         const outcome = runTool(tool, parsed.data, entry.value, menu);
-        if (outcome.session) {
-          const commit = await kv.atomic().check(entry)
-            .set(restaurantKeys.session(sessionId), outcome.session, { expireIn: ttlMs * 2 }).commit();
-          if (!commit.ok) continue;
-        }
-        if (outcome.updates.length > 0) {
-          // Tool output goes through the same schema as any producer's update.
-          await conversation.store.append(
-            sessionId,
-            outcome.updates.map((update) => parseUpdate(update, "tool")),
-          );
+        // All or nothing: the display updates are validated first (same schema as any producer's),
+        // then the cart change and the updates commit in one atomic.
+        const updates = outcome.updates.map((update) => parseUpdate(update, "tool"));
+        const next = outcome.session;
+        try {
+          await conversation.store.append(sessionId, updates, {
+            stage: next
+              ? (operation) =>
+                operation.check(entry).set(restaurantKeys.session(sessionId), next, { expireIn: ttlMs * 2 })
+              : undefined,
+          });
+        } catch (error) {
+          if (error instanceof KilnError && error.code === "session_busy") continue;
+          throw error;
         }
         return { tool, ...outcome.result };
       }

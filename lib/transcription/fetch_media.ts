@@ -1,10 +1,12 @@
 /**
- * Downloads a media file into the blob store with the URL policy applied to the first URL and to
- * every redirect, a byte cap enforced while streaming (Content-Length can lie), and a time limit.
+ * Downloads a media file into the blob store with the address guard (lib/net) applied to the first
+ * URL and to every redirect, a byte cap enforced while streaming (Content-Length can lie), and a
+ * time limit.
  */
 import type { BlobStore } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
-import { assertPublicUrl, parseMediaUrl, type UrlPolicy } from "./url_policy.ts";
+import { fetchPublic, type UrlPolicy } from "../net/public_url.ts";
+import { parseMediaUrl } from "./url_policy.ts";
 
 export interface FetchLimits {
   maxBytes: number;
@@ -21,18 +23,9 @@ export async function fetchMediaToBlob(
 ): Promise<{ size: number; contentType: string }> {
   const { blobs, policy, limits } = dependencies;
   const signal = AbortSignal.any([dependencies.signal, AbortSignal.timeout(limits.timeoutMs)]);
-  let url = parseMediaUrl(rawUrl);
-  let response: Response | undefined;
+  let response: Response;
   try {
-    for (let hop = 0; hop <= maxRedirects; hop++) {
-      await assertPublicUrl(url, policy);
-      response = await fetch(url, { redirect: "manual", signal });
-      const location = response.headers.get("location");
-      if (response.status < 300 || response.status >= 400 || !location) break;
-      await response.body?.cancel();
-      url = parseMediaUrl(new URL(location, url).toString());
-      response = undefined;
-    }
+    response = await fetchPublic(parseMediaUrl(rawUrl), { policy, maxRedirects, signal });
   } catch (error) {
     if (error instanceof KilnError) throw error;
     if (signal.aborted && !dependencies.signal.aborted) {
@@ -49,7 +42,6 @@ export async function fetchMediaToBlob(
       `The media could not be downloaded: ${String(error)}`,
     );
   }
-  if (!response) throw new KilnError("upstream", "too_many_redirects", "The media URL redirected too often.");
   if (!response.ok || !response.body) {
     await response.body?.cancel();
     // A 4xx (other than 408/429) will not change on retry: fail for good; 5xx may be transient.
