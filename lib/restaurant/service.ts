@@ -6,7 +6,7 @@
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { ConversationService } from "../conversation/service.ts";
-import { parseUpdate } from "../conversation/updates.ts";
+import { MAX_UPDATE_BYTES, parseUpdate } from "../conversation/updates.ts";
 import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import { restaurantKeys } from "./keys.ts";
@@ -99,7 +99,7 @@ export function createRestaurantService(
         const outcome = runTool(tool, parsed.data, entry.value, menu);
         // All or nothing: the display updates are validated first (same schema as any producer's),
         // then the cart change and the updates commit in one atomic.
-        const updates = outcome.updates.map((update) => parseUpdate(update, "tool"));
+        const updates = outcome.updates.map((update) => parseUpdate(fitCard(update), "tool"));
         const next = outcome.session;
         try {
           await conversation.store.append(sessionId, updates, {
@@ -117,4 +117,14 @@ export function createRestaurantService(
       throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
     },
   };
+}
+
+/**
+ * A cart card too big for one display update (many lines with long notes) is shown with its totals
+ * only, so no tool call — finalizing included — can fail for the size of what it displays.
+ */
+function fitCard(update: { type: string; data: Record<string, unknown> }) {
+  if (!Array.isArray(update.data.items)) return update;
+  const size = new TextEncoder().encode(JSON.stringify(update)).length;
+  return size <= MAX_UPDATE_BYTES ? update : { ...update, data: { ...update.data, items: [] } };
 }
