@@ -8,6 +8,7 @@
  * Children start on first use, serve requests one at a time, and exit after a quiet spell. They run
  * with only the permissions given and an environment stripped of Kiln's secrets.
  */
+import { within } from "../sleep.ts";
 import { ContainedError, type ContainLimits, guardChild } from "./process.ts";
 import { encodeEnvelope, type Envelope, EnvelopeReader } from "./wire.ts";
 
@@ -180,11 +181,8 @@ export function createContainedPool(options: ContainedPoolOptions): ContainedPoo
 
   /** A write or read failed: wait briefly for the exit so the cause (e.g. OOM) can be read. */
   const exitedOrCrashed = async (child: Child): Promise<ContainedError> => {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([child.exited, new Promise((resolve) => (timer = setTimeout(resolve, 1_000)))]);
-    clearTimeout(timer);
-    await Promise.race([child.drained, new Promise((resolve) => (timer = setTimeout(resolve, 200)))]);
-    clearTimeout(timer);
+    await within(child.exited, 1_000);
+    await within(child.drained, 200);
     return deathOf(child);
   };
 

@@ -7,6 +7,7 @@
  */
 import type { z } from "zod";
 import { KilnError } from "../errors.ts";
+import { late, within } from "../sleep.ts";
 import { httpErrors } from "./problem.ts";
 
 /** Default gap allowed between body chunks (KILN_BODY_TIMEOUT_MS). */
@@ -35,13 +36,8 @@ export function guardedBody(
   let total = 0;
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
-      const wait = Math.min(timeoutMs, deadline - performance.now());
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<"late">((
-        resolve,
-      ) => (timer = setTimeout(() => resolve("late"), Math.max(0, wait))));
-      const next = await Promise.race([reader.read(), late]).finally(() => clearTimeout(timer));
-      if (next === "late") {
+      const next = await within(reader.read(), Math.min(timeoutMs, deadline - performance.now()));
+      if (next === late) {
         await reader.cancel().catch(() => {});
         return controller.error(httpErrors.bodyTimeout());
       }

@@ -16,6 +16,7 @@
  * Deno without it, Deno Deploy), this falls back to `Deno.serve` and says so in /health.
  */
 import { errorMessage, type Logger } from "../log.ts";
+import { late, within } from "../sleep.ts";
 import { normalizeIp } from "./client_ip.ts";
 
 export interface ServerLimits {
@@ -121,13 +122,10 @@ export function serveGuarded(options: GuardedServeOptions, handler: Deno.ServeHa
     let first = true;
     while (!stopping) {
       const limit = first ? limits.headersTimeoutMs : limits.keepAliveTimeoutMs;
-      let timer: ReturnType<typeof setTimeout> | undefined;
-      const late = new Promise<"late">((resolve) => (timer = setTimeout(() => resolve("late"), limit)));
       idle.add(http);
-      const next = await Promise.race([http.nextRequest().catch(() => null), late]);
+      const next = await within(http.nextRequest().catch(() => null), limit);
       idle.delete(http);
-      clearTimeout(timer);
-      if (next === "late") {
+      if (next === late) {
         if (first) stats.timedOut++;
         return;
       }

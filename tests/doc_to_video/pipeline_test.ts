@@ -71,7 +71,9 @@ Deno.test("without ffmpeg the job fails naming the install line and /health says
   assert.equal(health.checks.doc_to_video.state, "degraded");
   assert.equal(health.checks.doc_to_video.ffmpeg, false);
   assert.match(health.checks.doc_to_video.install, /apt-get install .*ffmpeg/);
-  const accepted = await submitOk(kiln, await englishPdf());
+  // One PDF, sent twice: pdf-lib stamps each document it saves with the time, so two calls may differ.
+  const pdf = await englishPdf();
+  const accepted = await submitOk(kiln, pdf);
   const view = await finished(kiln, accepted.job_id, 15_000);
   assert.equal(view.status, "failed");
   assert.equal(view.error_code, "media_tool_missing");
@@ -79,7 +81,7 @@ Deno.test("without ffmpeg the job fails naming the install line and /health says
   // The script was written before the render failed, and is still shown.
   assert.ok(view.script);
   // The same PDF with the same options reuses the cached script.
-  const again = await submitOk(kiln, await englishPdf());
+  const again = await submitOk(kiln, pdf);
   assert.equal((await finished(kiln, again.job_id, 15_000)).script, view.script);
   assert.ok(kiln.logs.some((line) => line.jobId === again.job_id && line.event === "script_cache_hit"));
 });

@@ -20,11 +20,7 @@ async function withServer(
   try {
     await run(server);
   } finally {
-    try {
-      server.child.kill("SIGTERM");
-    } catch { /* already gone */ }
-    await server.child.status;
-    await server.finished;
+    await server.stop();
     await Deno.remove(dataDir, { recursive: true });
   }
 }

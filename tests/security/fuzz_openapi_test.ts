@@ -159,9 +159,7 @@ Deno.test("every /openapi.json operation answers hostile requests with 2xx–4xx
     await health.body?.cancel();
     assert.ok(sent > 500);
   } finally {
-    server.child.kill("SIGTERM");
-    await server.child.status;
-    await server.finished;
+    await server.stop();
     await Deno.remove(dataDir, { recursive: true });
   }
 });

@@ -50,9 +50,7 @@ Deno.test("a poison job crashes the server once; the restarted server quarantine
       assert.equal(again.status, 200);
       await again.body?.cancel();
     } finally {
-      second.child.kill("SIGTERM");
-      await second.child.status;
-      await second.finished;
+      await second.stop();
     }
   } finally {
     await Deno.remove(dataDir, { recursive: true });

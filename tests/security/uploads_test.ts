@@ -49,9 +49,7 @@ Deno.test("hostile PDFs fail their own jobs with a reason while /health answers 
   } finally {
     probing = false;
     await probe;
-    server.child.kill("SIGTERM");
-    const exit = await server.child.status;
-    await server.finished;
+    const exit = await server.stop();
     await Deno.remove(dataDir, { recursive: true });
     assert.equal(exit.code, 0, "the server did not shut down cleanly");
   }

@@ -14,6 +14,8 @@ export interface ServerProcess {
   child: Deno.ChildProcess;
   /** Resolves when the process's stdout has ended (await it after the child exits). */
   finished: Promise<void>;
+  /** Sends `signal` (if it still runs) and waits for the exit and the end of its output. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
 export interface ServerProcessOptions {
@@ -76,5 +78,13 @@ export async function startServerProcess(
     await finished;
     throw error;
   }
-  return { url: String(listening.url), lines, child, finished };
+  const stop = async (signal: Deno.Signal = "SIGTERM") => {
+    try {
+      child.kill(signal);
+    } catch { /* it already exited */ }
+    const status = await child.status;
+    await finished;
+    return status;
+  };
+  return { url: String(listening.url), lines, child, finished, stop };
 }
