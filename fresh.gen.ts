@@ -10,59 +10,68 @@ import * as $route7 from "./routes/api/doc-to-video.ts";
 import * as $route8 from "./routes/api/doc-to-video/[id].ts";
 import * as $route9 from "./routes/api/doc-to-video/[id]/events.ts";
 import * as $route10 from "./routes/api/doc-to-video/[id]/files/[name].ts";
-import * as $route11 from "./routes/api/jobs/[id].ts";
-import * as $route12 from "./routes/api/jobs/[id]/events.ts";
-import * as $route13 from "./routes/api/restaurant/sessions/[id].ts";
-import * as $route14 from "./routes/api/restaurant/sessions/[id]/tools/[name].ts";
-import * as $route15 from "./routes/api/restaurant/sessions/index.ts";
-import * as $route16 from "./routes/api/restaurant/tenants/[tenantId]/menu.ts";
-import * as $route17 from "./routes/api/restaurant/tools.ts";
-import * as $route18 from "./routes/api/themes/[tenant].ts";
-import * as $route19 from "./routes/api/themes/[tenant]/generate.ts";
-import * as $route20 from "./routes/api/video-status/[id].ts";
-import * as $route21 from "./routes/conversation/[id]/batch.ts";
-import * as $route22 from "./routes/conversation/[id]/display.ts";
-import * as $route23 from "./routes/conversation/[id]/init.ts";
-import * as $route24 from "./routes/conversation/[id]/state.ts";
-import * as $route25 from "./routes/conversation/[id]/update.ts";
-import * as $route26 from "./routes/conversation/demo.ts";
-import * as $route27 from "./routes/doc-to-video.tsx";
-import * as $route28 from "./routes/docs.tsx";
-import * as $route29 from "./routes/health.ts";
-import * as $route30 from "./routes/health/services.ts";
-import * as $route31 from "./routes/index.tsx";
-import * as $route32 from "./routes/meta.ts";
-import * as $route33 from "./routes/metrics.ts";
-import * as $route34 from "./routes/openapi.json.ts";
-import * as $route35 from "./routes/preprocess/[batchId].tsx";
-import * as $route36 from "./routes/preprocess/admin/reset/[batchId].ts";
-import * as $route37 from "./routes/preprocess/batches.ts";
-import * as $route38 from "./routes/preprocess/blobs/[...key].ts";
-import * as $route39 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
-import * as $route40 from "./routes/preprocess/events/[batchId].ts";
-import * as $route41 from "./routes/preprocess/status/[batchId].ts";
-import * as $route42 from "./routes/preprocess/tasks/next.ts";
-import * as $route43 from "./routes/preprocess/test.ts";
-import * as $route44 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route45 from "./routes/status/[requestId].ts";
-import * as $route46 from "./routes/transcribe/estimate.ts";
-import * as $route47 from "./routes/transcribe/index.ts";
-import * as $route48 from "./routes/ttt/status/[id].ts";
-import * as $route49 from "./routes/ttt/transcribe.ts";
-import * as $route50 from "./routes/tttranscribe/[...rest].ts";
-import * as $route51 from "./routes/tttranscribe/estimate.ts";
-import * as $route52 from "./routes/tttranscribe/health.ts";
-import * as $route53 from "./routes/tttranscribe/index.ts";
-import * as $route54 from "./routes/tttranscribe/status/[id].ts";
-import * as $route55 from "./routes/tttranscribe/transcribe.ts";
-import * as $route56 from "./routes/ui/conversation.tsx";
-import * as $route57 from "./routes/ui/transcription.tsx";
-import * as $route58 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route59 from "./routes/v1/credits/add.ts";
-import * as $route60 from "./routes/v1/credits/balance.ts";
-import * as $route61 from "./routes/v1/credits/transactions.ts";
-import * as $route62 from "./routes/v1/vend-token.ts";
-import * as $route63 from "./routes/webhooks/tttranscribe.ts";
+import * as $route11 from "./routes/api/doc-to-video/[id]/script.ts";
+import * as $route12 from "./routes/api/doc-to-video/[id]/script/regenerate.ts";
+import * as $route13 from "./routes/api/jobs/[id].ts";
+import * as $route14 from "./routes/api/jobs/[id]/events.ts";
+import * as $route15 from "./routes/api/restaurant/sessions/[id].ts";
+import * as $route16 from "./routes/api/restaurant/sessions/[id]/display.ts";
+import * as $route17 from "./routes/api/restaurant/sessions/[id]/tools/[name].ts";
+import * as $route18 from "./routes/api/restaurant/sessions/index.ts";
+import * as $route19 from "./routes/api/restaurant/tenants/[tenantId]/menu.ts";
+import * as $route20 from "./routes/api/restaurant/tools.ts";
+import * as $route21 from "./routes/api/themes/[tenant].ts";
+import * as $route22 from "./routes/api/themes/[tenant]/generate.ts";
+import * as $route23 from "./routes/api/video-status/[id].ts";
+import * as $route24 from "./routes/conversation/[id]/batch.ts";
+import * as $route25 from "./routes/conversation/[id]/display.ts";
+import * as $route26 from "./routes/conversation/[id]/init.ts";
+import * as $route27 from "./routes/conversation/[id]/state.ts";
+import * as $route28 from "./routes/conversation/[id]/update.ts";
+import * as $route29 from "./routes/conversation/demo.ts";
+import * as $route30 from "./routes/doc-to-video.tsx";
+import * as $route31 from "./routes/docs.tsx";
+import * as $route32 from "./routes/health.ts";
+import * as $route33 from "./routes/health/services.ts";
+import * as $route34 from "./routes/index.tsx";
+import * as $route35 from "./routes/meta.ts";
+import * as $route36 from "./routes/metrics.ts";
+import * as $route37 from "./routes/openapi.json.ts";
+import * as $route38 from "./routes/preprocess/[batchId].tsx";
+import * as $route39 from "./routes/preprocess/admin/reset/[batchId].ts";
+import * as $route40 from "./routes/preprocess/batches.ts";
+import * as $route41 from "./routes/preprocess/blobs/[...key].ts";
+import * as $route42 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
+import * as $route43 from "./routes/preprocess/events/[batchId].ts";
+import * as $route44 from "./routes/preprocess/health.ts";
+import * as $route45 from "./routes/preprocess/status/[batchId].ts";
+import * as $route46 from "./routes/preprocess/tasks/next.ts";
+import * as $route47 from "./routes/preprocess/test.ts";
+import * as $route48 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route49 from "./routes/session/[id]/display.ts";
+import * as $route50 from "./routes/session/[id]/init.ts";
+import * as $route51 from "./routes/session/[id]/state.ts";
+import * as $route52 from "./routes/session/[id]/update.ts";
+import * as $route53 from "./routes/status/[requestId].ts";
+import * as $route54 from "./routes/transcribe/estimate.ts";
+import * as $route55 from "./routes/transcribe/index.ts";
+import * as $route56 from "./routes/ttt/status/[id].ts";
+import * as $route57 from "./routes/ttt/transcribe.ts";
+import * as $route58 from "./routes/tttranscribe/[...rest].ts";
+import * as $route59 from "./routes/tttranscribe/estimate.ts";
+import * as $route60 from "./routes/tttranscribe/health.ts";
+import * as $route61 from "./routes/tttranscribe/index.ts";
+import * as $route62 from "./routes/tttranscribe/status/[id].ts";
+import * as $route63 from "./routes/tttranscribe/transcribe.ts";
+import * as $route64 from "./routes/ui/conversation.tsx";
+import * as $route65 from "./routes/ui/transcription.tsx";
+import * as $route66 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route67 from "./routes/v1/credits/add.ts";
+import * as $route68 from "./routes/v1/credits/balance.ts";
+import * as $route69 from "./routes/v1/credits/transactions.ts";
+import * as $route70 from "./routes/v1/user/balance.ts";
+import * as $route71 from "./routes/v1/vend-token.ts";
+import * as $route72 from "./routes/webhooks/tttranscribe.ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
@@ -83,59 +92,68 @@ const manifest: Manifest = {
     "./routes/api/doc-to-video/[id].ts": $route8,
     "./routes/api/doc-to-video/[id]/events.ts": $route9,
     "./routes/api/doc-to-video/[id]/files/[name].ts": $route10,
-    "./routes/api/jobs/[id].ts": $route11,
-    "./routes/api/jobs/[id]/events.ts": $route12,
-    "./routes/api/restaurant/sessions/[id].ts": $route13,
-    "./routes/api/restaurant/sessions/[id]/tools/[name].ts": $route14,
-    "./routes/api/restaurant/sessions/index.ts": $route15,
-    "./routes/api/restaurant/tenants/[tenantId]/menu.ts": $route16,
-    "./routes/api/restaurant/tools.ts": $route17,
-    "./routes/api/themes/[tenant].ts": $route18,
-    "./routes/api/themes/[tenant]/generate.ts": $route19,
-    "./routes/api/video-status/[id].ts": $route20,
-    "./routes/conversation/[id]/batch.ts": $route21,
-    "./routes/conversation/[id]/display.ts": $route22,
-    "./routes/conversation/[id]/init.ts": $route23,
-    "./routes/conversation/[id]/state.ts": $route24,
-    "./routes/conversation/[id]/update.ts": $route25,
-    "./routes/conversation/demo.ts": $route26,
-    "./routes/doc-to-video.tsx": $route27,
-    "./routes/docs.tsx": $route28,
-    "./routes/health.ts": $route29,
-    "./routes/health/services.ts": $route30,
-    "./routes/index.tsx": $route31,
-    "./routes/meta.ts": $route32,
-    "./routes/metrics.ts": $route33,
-    "./routes/openapi.json.ts": $route34,
-    "./routes/preprocess/[batchId].tsx": $route35,
-    "./routes/preprocess/admin/reset/[batchId].ts": $route36,
-    "./routes/preprocess/batches.ts": $route37,
-    "./routes/preprocess/blobs/[...key].ts": $route38,
-    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route39,
-    "./routes/preprocess/events/[batchId].ts": $route40,
-    "./routes/preprocess/status/[batchId].ts": $route41,
-    "./routes/preprocess/tasks/next.ts": $route42,
-    "./routes/preprocess/test.ts": $route43,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route44,
-    "./routes/status/[requestId].ts": $route45,
-    "./routes/transcribe/estimate.ts": $route46,
-    "./routes/transcribe/index.ts": $route47,
-    "./routes/ttt/status/[id].ts": $route48,
-    "./routes/ttt/transcribe.ts": $route49,
-    "./routes/tttranscribe/[...rest].ts": $route50,
-    "./routes/tttranscribe/estimate.ts": $route51,
-    "./routes/tttranscribe/health.ts": $route52,
-    "./routes/tttranscribe/index.ts": $route53,
-    "./routes/tttranscribe/status/[id].ts": $route54,
-    "./routes/tttranscribe/transcribe.ts": $route55,
-    "./routes/ui/conversation.tsx": $route56,
-    "./routes/ui/transcription.tsx": $route57,
-    "./routes/v1/admin/users/[id]/token.ts": $route58,
-    "./routes/v1/credits/add.ts": $route59,
-    "./routes/v1/credits/balance.ts": $route60,
-    "./routes/v1/credits/transactions.ts": $route61,
-    "./routes/v1/vend-token.ts": $route62,
-    "./routes/webhooks/tttranscribe.ts": $route63,
+    "./routes/api/doc-to-video/[id]/script.ts": $route11,
+    "./routes/api/doc-to-video/[id]/script/regenerate.ts": $route12,
+    "./routes/api/jobs/[id].ts": $route13,
+    "./routes/api/jobs/[id]/events.ts": $route14,
+    "./routes/api/restaurant/sessions/[id].ts": $route15,
+    "./routes/api/restaurant/sessions/[id]/display.ts": $route16,
+    "./routes/api/restaurant/sessions/[id]/tools/[name].ts": $route17,
+    "./routes/api/restaurant/sessions/index.ts": $route18,
+    "./routes/api/restaurant/tenants/[tenantId]/menu.ts": $route19,
+    "./routes/api/restaurant/tools.ts": $route20,
+    "./routes/api/themes/[tenant].ts": $route21,
+    "./routes/api/themes/[tenant]/generate.ts": $route22,
+    "./routes/api/video-status/[id].ts": $route23,
+    "./routes/conversation/[id]/batch.ts": $route24,
+    "./routes/conversation/[id]/display.ts": $route25,
+    "./routes/conversation/[id]/init.ts": $route26,
+    "./routes/conversation/[id]/state.ts": $route27,
+    "./routes/conversation/[id]/update.ts": $route28,
+    "./routes/conversation/demo.ts": $route29,
+    "./routes/doc-to-video.tsx": $route30,
+    "./routes/docs.tsx": $route31,
+    "./routes/health.ts": $route32,
+    "./routes/health/services.ts": $route33,
+    "./routes/index.tsx": $route34,
+    "./routes/meta.ts": $route35,
+    "./routes/metrics.ts": $route36,
+    "./routes/openapi.json.ts": $route37,
+    "./routes/preprocess/[batchId].tsx": $route38,
+    "./routes/preprocess/admin/reset/[batchId].ts": $route39,
+    "./routes/preprocess/batches.ts": $route40,
+    "./routes/preprocess/blobs/[...key].ts": $route41,
+    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route42,
+    "./routes/preprocess/events/[batchId].ts": $route43,
+    "./routes/preprocess/health.ts": $route44,
+    "./routes/preprocess/status/[batchId].ts": $route45,
+    "./routes/preprocess/tasks/next.ts": $route46,
+    "./routes/preprocess/test.ts": $route47,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route48,
+    "./routes/session/[id]/display.ts": $route49,
+    "./routes/session/[id]/init.ts": $route50,
+    "./routes/session/[id]/state.ts": $route51,
+    "./routes/session/[id]/update.ts": $route52,
+    "./routes/status/[requestId].ts": $route53,
+    "./routes/transcribe/estimate.ts": $route54,
+    "./routes/transcribe/index.ts": $route55,
+    "./routes/ttt/status/[id].ts": $route56,
+    "./routes/ttt/transcribe.ts": $route57,
+    "./routes/tttranscribe/[...rest].ts": $route58,
+    "./routes/tttranscribe/estimate.ts": $route59,
+    "./routes/tttranscribe/health.ts": $route60,
+    "./routes/tttranscribe/index.ts": $route61,
+    "./routes/tttranscribe/status/[id].ts": $route62,
+    "./routes/tttranscribe/transcribe.ts": $route63,
+    "./routes/ui/conversation.tsx": $route64,
+    "./routes/ui/transcription.tsx": $route65,
+    "./routes/v1/admin/users/[id]/token.ts": $route66,
+    "./routes/v1/credits/add.ts": $route67,
+    "./routes/v1/credits/balance.ts": $route68,
+    "./routes/v1/credits/transactions.ts": $route69,
+    "./routes/v1/user/balance.ts": $route70,
+    "./routes/v1/vend-token.ts": $route71,
+    "./routes/webhooks/tttranscribe.ts": $route72,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,

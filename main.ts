@@ -30,6 +30,7 @@ import { setupTranscription } from "./lib/transcription/setup.ts";
 import { setupPreprocess } from "./lib/preprocess/setup.ts";
 import type { Services } from "./lib/services.ts";
 import { buildApp } from "./lib/web/app.ts";
+import { createSelfFetch } from "./lib/http/in_process.ts";
 import { loadAssetManifest } from "./lib/web/assets.ts";
 import type { Manifest } from "./lib/web/manifest.ts";
 
@@ -76,6 +77,8 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
+  /** Set once the app is built; until then `selfFetch` goes to the network. */
+  const local: { dispatch?: (request: Request) => Response | Promise<Response> } = {};
   const services: Services = {
     config,
     kv,
@@ -89,6 +92,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     jobs,
     live,
     scheduler,
+    selfFetch: createSelfFetch(config.publicUrl, () => local.dispatch),
     blobs: openBlobStore(config),
     startedAt: Date.now(),
     onClose: (cleanup) => void closeHandlers.push(cleanup),
@@ -97,8 +101,10 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
         version: config.version,
         serverUrl: config.publicUrl,
         securitySchemes: services.securitySchemes,
+        schemas: services.openApiSchemas,
       }),
     securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
+    openApiSchemas: {},
   };
 
   registerPlatformHealth(services);
@@ -121,6 +127,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     });
   }
   const app = buildApp(services, appManifest, assets, root);
+  local.dispatch = (request) => app.fetch(request);
 
   let closed = false;
   return {

@@ -477,3 +477,29 @@ export async function mapConcurrently<T>(
   }));
   return results;
 }
+
+/** Mints a user JWT for each of `count` users (`<prefix>-<n>`) and grants each `credits`; returns the tokens. */
+export async function fundUsers(
+  serverUrl: string,
+  adminKey: string,
+  options: { count: number; prefix: string; credits: number },
+): Promise<string[]> {
+  const admin = { "x-api-key": adminKey, "content-type": "application/json" };
+  const tokens: string[] = [];
+  for (let index = 0; index < options.count; index++) {
+    const userId = `${options.prefix}-${index}`;
+    const minted = await fetch(`${serverUrl}/v1/admin/users/${userId}/token`, {
+      method: "POST",
+      headers: admin,
+      body: "{}",
+    });
+    tokens.push((await minted.json()).token);
+    const added = await fetch(`${serverUrl}/v1/credits/add`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ userId, amount: options.credits }),
+    });
+    await added.body?.cancel();
+  }
+  return tokens;
+}

@@ -53,3 +53,18 @@ export class KilnError extends Error {
 export function isKilnError(error: unknown): error is KilnError {
   return error instanceof KilnError;
 }
+
+/**
+ * An absolute filesystem path (two or more segments) that is not part of a URL: what a tool's
+ * stderr or a file-system error carries (`/srv/kiln/data/blobs/…`, `/tmp/tttranscribe-x/media`).
+ */
+const serverPath = /(?<![\w:/.%~-])\/(?:[\w.@+~-]+\/)+[\w.@+~-]*/g;
+
+/**
+ * `text` with every server path cut to its last segment (`/srv/kiln/data/blobs/x/media` → `media`,
+ * `/opt/bin/ffmpeg` → `ffmpeg`): error messages reach callers, webhooks and status pages, and where
+ * the server keeps its files is nobody's business. URLs (`https://host/a/b`) are kept whole.
+ */
+export function withoutServerPaths(text: string): string {
+  return text.replace(serverPath, (path) => path.slice(path.lastIndexOf("/") + 1) || "[server path]");
+}

@@ -11,8 +11,9 @@ type JsonObject = Record<string, unknown>;
 
 const problemSchema: JsonObject = {
   type: "object",
-  description: "RFC 9457 problem details. `code` is stable and machine-readable.",
-  required: ["type", "title", "status", "detail", "code"],
+  description:
+    "RFC 9457 problem details. `code` is stable and machine-readable; `error` (= code), `message` (= detail) and `ok: false` are there for the original services' clients.",
+  required: ["type", "title", "status", "detail", "code", "error", "message", "ok"],
   properties: {
     type: { type: "string" },
     title: { type: "string" },
@@ -20,6 +21,9 @@ const problemSchema: JsonObject = {
     detail: { type: "string" },
     code: { type: "string" },
     requestId: { type: "string" },
+    error: { type: "string" },
+    message: { type: "string" },
+    ok: { type: "boolean", const: false },
     issues: {
       type: "array",
       items: {
@@ -68,11 +72,18 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
   const auth = [spec.auth ?? "public"].flat().filter((kind) => kind !== "public" && kind !== "optional");
   const responses: JsonObject = {};
   for (const [status, response] of Object.entries(spec.responses ?? { 200: { description: "OK" } })) {
+    const schema = response.schema instanceof z.ZodType
+      ? jsonSchema(response.schema, "output")
+      : response.schema;
     responses[status] = {
       description: response.description,
-      ...(response.schema
-        ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
-        : {}),
+      ...(schema ? { content: { "application/json": { schema } } } : {}),
+    };
+  }
+  for (const [status, description] of Object.entries(spec.openapi?.errors ?? {})) {
+    responses[status] = {
+      description,
+      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
     };
   }
   responses.default = {
@@ -105,7 +116,7 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
   } else if (spec.body) {
     operation.requestBody = {
       required: true,
-      content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
+      content: { "application/json": { schema: spec.openapi?.body ?? jsonSchema(spec.body, "input") } },
     };
   }
   return operation;
@@ -116,6 +127,8 @@ export interface OpenApiOptions {
   serverUrl: string;
   /** Auth kinds → OpenAPI security schemes. */
   securitySchemes: Record<string, JsonObject>;
+  /** Named schemas routes refer to with `$ref` (e.g. the display update union). */
+  schemas?: Record<string, JsonObject>;
 }
 
 export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonObject {
@@ -141,6 +154,9 @@ export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonO
     },
     servers: [{ url: options.serverUrl }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    components: { schemas: { Problem: problemSchema }, securitySchemes: options.securitySchemes },
+    components: {
+      schemas: { Problem: problemSchema, ...options.schemas },
+      securitySchemes: options.securitySchemes,
+    },
   };
 }

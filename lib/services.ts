@@ -10,6 +10,7 @@ import type { HealthRegistry } from "./health.ts";
 import type { AuthResolvers } from "./http/auth.ts";
 import type { createIdempotencyStore } from "./http/idempotency.ts";
 import type { createRateLimiter } from "./http/rate_limit.ts";
+import type { SelfFetch } from "./http/in_process.ts";
 import type { JobEngine } from "./jobs/types.ts";
 import type { ChangeFeed } from "./live/types.ts";
 import type { Logger } from "./log.ts";
@@ -35,6 +36,8 @@ export interface Services {
   jobs: JobEngine;
   live: ChangeFeed;
   scheduler: Scheduler;
+  /** `fetch` that serves this app's own public URLs in-process (marked; see lib/http/in_process.ts). */
+  selfFetch: SelfFetch;
   /** Large binaries (local directory `$KILN_DATA_DIR/blobs` by default). */
   blobs: BlobStore;
   startedAt: number;
@@ -44,6 +47,8 @@ export interface Services {
   onClose(cleanup: () => void | Promise<void>): void;
   /** OpenAPI security schemes by auth kind; a module that adds an auth kind describes it here. */
   securitySchemes: Record<string, Record<string, unknown>>;
+  /** Named OpenAPI schemas routes `$ref` (a module that documents a union adds it here). */
+  openApiSchemas: Record<string, Record<string, unknown>>;
   // Module services (one optional field each, set by the module's setup in main.ts).
   conversation?: ConversationModule;
   docToVideo?: DocToVideoService;

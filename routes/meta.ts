@@ -10,7 +10,7 @@ export const handler: Handlers = {
     query: MetaQuery,
     async handle({ query, services }) {
       const found = await services.engine!.lookupMetadata(query.url);
-      return { json: { ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
+      return { json: { ok: true, ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
     },
   }),
 };

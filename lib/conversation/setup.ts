@@ -7,6 +7,7 @@ import { staticTokenResolver } from "../http/auth.ts";
 import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
 import { createRestaurantService, type RestaurantService } from "../restaurant/service.ts";
 import { restaurantKeys } from "../restaurant/keys.ts";
+import { findMenu } from "../restaurant/menu.ts";
 import type { Services } from "../services.ts";
 import {
   createLlmThemeGenerator,
@@ -20,6 +21,7 @@ import { defineDemoDisplayJob } from "./demo.ts";
 import { type ConversationService, createConversationService } from "./service.ts";
 import { createSessionStore } from "./sessions.ts";
 import { createSigner } from "./tokens.ts";
+import { updateSchemaComponents } from "./update_docs.ts";
 
 export interface ConversationModule {
   display: ConversationService;
@@ -38,7 +40,17 @@ export async function setupConversation(services: Services): Promise<Conversatio
   const ttlMs = Math.round(values.CONVERSATION_SESSION_TTL_HOURS * 3_600_000);
   const signer = createSigner(signingKey);
   const store = createSessionStore({ kv, live, ttlMs, extraKeys: [restaurantKeys.session] });
-  const display = createConversationService({ store, signer, serviceToken, publicUrl: config.publicUrl });
+  const themes = createThemeStore({ kv, signer, log });
+  const display = createConversationService({
+    store,
+    signer,
+    serviceToken,
+    publicUrl: config.publicUrl,
+    defaultTenant: values.DISPLAY_DEFAULT_TENANT,
+    // A tenant's currency: its menu's, else its theme's (a tenant may have neither).
+    tenantCurrency: async (tenantId) =>
+      (await findMenu(kv, tenantId))?.currency ?? (await themes.find(tenantId))?.currency,
+  });
   const restaurant = createRestaurantService({ kv, conversation: display, ttlMs });
   const local = createLocalThemeGenerator();
   // OPENROUTER_* are declared by doc-to-video's variable table; the LLM adapter is shared.
@@ -51,6 +63,7 @@ export async function setupConversation(services: Services): Promise<Conversatio
     : local;
 
   services.auth["display-service"] = staticTokenResolver("display-service", serviceToken);
+  Object.assign(services.openApiSchemas, updateSchemaComponents());
   services.auth["theme-admin"] = staticTokenResolver("theme-admin", themeToken);
   defineDemoDisplayJob(services.jobs, { conversation: display, restaurant });
   services.scheduler.every("conversation.expire_sessions", Math.min(60_000, ttlMs), async () => {
@@ -69,7 +82,7 @@ export async function setupConversation(services: Services): Promise<Conversatio
 
   const module: ConversationModule = {
     display,
-    themes: createThemeStore({ kv, signer, log }),
+    themes,
     themeGenerator,
     generateTheme: (prompt, mode) => generateTheme(themeGenerator, prompt, mode),
     restaurant,

@@ -24,7 +24,7 @@ export const maxMultipartParts = 200;
  * the arrival deadlines (408); null when there is no body. Every route reads its body through this.
  */
 export function guardedBody(
-  request: Request,
+  request: Pick<Request, "headers" | "body">,
   limit: number,
   timeoutMs = defaultBodyTimeoutMs,
 ): ReadableStream<Uint8Array<ArrayBuffer>> | null {
@@ -61,7 +61,7 @@ export function withGuardedBody(request: Request, limit: number, timeoutMs?: num
 
 /** Reads at most `limit` bytes of the body; a longer body is a 413 before or while it streams. */
 export async function readBodyLimited(
-  request: Request,
+  request: Pick<Request, "headers" | "body">,
   limit: number,
   timeoutMs?: number,
 ): Promise<Uint8Array<ArrayBuffer>> {

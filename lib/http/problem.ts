@@ -4,7 +4,7 @@
  * failure the same way and never leaks a stack trace.
  */
 import type { ErrorKind } from "../errors.ts";
-import { KilnError } from "../errors.ts";
+import { KilnError, withoutServerPaths } from "../errors.ts";
 
 export const statusOfKind: Record<ErrorKind, number> = {
   malformed: 400,
@@ -53,6 +53,9 @@ export interface ProblemDocument {
   detail: string;
   code: string;
   requestId?: string;
+  error: string;
+  message: string;
+  ok: false;
   [member: string]: unknown;
 }
 
@@ -73,14 +76,19 @@ export function toProblem(
   if (known.retryAfterSeconds !== undefined && !headers.has("retry-after")) {
     headers.set("retry-after", String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
   }
+  const detail = withoutServerPaths(known.message);
   const body: ProblemDocument = {
     ...known.details,
     type: `urn:kiln:problem:${known.code}`,
     title: titles[status] ?? "Error",
     status,
-    detail: known.message,
+    detail,
     code: known.code,
     requestId,
+    // The originals' clients read these: `error` (the short code), `message` (the detail), `ok`.
+    error: known.code,
+    message: detail,
+    ok: false,
   };
   return { status, body, headers };
 }

@@ -21,6 +21,8 @@ import { rateLimitError, rateLimitHeaders, type RateLimitRule } from "./rate_lim
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type AnySchema = z.ZodType;
+/** A plain JSON Schema object (or `{$ref}`) for the OpenAPI document. */
+export type JsonSchema = Record<string, unknown>;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface RouteContext<P, Q, B> {
@@ -66,8 +68,15 @@ export interface RouteSpec<
   idempotent?: boolean;
   idempotencyKeyFrom?: (body: Out<B>) => string | undefined;
   rateLimit?: { rule: RateLimitRule; by: "ip" | "principal" };
-  /** Documented responses for OpenAPI (status → description and optional schema). */
-  responses?: Record<number, { description: string; schema?: AnySchema }>;
+  /** Documented responses for OpenAPI (status → description and a zod or JSON Schema). */
+  responses?: Record<number, { description: string; schema?: AnySchema | JsonSchema }>;
+  /** OpenAPI only: what the schemas above cannot say. */
+  openapi?: {
+    /** JSON Schema of the body, when the validating schema is deliberately looser (a union checked later). */
+    body?: JsonSchema;
+    /** Documented failures, status → when (each a problem+json response). */
+    errors?: Record<number, string>;
+  };
   handle(
     context: RouteContext<Out<P>, Out<Q>, B extends AnySchema ? Out<B> : FormData | undefined>,
   ): Promise<RouteResult> | RouteResult;

@@ -14,7 +14,8 @@ export function contentSecurityPolicy(nonce?: string): string {
     "default-src 'self'",
     `script-src 'self'${inline}`,
     `style-src 'self'${inline}`,
-    "img-src 'self' data: https:",
+    // Producers' images (dish photos, logos) live on their CDNs; an image cannot run code.
+    "img-src 'self' data: https: http:",
     "media-src 'self' blob:",
     "font-src 'self'",
     "connect-src 'self'",

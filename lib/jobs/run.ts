@@ -5,6 +5,7 @@
  * cancelled or taken over — the handler is aborted and nothing more is committed (exactly-once
  * completion).
  */
+import { withoutServerPaths } from "../errors.ts";
 import { errorMessage } from "../log.ts";
 import { backoffDelay } from "./backoff.ts";
 import { type EngineContext, reportFinished, type RunningJob } from "./context.ts";
@@ -280,7 +281,7 @@ export function startRun(ctx: EngineContext, record: JobRecord, versionstamp: st
 }
 
 function jobError(thrown: unknown, attempt: number, at: number): JobError {
-  const message = errorMessage(thrown).slice(0, maxErrorMessage) || "Job failed";
+  const message = withoutServerPaths(errorMessage(thrown)).slice(0, maxErrorMessage) || "Job failed";
   const code = typeof thrown === "object" && thrown !== null && "code" in thrown &&
       typeof thrown.code === "string"
     ? thrown.code

@@ -4,10 +4,15 @@
  * and `/health` can say the same; a failing run carries the tool's stderr. Every run is contained
  * (time limit, memory cap): these tools parse user media.
  */
-import { type ContainedOutput, type ContainLimits, runContained } from "../contain/process.ts";
+import {
+  ContainedError,
+  type ContainedOutput,
+  type ContainLimits,
+  runContained,
+} from "../contain/process.ts";
 
 export const mediaInstallLine =
-  "apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-dejavu-core";
+  "apt-get install -y --no-install-recommends ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
 
 export class MissingToolError extends Error {
   readonly tool: string;
@@ -35,24 +40,47 @@ export class ToolFailedError extends Error {
  */
 export const toolLimits: ContainLimits = { timeoutMs: 15 * 60_000, memoryBytes: 2 * 1024 * 1024 * 1024 };
 
+/** A run that outlived its time limit (and was killed): hostile input or a stuck tool. */
+export class ToolTimeoutError extends Error {
+  readonly tool: string;
+  constructor(tool: string, timeoutMs: number) {
+    super(`${tool} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`);
+    this.name = "ToolTimeoutError";
+    this.tool = tool;
+  }
+}
+
+export interface RunToolOptions {
+  /** Kills the tool when aborted (job cancelled, engine stopping). */
+  signal?: AbortSignal;
+  cwd?: string;
+  /** Kills the tool after this long and throws ToolTimeoutError (default `toolLimits.timeoutMs`). */
+  timeoutMs?: number;
+  /** Resident memory cap; past it the tool is killed (ContainedError `contained_memory`). */
+  memoryBytes?: number;
+}
+
 /**
  * Runs `binary` with `args` contained (lib/contain/process.ts): throws MissingToolError,
- * ToolFailedError, ContainedError when a limit is breached, or the signal's reason.
+ * ToolFailedError, ToolTimeoutError, ContainedError past the memory cap, or the signal's reason.
  */
 export async function runTool(
   binary: string,
   args: string[],
-  options: { signal?: AbortSignal; cwd?: string; limits?: ContainLimits } = {},
+  options: RunToolOptions = {},
 ): Promise<Uint8Array> {
+  const limits = {
+    timeoutMs: options.timeoutMs ?? toolLimits.timeoutMs,
+    memoryBytes: options.memoryBytes ?? toolLimits.memoryBytes,
+  };
   let output: ContainedOutput;
   try {
-    output = await runContained(binary, args, {
-      limits: options.limits ?? toolLimits,
-      signal: options.signal,
-      cwd: options.cwd,
-    });
+    output = await runContained(binary, args, { limits, signal: options.signal, cwd: options.cwd });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new MissingToolError(binary);
+    if (error instanceof ContainedError && error.code === "contained_timeout") {
+      throw new ToolTimeoutError(binary, limits.timeoutMs);
+    }
     throw error;
   }
   if (!output.success) throw new ToolFailedError(binary, output.code, output.stderr);

@@ -49,9 +49,10 @@ export async function convertTiff(tiff: Uint8Array): Promise<ConvertedPage[]> {
   for (const [index, ifd] of pages.entries()) {
     const page = index + 1;
     const { width, height } = checkPage(ifd, page);
+    const gray = isGray(ifd);
     const jpeg = sharp && natively(ifd)
-      ? await encodeNatively(sharp, tiff, directories.indexOf(ifd), page)
-      : await encodeRgba(decodePage(buffer, ifd, directories, page), width, height);
+      ? await encodeNatively(sharp, tiff, directories.indexOf(ifd), page, gray)
+      : await encodeRgba(decodePage(buffer, ifd, directories, page), width, height, gray);
     converted.push({ page, width, height, jpeg });
   }
   return converted;
@@ -63,11 +64,23 @@ function natively(ifd: UTIF.IFD): boolean {
   return (photometric === 1 || photometric === 2) && (tag(ifd, 258) ?? 1) === 8 && (tag(ifd, 284) ?? 1) === 1;
 }
 
-async function encodeNatively(sharp: Sharp, tiff: Uint8Array, directory: number, page: number) {
+/** Grayscale pages (black- or white-is-zero, any depth) become single-channel grayscale JPEGs. */
+function isGray(ifd: UTIF.IFD): boolean {
+  const photometric = tag(ifd, 262) ?? 2;
+  return photometric === 0 || photometric === 1;
+}
+
+async function encodeNatively(
+  sharp: Sharp,
+  tiff: Uint8Array,
+  directory: number,
+  page: number,
+  gray: boolean,
+) {
   try {
     const output = await sharp(tiff, { page: directory, limitInputPixels: maxPixelsPerPage })
       .removeAlpha()
-      .toColourspace("srgb")
+      .toColourspace(gray ? "b-w" : "srgb")
       .jpeg({ quality: jpegQuality, chromaSubsampling: "4:4:4" })
       .toBuffer();
     return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
@@ -76,14 +89,21 @@ async function encodeNatively(sharp: Sharp, tiff: Uint8Array, directory: number,
   }
 }
 
-async function encodeRgba(rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+async function encodeRgba(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  gray: boolean,
+): Promise<Uint8Array> {
   if (!sharp) {
+    // imagescript writes colour JPEGs only: a gray page is encoded with three equal channels.
     const image = new Image(width, height);
     image.bitmap.set(rgba);
     return await image.encodeJPEG(jpegQuality);
   }
-  const output = await sharp(rgba, { raw: { width, height, channels: 4 } })
-    .removeAlpha()
+  const pixels = sharp(rgba, { raw: { width, height, channels: 4 } });
+  // utif2 gives gray as R = G = B: keep one channel (16-bit samples are already scaled to 8 bits).
+  const output = await (gray ? pixels.extractChannel(0).toColourspace("b-w") : pixels.removeAlpha())
     .jpeg({ quality: jpegQuality, chromaSubsampling: "4:4:4" })
     .toBuffer();
   return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);

@@ -8,7 +8,7 @@ import { z } from "zod";
 import { errorMessage } from "../log.ts";
 import { PermanentJobError } from "../jobs/types.ts";
 import { advancePhase } from "./advance.ts";
-import { getBatch, listTasks } from "./batches.ts";
+import { getBatch, listTasks, readContext } from "./batches.ts";
 import { postFinalize, processedFiles } from "./finalize.ts";
 import { firstPhase, type PhaseDependencies, phaseNamed } from "./phases.ts";
 import { UnconvertibleError } from "./pool.ts";
@@ -134,6 +134,7 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
     if (batch.finalize !== "pending" || !settings.workerUrl) return { skipped: true };
     const { files, failed } = await processedFiles(kv, input.batchId);
     const payload = {
+      ...(await readContext(kv, input.batchId)),
       batch_id: batch.batch_id,
       status: batch.status,
       files,

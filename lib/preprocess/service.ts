@@ -13,14 +13,8 @@ import { preprocessTopic } from "./keys.ts";
 import type { ConversionPool } from "./pool.ts";
 import { batchViewToken } from "./signing.ts";
 import { resetBatch, settleTask, type TaskOutcome, type TransitionResult } from "./tasks.ts";
-import {
-  type BatchMessage,
-  type BatchRecord,
-  type BatchStatusView,
-  statusView,
-  type TaskView,
-  taskView,
-} from "./types.ts";
+import { type QueueMessage, resolveMessage } from "./message.ts";
+import { type BatchRecord, type BatchStatusView, statusView, type TaskView, taskView } from "./types.ts";
 import { secretsEqual } from "../http/auth.ts";
 
 export interface PreprocessSettings {
@@ -68,7 +62,9 @@ export function createPreprocessService(deps: PreprocessDeps) {
     pool: deps.pool,
     blobs: deps.blobs,
 
-    async submit(message: BatchMessage): Promise<{ created: boolean; body: Record<string, unknown> }> {
+    /** Starts a batch from any form of Arke's queue message (see `message.ts`). */
+    async submit(queued: QueueMessage): Promise<{ created: boolean; body: Record<string, unknown> }> {
+      const message = await resolveMessage(queued, deps.blobs);
       const { batch, created, advancedTo } = await createBatch(kv, message, settings.workerUrl !== undefined);
       await this.continueBatch(batch, advancedTo);
       if (created) await publish(batch);

@@ -65,6 +65,16 @@ export function createRestaurantService(
       return { ...value, totals: runTool("get_cart_items", {}, value, menu).result.cart };
     },
 
+    /**
+     * Stonepot's `POST /api/restaurant/sessions/:id/display`: one display update for a session's
+     * screen (a session its voice backend initialised counts, cart or not).
+     */
+    async display(sessionId: string, update: unknown) {
+      const session = await conversation.store.require(sessionId);
+      const [stored] = await conversation.writeTrusted(session.value, [update]);
+      return stored;
+    },
+
     async deleteSession(sessionId: string) {
       await load(sessionId);
       await conversation.store.remove(sessionId);

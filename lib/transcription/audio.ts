@@ -4,7 +4,7 @@
  * comes from the WAV's data chunk, so no ffprobe is needed.
  */
 import { ContainedError, type ContainedOutput, runContained } from "../contain/process.ts";
-import { KilnError } from "../errors.ts";
+import { KilnError, withoutServerPaths } from "../errors.ts";
 import { toolLimits } from "../media/tools.ts";
 
 export const ffmpegBinary = "ffmpeg";
@@ -52,34 +52,52 @@ export async function extractAudio(
     throw error;
   }
   if (!result.success) {
-    const stderr = result.stderr.trim().slice(-400);
-    throw new KilnError("invalid", "media_unreadable", `The media has no readable audio track: ${stderr}`);
+    // ffmpeg names its files in every message: say "media", never where the server keeps it.
+    const stderr = result.stderr.replaceAll(input, "media").replaceAll(output, "audio").trim().slice(-400);
+    throw new KilnError(
+      "invalid",
+      "media_unreadable",
+      `The media has no readable audio track: ${withoutServerPaths(stderr)}`,
+    );
   }
   return { durationSeconds: await wavDurationSeconds(output) };
 }
 
-/** Seconds of audio in a PCM WAV file, from its fmt and data chunks. */
-export async function wavDurationSeconds(path: string): Promise<number> {
+/** Where a PCM WAV file's samples are: the data chunk's offset and size, and the byte rate. */
+export interface WavLayout {
+  dataOffset: number;
+  dataBytes: number;
+  byteRate: number;
+}
+
+export async function readWavLayout(path: string): Promise<WavLayout> {
   const file = await Deno.open(path, { read: true });
   try {
     const header = new Uint8Array(4096);
     const read = (await file.read(header)) ?? 0;
-    const stat = await file.stat();
+    const { size: fileSize } = await file.stat();
     const view = new DataView(header.buffer, 0, read);
     let byteRate = 32_000;
     for (let offset = 12; offset + 8 <= read;) {
       const id = new TextDecoder().decode(header.subarray(offset, offset + 4));
       const size = view.getUint32(offset + 4, true);
-      if (id === "fmt ") byteRate = view.getUint32(offset + 16, true);
+      if (id === "fmt " && offset + 20 <= read) byteRate = view.getUint32(offset + 16, true);
       if (id === "data") {
+        const dataOffset = offset + 8;
         // ffmpeg writing to a pipe leaves the size unset (0 or 0xffffffff): use the file size.
-        const dataBytes = size === 0 || size === 0xffffffff ? stat.size - offset - 8 : size;
-        return Math.round((dataBytes / byteRate) * 100) / 100;
+        const dataBytes = size === 0 || size === 0xffffffff ? fileSize - dataOffset : size;
+        return { dataOffset, dataBytes: Math.min(dataBytes, fileSize - dataOffset), byteRate };
       }
       offset += 8 + size + (size % 2);
     }
-    return Math.round(((stat.size - 44) / byteRate) * 100) / 100;
+    return { dataOffset: 44, dataBytes: Math.max(0, fileSize - 44), byteRate };
   } finally {
     file.close();
   }
+}
+
+/** Seconds of audio in a PCM WAV file, from its fmt and data chunks. */
+export async function wavDurationSeconds(path: string): Promise<number> {
+  const { dataBytes, byteRate } = await readWavLayout(path);
+  return Math.round((dataBytes / byteRate) * 100) / 100;
 }

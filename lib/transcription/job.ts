@@ -7,17 +7,20 @@
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore } from "../blobs/types.ts";
-import { KilnError } from "../errors.ts";
+import { KilnError, withoutServerPaths } from "../errors.ts";
 import { type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
 import { extractAudio } from "./audio.ts";
+import { authorizeMeasuredDuration } from "./authorize.ts";
+import { measureAudioQuality } from "./audio_quality.ts";
 import { writeCache } from "./cache.ts";
 import { enqueueWebhook } from "./delivery.ts";
 import { fetchMediaToBlob } from "./fetch_media.ts";
 import { incrementCounter } from "./health.ts";
 import type { TranscriptionSettings } from "./settings.ts";
 import { summarise, truncateText } from "./summary.ts";
+import { fitSegments, truncateSegments, wholeAudioSegment } from "./timings.ts";
 import type { TranscriptionResult } from "./webhook_payload.ts";
 
 export const transcribeJobKind = "tttranscribe.transcribe";
@@ -29,6 +32,8 @@ export const TranscribeJobInput = z.object({
     z.object({ kind: z.literal("upload"), blobKey: z.string().min(1), fileName: z.string().optional() }),
   ]),
   requestId: z.string().min(1).max(200).optional(),
+  /** Ask the caller to authorise the measured duration before recognising (authorize.ts). */
+  authorizeDuration: z.boolean().optional(),
 });
 export type TranscribeJobInput = z.infer<typeof TranscribeJobInput>;
 
@@ -39,6 +44,8 @@ export interface TranscriptionDependencies {
   log: Logger;
   asr: AsrProvider;
   settings: TranscriptionSettings;
+  /** Sends webhooks; serves this app's own receiver in-process (`services.selfFetch`). */
+  send: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 export function defineTranscribeJob(dependencies: TranscriptionDependencies): void {
@@ -115,7 +122,7 @@ async function runTranscription(
     const code = error instanceof KilnError || error instanceof PermanentJobError
       ? error.code ?? "transcription_failed"
       : "transcription_failed";
-    const message = error instanceof Error ? error.message : String(error);
+    const message = withoutServerPaths(error instanceof Error ? error.message : String(error));
     await context.checkpoint(
       "counted",
       () => notifyFailure(dependencies, context.jobId, input, { code, message }).then(() => true),
@@ -125,10 +132,11 @@ async function runTranscription(
 }
 
 async function transcribe(
-  { blobs, asr, settings }: TranscriptionDependencies,
+  dependencies: TranscriptionDependencies,
   context: JobContext<TranscribeJobInput>,
 ): Promise<TranscriptionResult> {
-  const { source } = context.input;
+  const { blobs, asr, settings } = dependencies;
+  const { source, requestId, authorizeDuration } = context.input;
   await context.progress(5, "Downloading media");
   const mediaKey = await context.checkpoint("media", async () => {
     if (source.kind === "upload") return source.blobKey;
@@ -137,22 +145,49 @@ async function transcribe(
       blobs,
       policy: { allowPrivate: settings.allowPrivateUrls },
       limits: { maxBytes: settings.maxMediaBytes, timeoutMs: settings.fetchTimeoutMs },
+      resolver: settings.mediaResolver,
       signal: context.signal,
     });
     return key;
   });
   const recognised = await context.checkpoint("recognised", async () => {
+    const started = performance.now();
     await context.progress(25, "Extracting audio");
     const workDirectory = await Deno.makeTempDir({ prefix: "tttranscribe-" });
     try {
       const mediaPath = await localCopy(blobs, mediaKey, workDirectory);
       const audioPath = `${workDirectory}/audio.wav`;
       const { durationSeconds } = await extractAudio(mediaPath, audioPath, context.signal);
+      if (authorizeDuration && requestId) {
+        // Priced from what was decoded here, never from what the media server claimed.
+        await context.progress(35, `Authorising ${Math.round(durationSeconds)} s of audio`);
+        await authorizeMeasuredDuration(dependencies, {
+          id: context.jobId,
+          requestId,
+          durationSeconds,
+          attempt: context.attempt,
+        }, context.signal);
+      }
       await context.progress(40, `Transcribing ${Math.round(durationSeconds)} s of audio`);
-      const output = await asr.transcribe({ path: audioPath, signal: context.signal });
+      const [output, audio] = await Promise.all([
+        asr.transcribe({ path: audioPath, signal: context.signal }),
+        measureAudioQuality(audioPath),
+      ]);
       // Cut before checkpointing: a stored checkpoint must stay well under KV's 64 KiB value limit.
       const { text, truncated } = truncateText(output.text, settings.keepTextMax);
-      return { text, truncated, language: output.language ?? "en", durationSeconds };
+      const timed = output.segments.length > 0
+        ? output.segments
+        : wholeAudioSegment(output.text, durationSeconds);
+      return {
+        text,
+        truncated,
+        language: output.language ?? "en",
+        durationSeconds,
+        segments: fitSegments(truncateSegments(timed, settings.keepTextMax)),
+        confidence: output.confidence ?? null,
+        audioQuality: audio.quality,
+        processingSeconds: Math.round(performance.now() - started) / 1000,
+      };
     } finally {
       await Deno.remove(workDirectory, { recursive: true }).catch(() => {});
     }
@@ -164,6 +199,10 @@ async function transcribe(
     truncated: recognised.truncated,
     language: recognised.language,
     durationSeconds: recognised.durationSeconds,
+    segments: recognised.segments ?? [],
+    confidence: recognised.confidence ?? null,
+    audioQuality: recognised.audioQuality ?? null,
+    processingSeconds: recognised.processingSeconds ?? null,
   };
 }
 

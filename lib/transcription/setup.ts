@@ -18,7 +18,7 @@ export async function setupTranscription(
   const { config, kv, jobs, blobs, log, secrets } = services;
   const settings = await loadTranscriptionSettings(config, secrets);
   const asr = options.asr ?? selectAsrProvider(settings.asr);
-  const dependencies = { kv, jobs, blobs, log, asr, settings };
+  const dependencies = { kv, jobs, blobs, log, asr, settings, send: services.selfFetch };
   defineTranscribeJob(dependencies);
   defineWebhookJob(dependencies);
   services.auth[engineAuthKind] = engineAuthResolver(settings.sharedSecret);

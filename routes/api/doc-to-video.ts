@@ -10,7 +10,7 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "The upload options (avatars, video types, sentiments, categories, models, size limit)",
     tags: ["doc-to-video"],
-    handle: ({ services }) => ({ json: pageOptions(services) }),
+    handle: async ({ services }) => ({ json: await pageOptions(services) }),
   }),
   POST: define.post({
     summary:

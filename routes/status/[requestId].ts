@@ -5,13 +5,13 @@ import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
   GET: define.get({
-    summary: "A metered transcription: status, transcript and credits charged/refunded (owner only)",
+    summary: "A metered transcription: status, transcript and credits held/charged/released (owner only)",
     tags: ["engine"],
     auth: "user",
     params: RequestIdParam,
     async handle({ principal, params, services }) {
       const view = await services.engine!.status(principalUserId(principal), params.requestId);
-      return { headers: { "cache-control": "no-store" }, json: view };
+      return { headers: { "cache-control": "no-store" }, json: { ok: true, ...view } };
     },
   }),
 };

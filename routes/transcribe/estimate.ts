@@ -9,7 +9,7 @@ export const handler: Handlers = {
     auth: "user",
     body: MediaUrlBody,
     async handle({ body, services }) {
-      return { json: await services.engine!.estimate(body.url) };
+      return { json: { ok: true, ...await services.engine!.estimate(body.url) } };
     },
   }),
 };

@@ -19,7 +19,11 @@ export const handler: Handlers = {
         principalUserId(principal),
         body.clientRequestId,
       );
-      return { status: 200, json: vended, headers: quota ? rateLimitHeaders(quota) : undefined };
+      return {
+        status: 200,
+        json: { ok: true, ...vended },
+        headers: quota ? rateLimitHeaders(quota) : undefined,
+      };
     },
   }),
 };

@@ -37,13 +37,13 @@ if (mode === "start") {
   const { job_id } = await response.json();
   while (true) {
     const view = await status(job_id);
-    if (view.step?.startsWith("Rendering slide")) break;
+    if (view.step?.startsWith("Narrating sentence")) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   console.log(`RUNNING ${job_id}`);
   await new Promise(() => {}); // killed here
 } else {
-  const deadline = Date.now() + 40_000;
+  const deadline = Date.now() + 150_000;
   let view = await status(jobId);
   while (Date.now() < deadline && !["succeeded", "failed", "cancelled"].includes(view.status)) {
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -13,7 +13,7 @@ export const handler: Handlers = {
     async handle({ principal, params, services }) {
       return {
         headers: { "cache-control": "no-store" },
-        json: await services.engine!.proxyStatus(principal!.id, params.id),
+        json: { ok: true, ...await services.engine!.proxyStatus(principal!.id, params.id), jobId: params.id },
       };
     },
   }),

@@ -13,7 +13,7 @@ export const handler: Handlers = {
       const page = await services.engine!.transactions(principalUserId(principal), query);
       return {
         headers: { "cache-control": "no-store" },
-        json: { items: page.items, nextCursor: page.cursor ?? null },
+        json: { ok: true, items: page.items, nextCursor: page.cursor ?? null },
       };
     },
   }),

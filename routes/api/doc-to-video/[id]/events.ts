@@ -9,8 +9,8 @@ export const handler: Handlers = {
     tags: ["doc-to-video"],
     params: JobParams,
     async handle({ params, services, request, url }) {
-      await docToVideoService(services).status(params.id); // 404 unless it is a doc-to-video job
-      const job = (await services.jobs.get(params.id))!;
+      // 404 unless it is a doc-to-video job; after a review the render job's events are the ones to follow.
+      const job = await docToVideoService(services).eventsJob(params.id);
       return jobEventStream(services, job, request, url);
     },
   }),

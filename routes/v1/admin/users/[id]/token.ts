@@ -16,6 +16,7 @@ export const handler: Handlers = {
       return {
         status: 201,
         json: {
+          ok: true,
           userId: params.id,
           token: minted.token,
           tokenType: "Bearer",
