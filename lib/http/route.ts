@@ -15,6 +15,7 @@ import { ipRateLimitKey } from "./client_ip.ts";
 import { assertNotCrossSite } from "./cors.ts";
 import { readJsonBody, readMultipartBody, validate, withGuardedBody } from "./body.ts";
 import type { AppEnv } from "./env.ts";
+import { keepInProcessMark } from "./in_process.ts";
 import { fingerprintRequest, type StoredResponse, validateIdempotencyKey } from "./idempotency.ts";
 import { problemResponse } from "./problem.ts";
 import { rateLimitError, rateLimitHeaders, type RateLimitRule } from "./rate_limit.ts";
@@ -157,7 +158,7 @@ async function runRoute(
       body = validate(spec.body, parsed.value ?? {}, "body");
     } else {
       // A handler that reads the raw body (a signed callback, a blob upload) gets it limited too.
-      request = withGuardedBody(request, limit, timeoutMs);
+      request = keepInProcessMark(request, withGuardedBody(request, limit, timeoutMs));
     }
 
     const execute = async (): Promise<Response> => {
