@@ -138,6 +138,7 @@ Deno.test("a lease that lapsed while its owner lived, or during its graceful sto
   });
   try {
     const now = Date.now();
+    const lapsed = { startedAt: now - 500, leaseUntil: now - 100 }; // judged against the same clock reading
     // Still beating after the lease ran out: the owner lives (its job heartbeat failed, or it was slow).
     await app.kv.set(jobKeys.worker("worker-slow"), { startedAt: now - 5_000, beatAt: now });
     await app.kv.set(jobKeys.worker("worker-stopped"), {
@@ -145,8 +146,8 @@ Deno.test("a lease that lapsed while its owner lived, or during its graceful sto
       beatAt: now - 150,
       stopped: true,
     });
-    await plantRunning(app.kv, "orphaned", { id: "slowowner", leaseOwner: "worker-slow" });
-    await plantRunning(app.kv, "orphaned", { id: "stoppedowner", leaseOwner: "worker-stopped" });
+    await plantRunning(app.kv, "orphaned", { id: "slowowner", leaseOwner: "worker-slow", ...lapsed });
+    await plantRunning(app.kv, "orphaned", { id: "stoppedowner", leaseOwner: "worker-stopped", ...lapsed });
     for (const id of ["slowowner", "stoppedowner"]) {
       const done = await waitForStatus(app.engine, id, "succeeded");
       assertStrictEquals(done.result, 2);
