@@ -13,6 +13,7 @@ import { engineVariables } from "./lib/engine/config.ts";
 import { docToVideoVariables } from "./lib/doc_to_video/config.ts";
 import { preprocessVariables } from "./lib/preprocess/config.ts";
 import { blobVariables } from "./lib/blobs/config.ts";
+import { voiceConfigProblem, voiceVariables } from "./lib/voice/mod.ts";
 import { schemaNamePattern } from "./lib/store/postgres/schema.ts";
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
@@ -164,6 +165,7 @@ export const configVariables = {
   ...engineVariables,
   ...docToVideoVariables,
   ...preprocessVariables,
+  ...voiceVariables,
 };
 
 type Variables = typeof configVariables;
@@ -240,6 +242,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       .find((name) => !parsed[name]);
     if (missing) throw new ConfigError(missing, "is required when BLOB_STORE=s3");
   }
+  const voiceProblem = voiceConfigProblem(parsed);
+  if (voiceProblem) throw new ConfigError(voiceProblem.variable, voiceProblem.message);
   return {
     port: parsed.PORT,
     host: parsed.HOST,

@@ -23,60 +23,65 @@ import * as $route20 from "./routes/api/restaurant/tools.ts";
 import * as $route21 from "./routes/api/themes/[tenant].ts";
 import * as $route22 from "./routes/api/themes/[tenant]/generate.ts";
 import * as $route23 from "./routes/api/video-status/[id].ts";
-import * as $route24 from "./routes/conversation/[id]/batch.ts";
-import * as $route25 from "./routes/conversation/[id]/display.ts";
-import * as $route26 from "./routes/conversation/[id]/init.ts";
-import * as $route27 from "./routes/conversation/[id]/state.ts";
-import * as $route28 from "./routes/conversation/[id]/update.ts";
-import * as $route29 from "./routes/conversation/demo.ts";
-import * as $route30 from "./routes/doc-to-video.tsx";
-import * as $route31 from "./routes/docs.tsx";
-import * as $route32 from "./routes/health.ts";
-import * as $route33 from "./routes/health/services.ts";
-import * as $route34 from "./routes/index.tsx";
-import * as $route35 from "./routes/meta.ts";
-import * as $route36 from "./routes/metrics.ts";
-import * as $route37 from "./routes/openapi.json.ts";
-import * as $route38 from "./routes/preprocess/[batchId].tsx";
-import * as $route39 from "./routes/preprocess/admin/reset/[batchId].ts";
-import * as $route40 from "./routes/preprocess/batches.ts";
-import * as $route41 from "./routes/preprocess/blobs/[...key].ts";
-import * as $route42 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
-import * as $route43 from "./routes/preprocess/events/[batchId].ts";
-import * as $route44 from "./routes/preprocess/health.ts";
-import * as $route45 from "./routes/preprocess/status/[batchId].ts";
-import * as $route46 from "./routes/preprocess/tasks/next.ts";
-import * as $route47 from "./routes/preprocess/test.ts";
-import * as $route48 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route49 from "./routes/session/[id]/display.ts";
-import * as $route50 from "./routes/session/[id]/init.ts";
-import * as $route51 from "./routes/session/[id]/state.ts";
-import * as $route52 from "./routes/session/[id]/update.ts";
-import * as $route53 from "./routes/status/[requestId].ts";
-import * as $route54 from "./routes/transcribe/estimate.ts";
-import * as $route55 from "./routes/transcribe/index.ts";
-import * as $route56 from "./routes/ttt/status/[id].ts";
-import * as $route57 from "./routes/ttt/transcribe.ts";
-import * as $route58 from "./routes/tttranscribe/[...rest].ts";
-import * as $route59 from "./routes/tttranscribe/estimate.ts";
-import * as $route60 from "./routes/tttranscribe/health.ts";
-import * as $route61 from "./routes/tttranscribe/index.ts";
-import * as $route62 from "./routes/tttranscribe/status/[id].ts";
-import * as $route63 from "./routes/tttranscribe/transcribe.ts";
-import * as $route64 from "./routes/ui/conversation.tsx";
-import * as $route65 from "./routes/ui/transcription.tsx";
-import * as $route66 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route67 from "./routes/v1/credits/add.ts";
-import * as $route68 from "./routes/v1/credits/balance.ts";
-import * as $route69 from "./routes/v1/credits/transactions.ts";
-import * as $route70 from "./routes/v1/user/balance.ts";
-import * as $route71 from "./routes/v1/vend-token.ts";
-import * as $route72 from "./routes/webhooks/tttranscribe.ts";
+import * as $route24 from "./routes/api/voice/sessions.ts";
+import * as $route25 from "./routes/conversation/[id]/batch.ts";
+import * as $route26 from "./routes/conversation/[id]/display.ts";
+import * as $route27 from "./routes/conversation/[id]/init.ts";
+import * as $route28 from "./routes/conversation/[id]/state.ts";
+import * as $route29 from "./routes/conversation/[id]/update.ts";
+import * as $route30 from "./routes/conversation/demo.ts";
+import * as $route31 from "./routes/doc-to-video.tsx";
+import * as $route32 from "./routes/docs.tsx";
+import * as $route33 from "./routes/docs/voice.tsx";
+import * as $route34 from "./routes/health.ts";
+import * as $route35 from "./routes/health/services.ts";
+import * as $route36 from "./routes/index.tsx";
+import * as $route37 from "./routes/meta.ts";
+import * as $route38 from "./routes/metrics.ts";
+import * as $route39 from "./routes/openapi.json.ts";
+import * as $route40 from "./routes/preprocess/[batchId].tsx";
+import * as $route41 from "./routes/preprocess/admin/reset/[batchId].ts";
+import * as $route42 from "./routes/preprocess/batches.ts";
+import * as $route43 from "./routes/preprocess/blobs/[...key].ts";
+import * as $route44 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
+import * as $route45 from "./routes/preprocess/events/[batchId].ts";
+import * as $route46 from "./routes/preprocess/health.ts";
+import * as $route47 from "./routes/preprocess/status/[batchId].ts";
+import * as $route48 from "./routes/preprocess/tasks/next.ts";
+import * as $route49 from "./routes/preprocess/test.ts";
+import * as $route50 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route51 from "./routes/session/[id]/display.ts";
+import * as $route52 from "./routes/session/[id]/init.ts";
+import * as $route53 from "./routes/session/[id]/state.ts";
+import * as $route54 from "./routes/session/[id]/update.ts";
+import * as $route55 from "./routes/status/[requestId].ts";
+import * as $route56 from "./routes/transcribe/estimate.ts";
+import * as $route57 from "./routes/transcribe/index.ts";
+import * as $route58 from "./routes/ttt/status/[id].ts";
+import * as $route59 from "./routes/ttt/transcribe.ts";
+import * as $route60 from "./routes/tttranscribe/[...rest].ts";
+import * as $route61 from "./routes/tttranscribe/estimate.ts";
+import * as $route62 from "./routes/tttranscribe/health.ts";
+import * as $route63 from "./routes/tttranscribe/index.ts";
+import * as $route64 from "./routes/tttranscribe/status/[id].ts";
+import * as $route65 from "./routes/tttranscribe/transcribe.ts";
+import * as $route66 from "./routes/ui/conversation.tsx";
+import * as $route67 from "./routes/ui/restaurant.tsx";
+import * as $route68 from "./routes/ui/transcription.tsx";
+import * as $route69 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route70 from "./routes/v1/credits/add.ts";
+import * as $route71 from "./routes/v1/credits/balance.ts";
+import * as $route72 from "./routes/v1/credits/transactions.ts";
+import * as $route73 from "./routes/v1/user/balance.ts";
+import * as $route74 from "./routes/v1/vend-token.ts";
+import * as $route75 from "./routes/webhooks/tttranscribe.ts";
+import * as $route76 from "./routes/ws/restaurant/[sessionId].ts";
 import * as $island0 from "./islands/ConversationDemo.tsx";
 import * as $island1 from "./islands/ConversationDisplay.tsx";
 import * as $island2 from "./islands/DocToVideo.tsx";
 import * as $island3 from "./islands/JobDemo.tsx";
 import * as $island4 from "./islands/PreprocessProgress.tsx";
+import * as $island5 from "./islands/VoiceOrder.tsx";
 import type { Manifest } from "./lib/web/manifest.ts";
 
 const manifest: Manifest = {
@@ -105,55 +110,59 @@ const manifest: Manifest = {
     "./routes/api/themes/[tenant].ts": $route21,
     "./routes/api/themes/[tenant]/generate.ts": $route22,
     "./routes/api/video-status/[id].ts": $route23,
-    "./routes/conversation/[id]/batch.ts": $route24,
-    "./routes/conversation/[id]/display.ts": $route25,
-    "./routes/conversation/[id]/init.ts": $route26,
-    "./routes/conversation/[id]/state.ts": $route27,
-    "./routes/conversation/[id]/update.ts": $route28,
-    "./routes/conversation/demo.ts": $route29,
-    "./routes/doc-to-video.tsx": $route30,
-    "./routes/docs.tsx": $route31,
-    "./routes/health.ts": $route32,
-    "./routes/health/services.ts": $route33,
-    "./routes/index.tsx": $route34,
-    "./routes/meta.ts": $route35,
-    "./routes/metrics.ts": $route36,
-    "./routes/openapi.json.ts": $route37,
-    "./routes/preprocess/[batchId].tsx": $route38,
-    "./routes/preprocess/admin/reset/[batchId].ts": $route39,
-    "./routes/preprocess/batches.ts": $route40,
-    "./routes/preprocess/blobs/[...key].ts": $route41,
-    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route42,
-    "./routes/preprocess/events/[batchId].ts": $route43,
-    "./routes/preprocess/health.ts": $route44,
-    "./routes/preprocess/status/[batchId].ts": $route45,
-    "./routes/preprocess/tasks/next.ts": $route46,
-    "./routes/preprocess/test.ts": $route47,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route48,
-    "./routes/session/[id]/display.ts": $route49,
-    "./routes/session/[id]/init.ts": $route50,
-    "./routes/session/[id]/state.ts": $route51,
-    "./routes/session/[id]/update.ts": $route52,
-    "./routes/status/[requestId].ts": $route53,
-    "./routes/transcribe/estimate.ts": $route54,
-    "./routes/transcribe/index.ts": $route55,
-    "./routes/ttt/status/[id].ts": $route56,
-    "./routes/ttt/transcribe.ts": $route57,
-    "./routes/tttranscribe/[...rest].ts": $route58,
-    "./routes/tttranscribe/estimate.ts": $route59,
-    "./routes/tttranscribe/health.ts": $route60,
-    "./routes/tttranscribe/index.ts": $route61,
-    "./routes/tttranscribe/status/[id].ts": $route62,
-    "./routes/tttranscribe/transcribe.ts": $route63,
-    "./routes/ui/conversation.tsx": $route64,
-    "./routes/ui/transcription.tsx": $route65,
-    "./routes/v1/admin/users/[id]/token.ts": $route66,
-    "./routes/v1/credits/add.ts": $route67,
-    "./routes/v1/credits/balance.ts": $route68,
-    "./routes/v1/credits/transactions.ts": $route69,
-    "./routes/v1/user/balance.ts": $route70,
-    "./routes/v1/vend-token.ts": $route71,
-    "./routes/webhooks/tttranscribe.ts": $route72,
+    "./routes/api/voice/sessions.ts": $route24,
+    "./routes/conversation/[id]/batch.ts": $route25,
+    "./routes/conversation/[id]/display.ts": $route26,
+    "./routes/conversation/[id]/init.ts": $route27,
+    "./routes/conversation/[id]/state.ts": $route28,
+    "./routes/conversation/[id]/update.ts": $route29,
+    "./routes/conversation/demo.ts": $route30,
+    "./routes/doc-to-video.tsx": $route31,
+    "./routes/docs.tsx": $route32,
+    "./routes/docs/voice.tsx": $route33,
+    "./routes/health.ts": $route34,
+    "./routes/health/services.ts": $route35,
+    "./routes/index.tsx": $route36,
+    "./routes/meta.ts": $route37,
+    "./routes/metrics.ts": $route38,
+    "./routes/openapi.json.ts": $route39,
+    "./routes/preprocess/[batchId].tsx": $route40,
+    "./routes/preprocess/admin/reset/[batchId].ts": $route41,
+    "./routes/preprocess/batches.ts": $route42,
+    "./routes/preprocess/blobs/[...key].ts": $route43,
+    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route44,
+    "./routes/preprocess/events/[batchId].ts": $route45,
+    "./routes/preprocess/health.ts": $route46,
+    "./routes/preprocess/status/[batchId].ts": $route47,
+    "./routes/preprocess/tasks/next.ts": $route48,
+    "./routes/preprocess/test.ts": $route49,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route50,
+    "./routes/session/[id]/display.ts": $route51,
+    "./routes/session/[id]/init.ts": $route52,
+    "./routes/session/[id]/state.ts": $route53,
+    "./routes/session/[id]/update.ts": $route54,
+    "./routes/status/[requestId].ts": $route55,
+    "./routes/transcribe/estimate.ts": $route56,
+    "./routes/transcribe/index.ts": $route57,
+    "./routes/ttt/status/[id].ts": $route58,
+    "./routes/ttt/transcribe.ts": $route59,
+    "./routes/tttranscribe/[...rest].ts": $route60,
+    "./routes/tttranscribe/estimate.ts": $route61,
+    "./routes/tttranscribe/health.ts": $route62,
+    "./routes/tttranscribe/index.ts": $route63,
+    "./routes/tttranscribe/status/[id].ts": $route64,
+    "./routes/tttranscribe/transcribe.ts": $route65,
+    "./routes/ui/conversation.tsx": $route66,
+    "./routes/ui/restaurant.tsx": $route67,
+    "./routes/ui/transcription.tsx": $route68,
+    "./routes/v1/admin/users/[id]/token.ts": $route69,
+    "./routes/v1/credits/add.ts": $route70,
+    "./routes/v1/credits/balance.ts": $route71,
+    "./routes/v1/credits/transactions.ts": $route72,
+    "./routes/v1/user/balance.ts": $route73,
+    "./routes/v1/vend-token.ts": $route74,
+    "./routes/webhooks/tttranscribe.ts": $route75,
+    "./routes/ws/restaurant/[sessionId].ts": $route76,
   },
   islands: {
     "./islands/ConversationDemo.tsx": $island0,
@@ -161,6 +170,7 @@ const manifest: Manifest = {
     "./islands/DocToVideo.tsx": $island2,
     "./islands/JobDemo.tsx": $island3,
     "./islands/PreprocessProgress.tsx": $island4,
+    "./islands/VoiceOrder.tsx": $island5,
   },
 };
 

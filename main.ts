@@ -28,6 +28,7 @@ import { setupDocToVideo } from "./lib/doc_to_video/setup.ts";
 import { setupEngine } from "./lib/engine/setup.ts";
 import { setupTranscription } from "./lib/transcription/setup.ts";
 import { setupPreprocess } from "./lib/preprocess/setup.ts";
+import { setupVoice } from "./lib/voice/mod.ts";
 import type { Services } from "./lib/services.ts";
 import { buildApp } from "./lib/web/app.ts";
 import { createSelfFetch } from "./lib/http/in_process.ts";
@@ -116,6 +117,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   await setupEngine(services);
   await setupTranscription(services);
   await setupPreprocess(services);
+  await setupVoice(services);
 
   jobs.start();
   dispatcher.start();

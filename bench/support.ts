@@ -4,6 +4,9 @@
  * subprocesses that are always cleaned up. Everything above the "side effects" line is pure and
  * unit-tested in tests/bench/results_test.ts.
  */
+import { loadConfig } from "../fresh.config.ts";
+import { silentLogger } from "../lib/log.ts";
+import { createKiln, type Kiln } from "../main.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -452,6 +455,44 @@ export async function openFileLimit(): Promise<number> {
   } catch {
     return Infinity;
   }
+}
+
+/**
+ * A whole Kiln for a module benchmark: `:memory:` KV, no access log, served on a free loopback
+ * port. Dispose stops the live streams, the server and the app, and removes its data directory.
+ */
+export async function servedKiln(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<{ kiln: Kiln; port: number; base: string } & AsyncDisposable> {
+  const data = await tempDir(prefix);
+  const kiln = await createKiln(
+    loadConfig({
+      PORT: "0",
+      KILN_DATA_DIR: data.path,
+      KILN_KV_PATH: ":memory:",
+      KILN_ADMIN_TOKEN: randomToken(),
+      KILN_ACCESS_LOG: "false",
+      KILN_SHUTDOWN_GRACE_MS: "0",
+      ...env,
+    }),
+    { log: silentLogger },
+  );
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    (request, info) => kiln.app.fetch(request, info),
+  );
+  return {
+    kiln,
+    port: server.addr.port,
+    base: `http://127.0.0.1:${server.addr.port}`,
+    async [Symbol.asyncDispose]() {
+      await kiln.services.live.close();
+      await server.shutdown();
+      await kiln.close();
+      await data[Symbol.asyncDispose]();
+    },
+  };
 }
 
 /** A random token for KILN_ADMIN_TOKEN (64 hex chars). */

@@ -18,6 +18,13 @@ export const kilnModules: KilnModule[] = [
     apiTag: "conversation",
   },
   {
+    name: "Order by voice",
+    summary:
+      "Talk (or type) to a restaurant: speech is recognised offline, the cart fills up on the themed display as you speak.",
+    href: "/ui/restaurant",
+    apiTag: "conversation",
+  },
+  {
     name: "Doc to video",
     summary: "Upload a PDF and get a short narrated presenter video that summarises it.",
     href: "/doc-to-video",

@@ -21,6 +21,7 @@ import type { ConversationModule } from "./conversation/setup.ts";
 import type { EngineService } from "./engine/service.ts";
 import type { TranscriptionService } from "./transcription/mod.ts";
 import type { PreprocessModule } from "./preprocess/setup.ts";
+import type { VoiceModule } from "./voice/mod.ts";
 
 export interface Services {
   config: Config;
@@ -55,4 +56,5 @@ export interface Services {
   engine?: EngineService;
   transcription?: TranscriptionService;
   preprocess?: PreprocessModule;
+  voice?: VoiceModule;
 }

@@ -37,6 +37,10 @@ export default function Docs({ data }: PageProps<Document>) {
         <a href="/openapi.json">/openapi.json</a>. Every error is <code>application/problem+json</code>{" "}
         with a stable <code>code</code>; send <code>Idempotency-Key</code> on POSTs that create or spend.
       </p>
+      <p>
+        The voice ordering WebSocket (<code>/ws/restaurant/:sessionId</code>) has{" "}
+        <a href="/docs/voice">its own page</a>.
+      </p>
       <section id="problems" class="card">
         <h2>Errors</h2>
         <p>

@@ -119,6 +119,20 @@ export function createConversationService(options: ConversationServiceOptions) {
       return this.writeTrusted(session, raw);
     },
 
+    /** Checks a writer's token (the session's write token or the service token); returns the session. */
+    async authorizeWrite(sessionId: string, token: string | undefined): Promise<SessionRecord> {
+      const session = await store.get(sessionId);
+      if (session.value && await isWriter(session.value, token)) return session.value;
+      if (!session.value && await isService(token)) {
+        throw new KilnError(
+          "not_found",
+          "session_not_found",
+          "This conversation session has ended or never existed.",
+        );
+      }
+      throw denied();
+    },
+
     /** Appends to a session the caller is already authorised for (the restaurant API). */
     writeTrusted(session: SessionRecord, raw: unknown[]): Promise<DisplayUpdate[]> {
       const context = { currency: session.currency };

@@ -39,7 +39,10 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     headers.set("referrer-policy", "strict-origin-when-cross-origin");
     headers.set("x-frame-options", "DENY");
     headers.set("cross-origin-opener-policy", "same-origin");
-    headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
+    // A page that needs a device (the voice ordering page's microphone) sets its own policy.
+    if (!headers.has("permissions-policy")) {
+      headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
+    }
     if (
       !headers.has("content-security-policy") && (headers.get("content-type") ?? "").startsWith("text/html")
     ) {

@@ -10,6 +10,7 @@ import {
   type ContainLimits,
   runContained,
 } from "../contain/process.ts";
+import { wavHeader } from "./wav.ts";
 
 export const mediaInstallLine =
   "apt-get install -y --no-install-recommends ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
@@ -104,19 +105,6 @@ export async function toolAvailable(binary: string, versionFlag = "-version"): P
 
 /** Duration in seconds of a PCM WAV file, read from its header (no ffprobe needed). */
 export function wavDurationSeconds(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 12;
-  let byteRate = 0;
-  while (offset + 8 <= bytes.byteLength) {
-    const id = String.fromCharCode(...bytes.subarray(offset, offset + 4));
-    let size = view.getUint32(offset + 4, true);
-    if (id === "fmt ") byteRate = view.getUint32(offset + 16, true);
-    if (id === "data") {
-      // espeak-ng writes to a pipe-friendly header with size 0x7fffffff when streaming; trust the file.
-      if (size === 0 || offset + 8 + size > bytes.byteLength) size = bytes.byteLength - offset - 8;
-      return byteRate > 0 ? size / byteRate : 0;
-    }
-    offset += 8 + size + (size % 2);
-  }
-  return 0;
+  const { dataBytes, byteRate } = wavHeader(bytes);
+  return byteRate > 0 ? dataBytes / byteRate : 0;
 }

@@ -1,7 +1,8 @@
 /**
  * The restaurant assistant: sessions (a conversation session plus a cart record), menus and tool
- * execution. A tool's state change is one version-checked write of the cart record; its display
- * updates then go through the conversation service like any producer's, so the screen shows them.
+ * execution. A tool is all or nothing: its display updates are validated like any producer's, then
+ * the cart record (version-checked) and the updates commit in one atomic, so a failing call leaves
+ * both the cart and the screen as they were.
  */
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";

@@ -6,6 +6,7 @@
 import { ContainedError, type ContainedOutput, runContained } from "../contain/process.ts";
 import { KilnError, withoutServerPaths } from "../errors.ts";
 import { toolLimits } from "../media/tools.ts";
+import { wavHeader } from "../media/wav.ts";
 
 export const ffmpegBinary = "ffmpeg";
 
@@ -73,24 +74,11 @@ export interface WavLayout {
 export async function readWavLayout(path: string): Promise<WavLayout> {
   const file = await Deno.open(path, { read: true });
   try {
-    const header = new Uint8Array(4096);
-    const read = (await file.read(header)) ?? 0;
-    const { size: fileSize } = await file.stat();
-    const view = new DataView(header.buffer, 0, read);
-    let byteRate = 32_000;
-    for (let offset = 12; offset + 8 <= read;) {
-      const id = new TextDecoder().decode(header.subarray(offset, offset + 4));
-      const size = view.getUint32(offset + 4, true);
-      if (id === "fmt " && offset + 20 <= read) byteRate = view.getUint32(offset + 16, true);
-      if (id === "data") {
-        const dataOffset = offset + 8;
-        // ffmpeg writing to a pipe leaves the size unset (0 or 0xffffffff): use the file size.
-        const dataBytes = size === 0 || size === 0xffffffff ? fileSize - dataOffset : size;
-        return { dataOffset, dataBytes: Math.min(dataBytes, fileSize - dataOffset), byteRate };
-      }
-      offset += 8 + size + (size % 2);
-    }
-    return { dataOffset: 44, dataBytes: Math.max(0, fileSize - 44), byteRate };
+    const head = new Uint8Array(4096);
+    const read = (await file.read(head)) ?? 0;
+    const { size } = await file.stat();
+    const { dataOffset, dataBytes, byteRate } = wavHeader(head.subarray(0, read), size);
+    return { dataOffset, dataBytes, byteRate };
   } finally {
     file.close();
   }
