@@ -296,7 +296,13 @@ Deno.test({
       assert.equal(ingest.received.length, 1, "ingest is told exactly once");
       const [call] = ingest.received;
       assert.equal(call.path, "/api/batches/scale1/enqueue-processed");
-      assert.equal(JSON.parse(call.body).files.length, 12);
+      // Arke's list: each converted TIFF stays, tagged as the source, next to its JPEG.
+      const listed: { preprocessor_tags?: string[] }[] = JSON.parse(call.body).files;
+      assert.equal(listed.filter((file) => file.preprocessor_tags?.includes("TiffConverter")).length, 12);
+      assert.equal(
+        listed.filter((file) => file.preprocessor_tags?.includes("TiffConverter:source")).length,
+        12,
+      );
       const secret = (await cluster.kv.get<string>(["secrets", "PREPROCESS_CALLBACK_SECRET"])).value!;
       assert.ok(await verifySignature(secret, call.body, call.signature), "signed with the shared secret");
     } finally {
