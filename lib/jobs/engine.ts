@@ -107,9 +107,10 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
   };
 
   return {
-    define(kind, schema, handler, defaults, hooks) {
+    define(kind, schema, handler, options = {}) {
       if (ctx.definitions.has(kind)) throw new Error(`job kind "${kind}" is already defined`);
-      ctx.definitions.set(kind, { kind, schema, handler, defaults, hooks });
+      const { onAbandoned, ...defaults } = options;
+      ctx.definitions.set(kind, { kind, schema, handler, defaults, hooks: { onAbandoned } });
     },
     enqueue: (kind, input, enqueueOptions) => enqueueJob(ctx, kind, input, enqueueOptions),
     get: (id) => getJob(ctx, id),

@@ -125,6 +125,11 @@ export interface JobDefinition<Input = unknown, Result = unknown> {
   hooks?: JobHooks<Input>;
 }
 
+/** What `define` takes besides the handler: defaults for enqueue options, and the kind's hooks. */
+export type JobKindOptions<Input, Result> =
+  & NonNullable<JobDefinition<Input, Result>["defaults"]>
+  & JobHooks<Input>;
+
 export interface JobHooks<Input> {
   /**
    * Called once when the engine itself fails a job whose handler got no chance to clean up: the
@@ -170,8 +175,7 @@ export interface JobEngine {
     kind: string,
     schema: z.ZodType<Input>,
     handler: JobHandler<Input, Result>,
-    defaults?: JobDefinition<Input, Result>["defaults"],
-    hooks?: JobHooks<Input>,
+    options?: JobKindOptions<Input, Result>,
   ): void;
   /** Validates `input` with the kind's schema (KilnError "invalid" otherwise) and stores the job. */
   enqueue<Input>(kind: string, input: Input, options?: EnqueueOptions): Promise<JobRecord<Input>>;

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { errorMessage } from "../log.ts";
-import { PermanentJobError } from "../jobs/types.ts";
+import { type JobRecord, PermanentJobError } from "../jobs/types.ts";
 import { advancePhase } from "./advance.ts";
 import { getBatch, listTasks, readContext } from "./batches.ts";
 import { postFinalize, processedFiles } from "./finalize.ts";
@@ -75,59 +75,52 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
     return { status: batch.status, tasks_total: batch.tasks_total };
   }, { maxAttempts: 10 });
 
-  jobs.define(
-    "preprocess.task",
-    TaskInput,
-    async ({ input, attempt, signal, jobId }) => {
-      const { batchId, taskId } = input;
-      const owner = `local:${jobId}`;
-      const { task, heldBy } = await leaseTask(kv, batchId, taskId, owner, Date.now() + localLeaseMs, {
-        attempt,
-      });
-      if (!task) {
-        // An external worker holds it: look again when its lease runs out (it may never call back).
-        if (heldBy) {
-          await enqueueTask(batchId, taskId, {
-            delay: Math.max(0, heldBy.until - Date.now()) + 50,
-            key: `task:${batchId}:${taskId}:after:${heldBy.until}`,
-          });
-        }
-        return { skipped: true };
+  // The engine failed a task itself (its process died converting it): the batch still finishes.
+  const settleAbandoned = async (job: JobRecord<z.infer<typeof TaskInput>>) => {
+    const error = job.error?.message ?? "The conversion was abandoned.";
+    await service.settle(job.input.batchId, job.input.taskId, { kind: "failed", error }, `local:${job.id}`);
+  };
+
+  jobs.define("preprocess.task", TaskInput, async ({ input, attempt, signal, jobId }) => {
+    const { batchId, taskId } = input;
+    const owner = `local:${jobId}`;
+    const { task, heldBy } = await leaseTask(kv, batchId, taskId, owner, Date.now() + localLeaseMs, {
+      attempt,
+    });
+    if (!task) {
+      // An external worker holds it: look again when its lease runs out (it may never call back).
+      if (heldBy) {
+        await enqueueTask(batchId, taskId, {
+          delay: Math.max(0, heldBy.until - Date.now()) + 50,
+          key: `task:${batchId}:${taskId}:after:${heldBy.until}`,
+        });
       }
-      const phase = phaseNamed(task.phase);
-      try {
-        const outputs = await phase.execute(task.input, phaseDependencies, signal);
-        await service.settle(batchId, taskId, {
-          kind: "completed",
-          outputs: phase.handleResult(task.input, outputs),
-        }, owner);
-        return { pages: outputs.length };
-      } catch (error) {
-        if (signal.aborted) throw error; // shutdown or cancel: the engine releases the job
-        const message = errorMessage(error);
-        const permanent = error instanceof UnconvertibleError;
-        if (permanent || attempt >= settings.maxAttempts) {
-          await service.settle(batchId, taskId, { kind: "failed", error: message }, owner);
-          throw new PermanentJobError(message, permanent ? error.code : "task_attempts_exhausted");
-        }
-        await service.settle(batchId, taskId, {
-          kind: "retry",
-          error: message,
-          notBefore: Date.now() + service.retryDelay(attempt),
-        }, owner);
-        throw error;
+      return { skipped: true };
+    }
+    const phase = phaseNamed(task.phase);
+    try {
+      const outputs = await phase.execute(task.input, phaseDependencies, signal);
+      await service.settle(batchId, taskId, {
+        kind: "completed",
+        outputs: phase.handleResult(task.input, outputs),
+      }, owner);
+      return { pages: outputs.length };
+    } catch (error) {
+      if (signal.aborted) throw error; // shutdown or cancel: the engine releases the job
+      const message = errorMessage(error);
+      const permanent = error instanceof UnconvertibleError;
+      if (permanent || attempt >= settings.maxAttempts) {
+        await service.settle(batchId, taskId, { kind: "failed", error: message }, owner);
+        throw new PermanentJobError(message, permanent ? error.code : "task_attempts_exhausted");
       }
-    },
-    { maxAttempts: settings.maxAttempts, backoff },
-    {
-      // The engine failed the task itself (the process died converting it): the batch still finishes.
-      async onAbandoned(job) {
-        const { batchId, taskId } = job.input;
-        const error = job.error?.message ?? "The conversion was abandoned.";
-        await service.settle(batchId, taskId, { kind: "failed", error }, `local:${job.id}`);
-      },
-    },
-  );
+      await service.settle(batchId, taskId, {
+        kind: "retry",
+        error: message,
+        notBefore: Date.now() + service.retryDelay(attempt),
+      }, owner);
+      throw error;
+    }
+  }, { maxAttempts: settings.maxAttempts, backoff, onAbandoned: settleAbandoned });
 
   jobs.define("preprocess.finalize", BatchInput, async ({ input, signal }) => {
     const batch = await getBatch(kv, input.batchId);

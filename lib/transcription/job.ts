@@ -57,9 +57,9 @@ export function defineTranscribeJob(dependencies: TranscriptionDependencies): vo
       maxAttempts: transcribeMaxAttempts,
       backoff: { type: "exponential", baseMs: 2_000, maxMs: 60_000 },
       ttl: 48 * 60 * 60 * 1000,
+      // Failed by the engine (its process died mid-job): the caller still hears, so its hold is released.
+      onAbandoned: (job) => notifyFailure(dependencies, job.id, job.input, job.error),
     },
-    // Failed by the engine (its process died mid-job): the caller still hears, so its hold is released.
-    { onAbandoned: (job) => notifyFailure(dependencies, job.id, job.input, job.error) },
   );
 }
 

@@ -86,7 +86,6 @@ Deno.test("a job whose process died mid-attempt is quarantined: process_crashed,
           calls++;
           return Promise.resolve("ran");
         },
-        undefined,
         { onAbandoned: (job) => Promise.resolve(void abandoned.push(job)) },
       ),
   });
