@@ -220,6 +220,9 @@ Deno.test("blob keys: dot segments and bad percent-encoding are 400, a file/fold
     assert.equal(answer.status, 400, path);
     assert.match(answer.text, /invalid_path/);
   }
+  const tooLong = await raw("PUT", `/preprocess/blobs/${"x".repeat(300)}.tif`, "data");
+  assert.equal(tooLong.status, 422);
+  assert.match(tooLong.text, /invalid_blob_key/);
   assert.equal((await raw("PUT", "/preprocess/blobs/folder/file.tif", "data")).status, 201);
   const clash = await raw("PUT", "/preprocess/blobs/folder", "data");
   assert.equal(clash.status, 409);
