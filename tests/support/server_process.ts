@@ -41,6 +41,7 @@ export async function startServerProcess(
     env: {
       PORT: "0",
       KILN_DATA_DIR: dataDir,
+      ...schemaOf(dataDir),
       KILN_ADMIN_TOKEN: testAdminToken,
       KILN_ACCESS_LOG: "false",
       ...env,
@@ -87,4 +88,16 @@ export async function startServerProcess(
     return status;
   };
   return { url: String(listening.url), lines, child, finished, stop };
+}
+
+/**
+ * On the PostgreSQL run every server process would share the default schema, so one test's rate
+ * limits and jobs would meet the next test's: each data directory gets its own schema instead (the
+ * same one for every restart over that directory, as a KV file would be).
+ */
+function schemaOf(dataDir: string): Record<string, string> {
+  if (Deno.env.get("KILN_BACKEND") !== "postgres") return {};
+  let hash = 0x811c9dc5;
+  for (const char of dataDir) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return { KILN_PG_SCHEMA: `srv_${hash.toString(16)}` };
 }
