@@ -11,7 +11,8 @@ import manifest from "./fresh.gen.ts";
 import { defineDemoJob } from "./lib/demo/countdown.ts";
 import { openBlobStore } from "./lib/blobs/open.ts";
 import { createHealthRegistry } from "./lib/health.ts";
-import { staticTokenResolver } from "./lib/http/auth.ts";
+import { firstOf, staticTokenResolver } from "./lib/http/auth.ts";
+import { createAdminSessions } from "./lib/admin/session.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { createIdempotencyStore } from "./lib/http/idempotency.ts";
 import { createRateLimiter } from "./lib/http/rate_limit.ts";
@@ -30,6 +31,7 @@ import { setupTranscription } from "./lib/transcription/setup.ts";
 import { setupPreprocess } from "./lib/preprocess/setup.ts";
 import { setupVoice } from "./lib/voice/mod.ts";
 import type { Services } from "./lib/services.ts";
+import type { SecretStore } from "./lib/secrets.ts";
 import { buildApp } from "./lib/web/app.ts";
 import { createSelfFetch } from "./lib/http/in_process.ts";
 import { loadAssetManifest } from "./lib/web/assets.ts";
@@ -48,6 +50,9 @@ export interface KilnOptions {
   /** Project root for static assets (default: this file's folder). */
   root?: string;
 }
+
+/** How long an admin console sign-in lasts. */
+const adminSessionHours = 12;
 
 const projectRoot = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -75,6 +80,12 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     crashRetries: config.jobCrashRetries,
     onFinished: (job) => metrics.jobsFinished.inc({ kind: job.kind, status: job.status }),
   });
+  const adminSessions = createAdminSessions({
+    kv,
+    adminToken,
+    ttlMs: adminSessionHours * 3_600_000,
+    secure: config.publicUrl.startsWith("https:"),
+  });
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
@@ -87,7 +98,13 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     log,
     metrics,
     health,
-    auth: { admin: staticTokenResolver("admin", adminToken, { header: "x-api-key" }) },
+    auth: {
+      admin: firstOf(
+        staticTokenResolver("admin", adminToken, { header: "x-api-key" }),
+        adminSessions.resolver,
+      ),
+    },
+    adminSessions,
     rateLimiter: createRateLimiter(kv),
     idempotency: createIdempotencyStore(kv, { logger: log }),
     jobs,
@@ -104,7 +121,15 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
         securitySchemes: services.securitySchemes,
         schemas: services.openApiSchemas,
       }),
-    securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
+    securitySchemes: {
+      admin: {
+        type: "http",
+        scheme: "bearer",
+        description:
+          "KILN_ADMIN_TOKEN (or X-API-Key); a signed-in admin console sends its cookie and X-CSRF-Token",
+        "x-kiln-secret": "KILN_ADMIN_TOKEN",
+      },
+    },
     openApiSchemas: {},
   };
 
@@ -119,6 +144,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   await setupPreprocess(services);
   await setupVoice(services);
 
+  logGeneratedSecrets(secrets, log);
   jobs.start();
   dispatcher.start();
 
@@ -146,6 +172,17 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       await dispatcher.closed;
     },
   };
+}
+
+/** One line for every secret this start generated (none on later starts): names and where, never values. */
+function logGeneratedSecrets(secrets: SecretStore, log: Logger): void {
+  const { names, where } = secrets.generated();
+  if (names.length === 0) return;
+  log.info("secrets_generated", {
+    variables: names,
+    keptIn: where,
+    hint: "set a variable to choose its value; ./deno task secret <NAME> prints a generated one",
+  });
 }
 
 function registerPlatformHealth({ health, kv, config, jobs, live }: Services): void {

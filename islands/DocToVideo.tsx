@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { DropZone } from "../components/DropZone.tsx";
 import DocToVideoProgress, { type VideoStatusView } from "../components/DocToVideoProgress.tsx";
 import {
   forgetJob,
@@ -48,7 +49,6 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
   const [generation, setGeneration] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [dragging, setDragging] = useState(false);
   const [jobs, setJobs] = useState<StoredJob[]>([]);
   const [offers, setOffers] = useState<StoredJob[]>([]);
   const [current, setCurrent] = useState<string | null>(null);
@@ -241,25 +241,12 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
         </div>
       ))}
       <form class="card stack" onSubmit={submit} data-testid="dtv-form">
-        <label
-          class={`dtv-drop${dragging ? " dtv-dragging" : ""}`}
-          for="dtv-file"
-          onDragOver={(event) => {
-            event.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={(event) => {
-            event.preventDefault();
-            setDragging(false);
-            choose(event.dataTransfer?.files[0]);
-          }}
-        >
+        <DropZone inputId="dtv-file" onDrop={(data) => choose(data.files[0])}>
           <strong>{file ? file.name : "Drop a PDF here"}</strong>
           <span class="muted">
             {file ? `${(file.size / 1024).toFixed(0)} KB` : "or click to choose one (PDF, up to 20 MB)"}
           </span>
-        </label>
+        </DropZone>
         <input
           id="dtv-file"
           class="sr-only"

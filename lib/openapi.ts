@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { MethodHandler } from "./http/route.ts";
+import { impliedErrors } from "./openapi_errors.ts";
 import type { Manifest, RouteModule } from "./web/manifest.ts";
 import { routePattern } from "./web/manifest.ts";
 
@@ -67,29 +68,35 @@ function parametersOf(pattern: string, handler: MethodHandler): JsonObject[] {
   ];
 }
 
-function operationOf(pattern: string, handler: MethodHandler): JsonObject {
+const problemContent = {
+  "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+};
+
+function operationOf(pattern: string, handler: MethodHandler, page: boolean): JsonObject {
   const spec = handler.spec!;
   const auth = [spec.auth ?? "public"].flat().filter((kind) => kind !== "public" && kind !== "optional");
   const responses: JsonObject = {};
-  for (const [status, response] of Object.entries(spec.responses ?? { 200: { description: "OK" } })) {
+  const documented = spec.responses ??
+    { 200: { description: page ? "The HTML page." : "OK" } };
+  for (const [status, response] of Object.entries(documented)) {
     const schema = response.schema instanceof z.ZodType
       ? jsonSchema(response.schema, "output")
       : response.schema;
+    const html = page && status === "200";
     responses[status] = {
       description: response.description,
-      ...(schema ? { content: { "application/json": { schema } } } : {}),
+      ...(schema && Number(status) < 400 ? { content: { "application/json": { schema } } } : {}),
+      ...(html ? { content: { "text/html": { schema: { type: "string" } } } } : {}),
+      ...(Number(status) >= 400 ? { content: problemContent } : {}),
     };
   }
   for (const [status, description] of Object.entries(spec.openapi?.errors ?? {})) {
-    responses[status] = {
-      description,
-      content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-    };
+    responses[status] = { description, content: problemContent };
   }
-  responses.default = {
-    description: "Error",
-    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-  };
+  for (const [status, description] of Object.entries(impliedErrors(spec, pattern))) {
+    responses[status] ??= { description, content: problemContent };
+  }
+  responses.default = { description: "Any other error, as problem+json.", content: problemContent };
   const operation: JsonObject = {
     summary: spec.summary,
     description: spec.description,
@@ -97,6 +104,7 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
     parameters: parametersOf(pattern, handler),
     responses,
   };
+  if (page) operation["x-kiln-page"] = true;
   // `{}` is OpenAPI's "no credentials also accepted" (optional auth: e.g. capability ids).
   const anonymous = [spec.auth ?? "public"].flat().includes("optional") ? [{}] : [];
   if (auth.length) operation.security = [...auth.map((kind) => ({ [kind]: [] })), ...anonymous];
@@ -109,14 +117,13 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
     });
   }
   if (spec.bodyType === "multipart") {
-    operation.requestBody = {
-      required: true,
-      content: { "multipart/form-data": { schema: { type: "object" } } },
-    };
+    const schema = spec.body ? jsonSchema(spec.body, "input") : { type: "object" };
+    operation.requestBody = { required: true, content: { "multipart/form-data": { schema } } };
   } else if (spec.body) {
+    const type = spec.bodyType === "form" ? "application/x-www-form-urlencoded" : "application/json";
     operation.requestBody = {
       required: true,
-      content: { "application/json": { schema: spec.openapi?.body ?? jsonSchema(spec.body, "input") } },
+      content: { [type]: { schema: spec.openapi?.body ?? jsonSchema(spec.body, "input") } },
     };
   }
   return operation;
@@ -141,7 +148,8 @@ export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonO
     for (const [method, handler] of Object.entries(handlers)) {
       if (!handler?.spec) continue;
       paths[openApiPath] ??= {};
-      paths[openApiPath][method.toLowerCase()] = operationOf(pattern, handler);
+      const page = method === "GET" && Boolean((module as RouteModule).default);
+      paths[openApiPath][method.toLowerCase()] = operationOf(pattern, handler, page);
     }
   }
   return {

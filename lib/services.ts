@@ -8,6 +8,7 @@ import type { Config } from "../fresh.config.ts";
 import type { BlobStore } from "./blobs/types.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { AuthResolvers } from "./http/auth.ts";
+import type { AdminSessions } from "./admin/session.ts";
 import type { createIdempotencyStore } from "./http/idempotency.ts";
 import type { createRateLimiter } from "./http/rate_limit.ts";
 import type { SelfFetch } from "./http/in_process.ts";
@@ -32,6 +33,8 @@ export interface Services {
   metrics: Metrics;
   health: HealthRegistry;
   auth: AuthResolvers;
+  /** Signed-in admin console browsers (the "admin" auth kind accepts them besides the token). */
+  adminSessions: AdminSessions;
   rateLimiter: ReturnType<typeof createRateLimiter>;
   idempotency: ReturnType<typeof createIdempotencyStore>;
   jobs: JobEngine;

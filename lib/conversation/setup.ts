@@ -27,8 +27,21 @@ export interface ConversationModule {
   display: ConversationService;
   themes: ThemeStore;
   themeGenerator: ThemeGenerator;
-  generateTheme(prompt: string, mode?: "light" | "dark"): Promise<Theme>;
+  /** A theme for the tenant from a prompt; it keeps the venue's name (`name`, the stored theme's, or the tenant id's). */
+  generateTheme(
+    tenant: string,
+    prompt: string,
+    options?: { mode?: "light" | "dark"; name?: string },
+  ): Promise<Theme>;
   restaurant: RestaurantService;
+}
+
+/** "pizza-palace" → "Pizza Palace": a tenant id read as a venue name. */
+function venueNameOf(tenant: string): string {
+  return tenant.split(/[-_]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join(
+    " ",
+  ) ||
+    "Venue";
 }
 
 export async function setupConversation(services: Services): Promise<ConversationModule> {
@@ -65,6 +78,20 @@ export async function setupConversation(services: Services): Promise<Conversatio
   services.auth["display-service"] = staticTokenResolver("display-service", serviceToken);
   Object.assign(services.openApiSchemas, updateSchemaComponents());
   services.auth["theme-admin"] = staticTokenResolver("theme-admin", themeToken);
+  Object.assign(services.securitySchemes, {
+    "display-service": {
+      type: "http",
+      scheme: "bearer",
+      description: "DISPLAY_SERVICE_TOKEN of the voice backend",
+      "x-kiln-secret": "DISPLAY_SERVICE_TOKEN",
+    },
+    "theme-admin": {
+      type: "http",
+      scheme: "bearer",
+      description: "THEME_API_TOKEN",
+      "x-kiln-secret": "THEME_API_TOKEN",
+    },
+  });
   defineDemoDisplayJob(services.jobs, { conversation: display, restaurant });
   services.scheduler.every("conversation.expire_sessions", Math.min(60_000, ttlMs), async () => {
     const removed = await store.expire();
@@ -84,7 +111,10 @@ export async function setupConversation(services: Services): Promise<Conversatio
     display,
     themes,
     themeGenerator,
-    generateTheme: (prompt, mode) => generateTheme(themeGenerator, prompt, mode),
+    generateTheme: async (tenant, prompt, options = {}) => {
+      const name = options.name ?? (await themes.find(tenant))?.name ?? venueNameOf(tenant);
+      return generateTheme(themeGenerator, prompt, name, options.mode);
+    },
     restaurant,
   };
   services.conversation = module;

@@ -8,7 +8,7 @@
  */
 import { ContainedFailure, createContainedPool } from "../contain/pool.ts";
 import { ContainedError, type ContainLimits } from "../contain/process.ts";
-import { PermanentJobError } from "../jobs/types.ts";
+import { InvalidInputJobError } from "../jobs/types.ts";
 import type { ExtractedText, PdfLimits } from "./pdf_extract.ts";
 
 export type { ExtractedText };
@@ -26,7 +26,7 @@ export const pdfLimits: PdfLimits = {
 export const pdfReadLimits: ContainLimits = { timeoutMs: 60_000, memoryBytes: 1024 * 1024 * 1024 };
 
 export interface PdfTextReader {
-  /** Text of the PDF; PermanentJobError with a `pdf_*` code when the file is refused. */
+  /** Text of the PDF; InvalidInputJobError with a `pdf_*` code when the file is refused. */
   read(bytes: Uint8Array, signal?: AbortSignal): Promise<ExtractedText>;
   close(): Promise<void>;
 }
@@ -45,11 +45,11 @@ export function createPdfTextReader(
         return json as ExtractedText;
       } catch (error) {
         if (error instanceof ContainedFailure && error.code?.startsWith("pdf_")) {
-          throw new PermanentJobError(error.message, error.code);
+          throw new InvalidInputJobError(error.message, error.code);
         }
         if (error instanceof ContainedError && error.code !== "contained_crashed") {
           // The same file breaks the same limit on every attempt.
-          throw new PermanentJobError(
+          throw new InvalidInputJobError(
             `This PDF is too complex to read safely: ${error.message}`,
             "pdf_too_complex",
           );
@@ -61,26 +61,26 @@ export function createPdfTextReader(
   };
 }
 
-/** Throws a PermanentJobError naming the problem when `text` cannot make a script. */
+/** Throws an InvalidInputJobError naming the problem when `text` cannot make a script. */
 export function validateDocumentText(extracted: ExtractedText): void {
   const normalized = extracted.text.normalize("NFKC");
   const visible = normalized.replace(/\s+/g, "");
   if (visible.length === 0) {
-    throw new PermanentJobError(
+    throw new InvalidInputJobError(
       `This PDF has no text layer (${extracted.pages} page${extracted.pages === 1 ? "" : "s"} of images): ` +
         "it looks scanned or empty. Upload a PDF with selectable text, or run OCR on it first.",
       "pdf_scanned",
     );
   }
   if (visible.length < minChars) {
-    throw new PermanentJobError(
+    throw new InvalidInputJobError(
       `This PDF has only ${visible.length} characters of text; at least ${minChars} are needed.`,
       "pdf_too_little_text",
     );
   }
   const letters = (visible.match(/[\p{L}\p{N}]/gu) ?? []).length;
   if (letters / visible.length < minLetterShare) {
-    throw new PermanentJobError(
+    throw new InvalidInputJobError(
       `Only ${Math.round((letters / visible.length) * 100)} % of this PDF's text is letters or digits ` +
         "(30 % needed): the text layer looks garbled.",
       "pdf_gibberish",

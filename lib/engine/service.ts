@@ -5,6 +5,7 @@
 import type { KvStore } from "../store/types.ts";
 import type { Logger } from "../log.ts";
 import { getBalance, grantCredits, listTransactions } from "./ledger.ts";
+import { listAccounts, listHolds, userDetail } from "./admin.ts";
 import { authorizeMeasured, estimate, readOwnedRequest, startMetered } from "./metered.ts";
 import { lookupMetadata, type MetadataProvider } from "./meta/mod.ts";
 import { proxyStatus, proxyTranscribe } from "./proxy.ts";
@@ -75,6 +76,10 @@ export function createEngineService(deps: EngineDependencies) {
     balance: (userId: string) => getBalance(kv, userId),
     transactions: (userId: string, options: { limit: number; cursor?: string }) =>
       listTransactions(kv, userId, options),
+    accounts: (options: { limit: number; cursor?: string }) => listAccounts(kv, options),
+    holds: (options: { userId?: string; limit: number }) => listHolds(kv, options),
+    userDetail: (userId: string, options: { limit: number; cursor?: string }) =>
+      userDetail(kv, userId, options),
     estimate: (url: string) => estimate(metered, url),
     startTranscription: async (userId: string, url: string) => {
       await spendTranscribeToken(userId);

@@ -78,17 +78,20 @@ export async function setupEngine(services: Services): Promise<EngineService> {
       scheme: "bearer",
       bearerFormat: "JWT",
       description: "User JWT (HS256, ENGINE_JWT_SECRET)",
+      "x-kiln-obtain": "./deno task -q token <userId>  (or POST /v1/admin/users/{id}/token)",
     },
     service: {
       type: "http",
       scheme: "bearer",
       description: "Vended 15-minute service token, scope ttt:transcribe",
+      "x-kiln-obtain": "POST /v1/vend-token with a user token (costs 1 credit)",
     },
     engine_admin: {
       type: "apiKey",
       in: "header",
       name: "X-API-Key",
       description: "ENGINE_ADMIN_KEY (or Bearer)",
+      "x-kiln-secret": "ENGINE_ADMIN_KEY",
     },
   });
   registerEngineHealth(services, engine, {

@@ -182,6 +182,19 @@ function countOccurrences(bytes: Uint8Array, needle: string): number {
   return count;
 }
 
+/** Parses an HTML form post (application/x-www-form-urlencoded) into its string fields. */
+export async function readFormBody(
+  request: Request,
+  limit: number,
+  timeoutMs?: number,
+): Promise<Record<string, string>> {
+  if (mediaType(request) !== "application/x-www-form-urlencoded") {
+    throw httpErrors.unsupportedMediaType(["application/x-www-form-urlencoded"]);
+  }
+  const text = new TextDecoder().decode(await readBodyLimited(request, limit, timeoutMs));
+  return Object.fromEntries(new URLSearchParams(text));
+}
+
 export interface ValidationIssue {
   path: string;
   message: string;

@@ -13,7 +13,7 @@ import type { Services } from "../services.ts";
 import { forbidden, type Principal, unauthorized } from "./auth.ts";
 import { ipRateLimitKey } from "./client_ip.ts";
 import { assertNotCrossSite } from "./cors.ts";
-import { readJsonBody, readMultipartBody, validate, withGuardedBody } from "./body.ts";
+import { readFormBody, readJsonBody, readMultipartBody, validate, withGuardedBody } from "./body.ts";
 import type { AppEnv } from "./env.ts";
 import { keepInProcessMark } from "./in_process.ts";
 import { fingerprintRequest, type StoredResponse, validateIdempotencyKey } from "./idempotency.ts";
@@ -61,10 +61,16 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  /** json (default) or multipart; multipart bodies arrive as FormData and skip the body schema. */
-  bodyType?: "json" | "multipart";
-  /** Bytes; default KILN_MAX_BODY_BYTES. Applies to raw bodies a handler reads itself as well. */
-  bodyLimit?: number;
+  /**
+   * json (default), form (an HTML form post) or multipart; form and multipart fields are validated
+   * by the body schema too (files as File values). Multipart without a schema arrives as FormData.
+   */
+  bodyType?: "json" | "form" | "multipart";
+  /**
+   * Bytes, or a function of the services when a setting decides it; default KILN_MAX_BODY_BYTES.
+   * Applies to raw bodies a handler reads itself as well.
+   */
+  bodyLimit?: number | ((services: Services) => number);
   /** Replays the stored response for a repeated Idempotency-Key (or the key `idempotencyKeyFrom` finds in the body). */
   idempotent?: boolean;
   idempotencyKeyFrom?: (body: Out<B>) => string | undefined;
@@ -142,16 +148,20 @@ async function runRoute(
       if (!decision.allowed) throw rateLimitError(decision);
     }
 
-    const limit = spec.bodyLimit ?? services.config.maxBodyBytes;
+    const limit = typeof spec.bodyLimit === "function"
+      ? spec.bodyLimit(services)
+      : spec.bodyLimit ?? services.config.maxBodyBytes;
     const timeoutMs = services.config.bodyTimeoutMs;
     let body: unknown;
     let bodyText = "";
     if (method !== "GET" && spec.bodyType === "multipart") {
       const form = await readMultipartBody(request, limit, timeoutMs);
-      body = form;
+      body = spec.body ? validate(spec.body, Object.fromEntries(form), "body") : form;
       // An idempotent upload is fingerprinted by its fields and file contents (not its bytes: the
       // multipart boundary differs on every send), so the same key with another file is a 422.
       if (spec.idempotent) bodyText = await formFingerprint(form);
+    } else if (method !== "GET" && spec.body && spec.bodyType === "form") {
+      body = validate(spec.body, await readFormBody(request, limit, timeoutMs), "body");
     } else if (method !== "GET" && spec.body) {
       const parsed = await readJsonBody(request, limit, timeoutMs);
       bodyText = parsed.text;

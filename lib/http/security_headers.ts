@@ -16,7 +16,8 @@ export function contentSecurityPolicy(nonce?: string): string {
     `style-src 'self'${inline}`,
     // Producers' images (dish photos, logos) live on their CDNs; an image cannot run code.
     "img-src 'self' data: https: http:",
-    "media-src 'self' blob:",
+    // Remote media (a transcribed link played back in the studio) is no more than img-src allows.
+    "media-src 'self' blob: https:",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",

@@ -8,7 +8,8 @@ import type { ChangeFeed } from "../live/types.ts";
 import { randomId } from "../ids.ts";
 import { errorMessage, type Logger } from "../log.ts";
 import type { Scheduler } from "../scheduler.ts";
-import { cancelJob, countJobs, getJob, listFailedJobs, retryJob } from "./admin.ts";
+import { cancelJob, countJobs, getJob, retryJob } from "./admin.ts";
+import { listJobs } from "./list.ts";
 import { handleJobMessage } from "./claim.ts";
 import { type EngineContext, jobTopic } from "./context.ts";
 import { enqueueJob } from "./enqueue.ts";
@@ -116,7 +117,9 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
     get: (id) => getJob(ctx, id),
     cancel: (id, reason) => cancelJob(ctx, id, reason),
     retry: (id) => retryJob(ctx, id),
-    listFailed: (listOptions) => listFailedJobs(ctx, listOptions),
+    list: (listOptions) => listJobs(ctx, listOptions),
+    listFailed: (listOptions) => listJobs(ctx, { ...listOptions, status: "failed" }),
+    kinds: () => [...ctx.definitions.keys()].sort(),
     counts: () => countJobs(ctx),
     topic: jobTopic,
     start() {

@@ -22,7 +22,13 @@ import {
   stageWrite,
   type Tx,
 } from "./transition.ts";
-import { type JobContext, type JobError, type JobRecord, PermanentJobError } from "./types.ts";
+import {
+  InvalidInputJobError,
+  type JobContext,
+  type JobError,
+  type JobRecord,
+  PermanentJobError,
+} from "./types.ts";
 
 const maxCheckpointBytes = 60 * 1024;
 const maxErrorMessage = 1_000;
@@ -218,7 +224,9 @@ export function startRun(ctx: EngineContext, record: JobRecord, versionstamp: st
     else if (outcome === "retry") log.warn("job_retry_scheduled", { ...fields, delayMs });
     else {
       reportFinished(ctx, current);
-      log.error("job_failed", { ...fields, permanent });
+      // Bad input is the caller's problem (a warning); anything else is the service's (an error).
+      const level = thrown instanceof InvalidInputJobError ? "warn" : "error";
+      log[level]("job_failed", { ...fields, permanent });
     }
   };
 

@@ -150,6 +150,18 @@ export class PermanentJobError extends Error {
   }
 }
 
+/**
+ * A permanent failure caused by what the caller sent (a corrupt upload, media without audio, a
+ * scanned PDF): the job fails at once and the engine logs it as a warning, not an error — the
+ * service worked, the input did not.
+ */
+export class InvalidInputJobError extends PermanentJobError {
+  constructor(message: string, code?: string) {
+    super(message, code);
+    this.name = "InvalidInputJobError";
+  }
+}
+
 /** The wake-up channel. KV queues by default; the message carries only the job id. */
 export interface JobQueue {
   send(jobId: string, delayMs?: number): Promise<void>;
@@ -184,8 +196,12 @@ export interface JobEngine {
   cancel(id: string, reason?: string): Promise<JobRecord | null>;
   /** Re-queues a failed (dead-letter) job with a fresh attempt budget. */
   retry(id: string): Promise<JobRecord>;
+  /** Jobs in one status (default failed), optionally of one kind (lib/jobs/list.ts says in which order). */
+  list(options?: { status?: JobStatus; kind?: string; limit?: number }): Promise<JobRecord[]>;
   /** Failed jobs, newest first (the dead-letter list). */
   listFailed(options?: { kind?: string; limit?: number }): Promise<JobRecord[]>;
+  /** The job kinds defined in this process. */
+  kinds(): string[];
   counts(): Promise<JobCounts>;
   /** The live topic carrying this job's snapshots (`type: "job"`, data = public view). */
   topic(id: string): string;

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { errorMessage } from "../log.ts";
-import { type JobRecord, PermanentJobError } from "../jobs/types.ts";
+import { InvalidInputJobError, type JobRecord, PermanentJobError } from "../jobs/types.ts";
 import { advancePhase } from "./advance.ts";
 import { getBatch, listTasks, readContext } from "./batches.ts";
 import { postFinalize, processedFiles } from "./finalize.ts";
@@ -111,7 +111,9 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
       const permanent = error instanceof UnconvertibleError;
       if (permanent || attempt >= settings.maxAttempts) {
         await service.settle(batchId, taskId, { kind: "failed", error: message }, owner);
-        throw new PermanentJobError(message, permanent ? error.code : "task_attempts_exhausted");
+        // A file that cannot be converted is the sender's problem; running out of attempts is ours.
+        if (permanent) throw new InvalidInputJobError(message, error.code);
+        throw new PermanentJobError(message, "task_attempts_exhausted");
       }
       await service.settle(batchId, taskId, {
         kind: "retry",

@@ -1,6 +1,7 @@
 /** Every KV key of the preprocessing module. */
 export const preprocessKeys = {
   batch: (batchId: string) => ["preprocess", "batch", batchId] as const,
+  batches: () => ["preprocess", "batch"] as const,
   task: (batchId: string, taskId: string) => ["preprocess", "task", batchId, taskId] as const,
   tasks: (batchId: string) => ["preprocess", "task", batchId] as const,
   passthrough: (batchId: string, index: number) => ["preprocess", "passthrough", batchId, index] as const,

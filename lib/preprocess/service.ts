@@ -4,12 +4,13 @@
  * settling a task, starting finalize).
  */
 import type { KvStore } from "../store/types.ts";
+import { listPage } from "../store/page.ts";
 import type { BlobStore } from "../blobs/types.ts";
 import type { JobEngine } from "../jobs/types.ts";
 import type { ChangeFeed } from "../live/types.ts";
 import type { Logger } from "../log.ts";
 import { createBatch, getBatch, isTerminalBatch, listTasks } from "./batches.ts";
-import { preprocessTopic } from "./keys.ts";
+import { preprocessKeys, preprocessTopic } from "./keys.ts";
 import type { ConversionPool } from "./pool.ts";
 import { batchViewToken } from "./signing.ts";
 import { resetBatch, settleTask, type TaskOutcome, type TransitionResult } from "./tasks.ts";
@@ -75,6 +76,15 @@ export function createPreprocessService(deps: PreprocessDeps) {
       const batch = await getBatch(kv, batchId);
       if (!detail) return statusView(batch);
       return { ...statusView(batch), tasks: (await listTasks(kv, batchId)).map(taskView) };
+    },
+
+    /** Batches in id order, each with its links (the admin console's list). */
+    async list(options: { limit: number; cursor?: string }) {
+      const page = await listPage<BatchRecord>(kv, { prefix: preprocessKeys.batches() }, options);
+      const items = await Promise.all(
+        page.items.map(async (batch) => ({ ...statusView(batch), ...(await links(batch.batch_id)) })),
+      );
+      return { items, nextCursor: page.cursor ?? null };
     },
 
     async reset(batchId: string): Promise<BatchStatusView> {

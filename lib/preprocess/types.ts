@@ -2,6 +2,8 @@
 import { z } from "zod";
 
 export const maxFilesPerBatch = 1000;
+/** Largest file `PUT /preprocess/blobs/…` accepts. */
+export const maxBlobUploadBytes = 512 * 1024 * 1024;
 
 export const BatchId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, _ . - (≤ 100)");
 

@@ -8,7 +8,7 @@ import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore } from "../blobs/types.ts";
 import { KilnError, withoutServerPaths } from "../errors.ts";
-import { type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
+import { InvalidInputJobError, type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
 import { extractAudio } from "./audio.ts";
@@ -48,6 +48,16 @@ export interface TranscriptionDependencies {
   send: (input: string, init: RequestInit) => Promise<Response>;
 }
 
+/** Failures caused by the media the caller sent (unreadable, too large, gone): logged as warnings. */
+const inputErrorKinds = new Set([
+  "invalid",
+  "too_large",
+  "unsupported_media_type",
+  "not_found",
+  "forbidden",
+  "gone",
+]);
+
 export function defineTranscribeJob(dependencies: TranscriptionDependencies): void {
   dependencies.jobs.define(
     transcribeJobKind,
@@ -69,7 +79,7 @@ async function notifyFailure(
   input: TranscribeJobInput,
   error: { code?: string; message: string } | undefined,
 ): Promise<void> {
-  await dependencies.blobs.delete(input.source.kind === "upload" ? input.source.blobKey : mediaKeyOf(jobId));
+  await removeBlobs(dependencies.blobs, jobId, input);
   if (input.requestId) {
     await enqueueWebhook(dependencies.jobs, {
       type: "transcription.failed",
@@ -96,7 +106,7 @@ async function runTranscription(
   try {
     const result = await transcribe(dependencies, context);
     if (input.source.kind === "url") await writeCache(dependencies.kv, input.source.url, result);
-    await removeBlobs(dependencies.blobs, context);
+    await removeBlobs(dependencies.blobs, context.jobId, input);
     if (input.requestId) {
       await enqueueWebhook(dependencies.jobs, {
         type: "transcription.completed",
@@ -127,7 +137,8 @@ async function runTranscription(
       "counted",
       () => notifyFailure(dependencies, context.jobId, input, { code, message }).then(() => true),
     );
-    throw new PermanentJobError(message, code);
+    const badInput = error instanceof KilnError && inputErrorKinds.has(error.kind);
+    throw badInput ? new InvalidInputJobError(message, code) : new PermanentJobError(message, code);
   }
 }
 
@@ -217,7 +228,6 @@ async function localCopy(blobs: BlobStore, key: string, workDirectory: string): 
   return path;
 }
 
-async function removeBlobs(blobs: BlobStore, context: JobContext<TranscribeJobInput>): Promise<void> {
-  const { source } = context.input;
-  await blobs.delete(source.kind === "upload" ? source.blobKey : mediaKeyOf(context.jobId));
+async function removeBlobs(blobs: BlobStore, jobId: string, input: TranscribeJobInput): Promise<void> {
+  await blobs.delete(input.source.kind === "upload" ? input.source.blobKey : mediaKeyOf(jobId));
 }

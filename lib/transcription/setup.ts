@@ -22,6 +22,13 @@ export async function setupTranscription(
   defineTranscribeJob(dependencies);
   defineWebhookJob(dependencies);
   services.auth[engineAuthKind] = engineAuthResolver(settings.sharedSecret);
+  services.securitySchemes[engineAuthKind] = {
+    type: "apiKey",
+    in: "header",
+    name: "X-Engine-Auth",
+    description: "TTT_SHARED_SECRET, shared with the business engine",
+    "x-kiln-secret": "TTT_SHARED_SECRET",
+  };
   services.health.register("tttranscribe", () => transcriptionHealthCheck(asr));
   services.metrics.collect(
     "tttranscribe_transcriptions",

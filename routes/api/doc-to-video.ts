@@ -10,6 +10,11 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "The upload options (avatars, video types, sentiments, categories, models, size limit)",
     tags: ["doc-to-video"],
+    responses: {
+      200: {
+        description: "`{avatars, apiTypes, sentiments, categories, models, defaultModel, maxBytes, …}`.",
+      },
+    },
     handle: async ({ services }) => ({ json: await pageOptions(services) }),
   }),
   POST: define.post({

@@ -67,7 +67,7 @@ const serverMessages: [string, string][] = [
 /** The voice socket's messages, both ways — the contract a voice client is written against. */
 export default function VoiceProtocol() {
   return (
-    <>
+    <div class="docs">
       <h1>Voice socket protocol</h1>
       <p class="lead">
         <code>WS /ws/restaurant/:sessionId?token=…</code> — authorised by the session's write token (or{" "}
@@ -88,7 +88,7 @@ export default function VoiceProtocol() {
           elsewhere.
         </p>
       </section>
-    </>
+    </div>
   );
 }
 
@@ -96,14 +96,20 @@ function MessageTable({ title, messages }: { title: string; messages: [string, s
   return (
     <section class="card">
       <h2>{title}</h2>
-      <table>
+      <table class="stacked-table">
+        <thead>
+          <tr>
+            <th>Message</th>
+            <th>Meaning</th>
+          </tr>
+        </thead>
         <tbody>
           {messages.map(([message, meaning]) => (
             <tr>
-              <td>
+              <td data-label="Message">
                 <code>{message}</code>
               </td>
-              <td>{meaning}</td>
+              <td data-label="Meaning">{meaning}</td>
             </tr>
           ))}
         </tbody>

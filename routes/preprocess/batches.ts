@@ -1,6 +1,7 @@
 import { define } from "../../lib/http/route.ts";
 import { preprocessOf, writerAuth } from "../../lib/preprocess/access.ts";
 import { QueueMessage } from "../../lib/preprocess/message.ts";
+import { PageQuery } from "../../lib/store/page.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 /** The seed's queue message as an HTTP call; also mounted at /preprocess/test (the seed's local alias). */
@@ -15,6 +16,13 @@ export const submitBatch = define.post({
   body: QueueMessage,
   bodyLimit: 4 * 1024 * 1024,
   idempotent: true,
+  responses: {
+    202: {
+      description:
+        '`{batch_id, status: "TIFF_CONVERSION", progress, …, status_url, page_url, events_url}`; ' +
+        "the existing batch when the same message is posted again.",
+    },
+  },
   openapi: {
     errors: {
       409: "`batch_exists`: the batch id was used with other files.",
@@ -28,4 +36,19 @@ export const submitBatch = define.post({
   },
 });
 
-export const handler: Handlers = { POST: submitBatch };
+export const handler: Handlers = {
+  GET: define.get({
+    summary: "Every batch with its status and links, in batch-id order (admin or ingest service)",
+    tags: ["preprocess"],
+    auth: writerAuth,
+    query: PageQuery,
+    responses: {
+      200: { description: "`{items: [status + status_url, page_url, events_url], nextCursor}`." },
+      401: { description: "No admin or PREPROCESS_SERVICE_TOKEN credentials." },
+    },
+    async handle({ query, services }) {
+      return { headers: { "cache-control": "no-store" }, json: await preprocessOf(services).list(query) };
+    },
+  }),
+  POST: submitBatch,
+};

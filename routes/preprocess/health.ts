@@ -7,6 +7,9 @@ export const handler: Handlers = {
     summary: "Liveness in the seed's shape: {status, service, timestamp}",
     description: "What Arke's orchestrator answered on GET /health; Kiln's own detail is on GET /health.",
     tags: ["preprocess"],
+    responses: {
+      200: { description: '`{status: "ok", service: "arke-preprocessing-orchestrator", timestamp}`.' },
+    },
     openapi: { errors: { 503: "`preprocess_unavailable`: the module is off." } },
     handle({ services }) {
       preprocessOf(services);

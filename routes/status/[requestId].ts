@@ -9,6 +9,13 @@ export const handler: Handlers = {
     tags: ["engine"],
     auth: "user",
     params: RequestIdParam,
+    responses: {
+      200: {
+        description:
+          "`{requestId, status, progress, currentStep, credits: {held, charged, refunded}, result, error}`.",
+      },
+      404: { description: "No such request for this user (`request_not_found`)." },
+    },
     async handle({ principal, params, services }) {
       const view = await services.engine!.status(principalUserId(principal), params.requestId);
       return { headers: { "cache-control": "no-store" }, json: { ok: true, ...view } };

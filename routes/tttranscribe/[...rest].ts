@@ -15,6 +15,9 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "Transcription service info (trailing-slash form)",
     tags: ["transcription"],
+    responses: {
+      200: { description: "`{service, version, apiVersion, platform, baseUrl, asrProvider, endpoints}`." },
+    },
     handle({ url, services }) {
       if (url.pathname !== "/tttranscribe/") throw notHere();
       return { json: transcriptionOf(services).info() };
@@ -23,6 +26,10 @@ export const handler: Handlers = {
   POST: define.post({
     summary: "Unknown transcription-service paths (404)",
     tags: ["transcription"],
+    responses: {
+      404: { description: "Nothing here (`not_found`)." },
+      405: { description: "`POST /tttranscribe/`: the service info is GET only." },
+    },
     handle({ url }) {
       throw url.pathname === "/tttranscribe/" ? httpErrors.methodNotAllowed(["GET"]) : notHere();
     },

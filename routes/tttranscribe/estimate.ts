@@ -17,7 +17,14 @@ export const handler: Handlers = {
     tags: ["transcription"],
     auth: engineAuthKind,
     // Read below, not by a body schema: a body without a usable url is the seed's 400, not a 422.
-    responses: { 400: { description: "No usable url in the body (the seed's status)." } },
+    responses: {
+      200: { description: "`{estimatedDurationSeconds, estimatedCredits, …}`." },
+      400: { description: "No usable url in the body (the seed's status)." },
+      422: {
+        description: "Not an http(s) URL, or a private address (`url_not_allowed`, `url_unresolvable`).",
+      },
+      429: { description: "The client's token bucket is empty (`Retry-After`)." },
+    },
     async handle({ request, services, clientIp }) {
       const transcription = transcriptionOf(services);
       const { value, headers } = await withTranscriptionToken(

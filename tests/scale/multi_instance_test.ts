@@ -11,7 +11,7 @@ import assert from "node:assert/strict";
 import { verifySignature } from "../../lib/preprocess/signing.ts";
 import { fakeS3 } from "../preprocess/fake_s3.ts";
 import { encodeTiff } from "../preprocess/tiff_fixtures.ts";
-import { testBackend } from "../support/backend.ts";
+import { postgresOnly } from "../support/backend.ts";
 import { openSse } from "../support/sse_client.ts";
 import { waitFor } from "../support/wait.ts";
 import {
@@ -28,7 +28,7 @@ import {
   startCluster,
 } from "./_helpers.ts";
 
-const ignore = testBackend !== "postgres";
+const ignore = postgresOnly("the multi-instance tests (three Kiln processes on one database)");
 const range = (count: number) => Array.from({ length: count }, (_, index) => index);
 
 Deno.test({
@@ -46,8 +46,11 @@ Deno.test({
     );
     // The read token is an HMAC under SIGNING_KEY, generated once for the cluster by whichever
     // instance got there first; the other two read it from the database.
-    const generated = cluster.instances.flatMap((instance) => instance.events("secret_generated"));
-    assert.equal(generated.filter((line) => line.variable === "SIGNING_KEY").length, 1);
+    const generated = cluster.instances.flatMap((instance) => instance.events("secrets_generated"));
+    assert.equal(
+      generated.filter((line) => (line.variables as string[]).includes("SIGNING_KEY")).length,
+      1,
+    );
     const token = new URL(init.displayUrl).searchParams.get("token")!;
     const path = `/conversation/${init.sessionId}/display?token=${token}`;
     const sse = await openSse(`${b.url}${path}`, { accept: "text/event-stream" });

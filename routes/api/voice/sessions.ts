@@ -10,6 +10,12 @@ export const handler: Handlers = {
       "the demo curry house. Returns the voice socket URL (with the session's write token) and the display URL.",
     tags: ["conversation"],
     body: StartVoiceSessionBody,
+    responses: {
+      201: {
+        description:
+          "The session: `voiceUrl` (the voice socket with its write token), `displayUrl` and the tenant.",
+      },
+    },
     rateLimit: {
       rule: { name: "voice_sessions", algorithm: "fixed_window", limit: 10, windowMs: 60_000 },
       by: "ip",

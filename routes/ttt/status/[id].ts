@@ -10,6 +10,13 @@ export const handler: Handlers = {
     auth: "service",
     scopes: [serviceScope],
     params: JobIdParam,
+    responses: {
+      200: { description: "The transcription service's status document for this job." },
+      404: { description: "Not a job this user started." },
+      502: {
+        description: "The transcription service failed (503 unavailable or circuit open, 504 timeout).",
+      },
+    },
     async handle({ principal, params, services }) {
       return {
         headers: { "cache-control": "no-store" },

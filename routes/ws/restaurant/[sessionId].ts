@@ -12,6 +12,14 @@ export const handler: Handlers = {
     tags: ["conversation"],
     params: VoiceSocketParams,
     query: VoiceSocketQuery,
+    responses: {
+      101: { description: "Switching to the WebSocket protocol described on /docs/voice." },
+      400: { description: "Not a WebSocket upgrade (`websocket_upgrade_required`)." },
+      401: {
+        description: "Neither the session's write token nor the service token (also for unknown sessions).",
+      },
+      503: { description: "Too many voice conversations on this instance (`too_many_conversations`)." },
+    },
     handle({ params, query, request, services }) {
       return services.voice!.connect(request, params.sessionId, bearerToken(request) ?? query.token);
     },

@@ -18,6 +18,13 @@ export const handler: Handlers = {
     tags: ["preprocess"],
     params: z.object({ batchId: BatchId, taskId: z.string().min(1).max(200) }),
     bodyLimit: maxBytes,
+    responses: {
+      200: { description: "`{applied}`: false for a duplicate or late callback (nothing changes)." },
+      401: { description: "Missing or invalid `X-Kiln-Signature` (`bad_signature`)." },
+      404: { description: "No such batch or task." },
+      413: { description: "The body is over the callback limit." },
+      422: { description: "Not the seed's success/error payload." },
+    },
     async handle({ params, request, services }) {
       const preprocess = preprocessOf(services);
       // The signature covers the exact bytes, so the body is read here rather than pre-parsed (the

@@ -22,6 +22,13 @@ export const handler: Handlers = {
       },
       by: "ip",
     },
+    responses: {
+      200: {
+        description: "`{section: {…, words, estimated_seconds}, writer}`: a proposal, nothing is saved.",
+      },
+      404: { description: "No such job, or no section with this index (`section_not_found`)." },
+      502: { description: "The LLM script writer failed (`llm_failed`)." },
+    },
     async handle({ params, body, services, log }) {
       return { json: await docToVideoService(services).regenerateSection(params.id, body.index, log) };
     },
