@@ -16,6 +16,7 @@ import { createAdminSessions } from "./lib/admin/session.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { createIdempotencyStore } from "./lib/http/idempotency.ts";
 import { createRateLimiter } from "./lib/http/rate_limit.ts";
+import { defaultMaxConnections, type GuardedServer, serveGuarded } from "./lib/http/server.ts";
 import { createJobEngine } from "./lib/jobs/engine.ts";
 import { createKvJobQueue, createQueueDispatcher } from "./lib/jobs/kv_queue.ts";
 import { createKvChangeFeed } from "./lib/live/kv_feed.ts";
@@ -76,6 +77,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     leaseMs: config.jobLeaseMs,
     sweepIntervalMs: config.jobSweepMs,
     maxConcurrentJobs: config.jobConcurrency,
+    crashRetries: config.jobCrashRetries,
     onFinished: (job) => metrics.jobsFinished.inc({ kind: job.kind, status: job.status }),
   });
   const adminSessions = createAdminSessions({
@@ -221,6 +223,23 @@ function registerPlatformMetrics({ metrics, jobs, live }: Services): void {
   );
 }
 
+/** The listener's connection counts in /health and /metrics (floods show up there first). */
+function registerServerChecks({ health, metrics }: Services, server: GuardedServer): void {
+  health.register(
+    "http",
+    () => Promise.resolve({ state: server.guarded ? "ok" : "degraded", ...server.stats() }),
+  );
+  metrics.collect(
+    "kiln_http_connections",
+    "HTTP connections: open now, and since start accepted, refused at a cap, closed for a late request head, accept() failures.",
+    ["state"],
+    () =>
+      Promise.resolve(
+        Object.entries(server.stats()).map(([state, value]) => ({ labels: { state }, value })),
+      ),
+  );
+}
+
 /**
  * Loads the configuration from the environment and serves Kiln until SIGINT/SIGTERM, then drains.
  * `handler` may wrap the app (the multi-instance test fixture adds test routes and job kinds to the
@@ -237,12 +256,21 @@ export async function serve(handler?: (kiln: Kiln) => Deno.ServeHandler): Promis
   }
   const kiln = await createKiln(config);
   const { log } = kiln.services;
-  const server = Deno.serve({
+  const server = serveGuarded({
     port: config.port,
     hostname: config.host,
+    log,
+    limits: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      maxConnections: config.maxConnections || await defaultMaxConnections(),
+      // Behind a proxy every connection comes from the proxy: a per-address cap would cap the proxy.
+      maxConnectionsPerClient: config.trustProxyHops > 0 ? 0 : config.maxConnectionsPerIp,
+    },
     onListen: ({ hostname, port }) =>
       log.info("server_listening", { url: `http://${hostname}:${port}`, publicUrl: config.publicUrl }),
   }, handler?.(kiln) ?? ((request, info) => kiln.app.fetch(request, info)));
+  registerServerChecks(kiln.services, server);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

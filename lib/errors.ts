@@ -10,6 +10,7 @@ export type ErrorKind =
   | "forbidden" // 403
   | "not_found" // 404
   | "method_not_allowed" // 405
+  | "request_timeout" // 408: the request body stopped arriving
   | "conflict" // 409
   | "gone" // 410
   | "too_large" // 413

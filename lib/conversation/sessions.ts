@@ -126,12 +126,17 @@ export function createSessionStore(options: SessionStoreOptions) {
     throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
   }
 
-  /** Appends validated updates in order, atomically; returns them with their seqs. */
+  /**
+   * Appends validated updates in order, atomically; returns them with their seqs. `options.stage` adds the caller's own writes (and checks) to the same
+   * atomic, so they commit together or not at all; with it, a lost race is not retried here — the
+   * caller's checks may be what failed — but reported as `session_busy` for the caller to retry.
+   */
   async function append(
     id: string,
     updates: { type: UpdateType; data: Record<string, unknown> }[],
+    options: { stage?: (operation: Deno.AtomicOperation) => void } = {},
   ): Promise<DisplayUpdate[]> {
-    if (updates.length === 0) return [];
+    if (updates.length === 0 && !options.stage) return [];
     if (updates.length > MAX_BATCH) {
       throw new KilnError("invalid", "batch_too_large", `A batch holds at most ${MAX_BATCH} updates.`);
     }
@@ -142,7 +147,7 @@ export function createSessionStore(options: SessionStoreOptions) {
         `A batch's updates may total at most ${MAX_BATCH_BYTES} bytes; send it in parts.`,
       );
     }
-    for (let attempt = 0; attempt < 50; attempt++) {
+    for (let attempt = 0; attempt < (options.stage ? 1 : 50); attempt++) {
       const entry = await require(id);
       const time = now();
       const session: SessionRecord = {
@@ -191,6 +196,7 @@ export function createSessionStore(options: SessionStoreOptions) {
           true,
         );
       }
+      options.stage?.(operation);
       if ((await operation.commit()).ok) return stored;
     }
     throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");

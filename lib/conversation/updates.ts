@@ -64,8 +64,10 @@ function moneyToMinor(value: unknown, currency: string): unknown {
   return out;
 }
 
+// Own keys only: a field named "constructor" or "toString" is not part of any shape.
 const isKnown = (type: UpdateType, key: string) =>
-  key in updateShapes[type] || (moneyNames.has(key) && `${key}Minor` in updateShapes[type]);
+  Object.hasOwn(updateShapes[type], key) ||
+  (moneyNames.has(key) && Object.hasOwn(updateShapes[type], `${key}Minor`));
 
 /** Validates one producer update into the canonical `{type, data}`. */
 export function parseUpdate(

@@ -15,7 +15,7 @@ import type { ChatModel } from "../providers/llm/types.ts";
 import type { LocalVideoRenderer } from "../providers/video/local.ts";
 import type { RemoteVideoProvider } from "../providers/video/types.ts";
 import { estimateCost } from "./cost.ts";
-import { extractPdfText, validateDocumentText } from "./document_text.ts";
+import { type PdfTextReader, validateDocumentText } from "./document_text.ts";
 import { readFacts, updateFacts } from "./job_facts.ts";
 import { blobKeys } from "./keys.ts";
 import { readDocumentLayout, storedLayout } from "./layout_step.ts";
@@ -36,6 +36,8 @@ export interface PipelineDeps {
   chat?: ChatModel;
   remote?: RemoteVideoProvider;
   local: LocalVideoRenderer;
+  /** Contained PDF text extraction (never on the event loop). */
+  pdf: PdfTextReader;
   poppler: PopplerBinaries;
   /** The voices installed on this machine. */
   voices: () => Promise<Voice[]>;
@@ -142,7 +144,8 @@ async function writeSections(context: JobContext<DocToVideoJobInput>, deps: Pipe
   const document = await context.checkpoint("extract", async () => {
     const stored = await deps.blobs.get(blobKeys.document(input.workId));
     if (!stored) throw new PermanentJobError("The uploaded PDF is no longer stored.", "document_missing");
-    const extracted = await extractPdfText(new Uint8Array(await new Response(stored.body).arrayBuffer()));
+    const bytes = new Uint8Array(await new Response(stored.body).arrayBuffer());
+    const extracted = await deps.pdf.read(bytes, context.signal);
     validateDocumentText(extracted);
     context.signal.throwIfAborted();
     await deps.blobs.put(blobKeys.text(input.workId), new TextEncoder().encode(extracted.text));

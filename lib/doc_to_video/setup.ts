@@ -12,6 +12,7 @@ import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
 import { createDidProvider } from "../providers/video/did.ts";
 import { createLocalRenderer } from "../providers/video/local.ts";
 import { sweepExpiredWork } from "./cleanup.ts";
+import { createPdfTextReader } from "./document_text.ts";
 import { DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
 import { runDocToVideo } from "./pipeline.ts";
 import { createDocToVideoService } from "./service.ts";
@@ -63,12 +64,15 @@ export async function setupDocToVideo(services: Services): Promise<void> {
     labelNames: ["provider"] as const,
     registers: [services.metrics.registry],
   });
+  const pdf = createPdfTextReader();
+  services.onClose(() => pdf.close());
   const deps = {
     kv,
     blobs,
     chat,
     remote,
     local,
+    pdf,
     poppler,
     voices,
     webhookSecret,

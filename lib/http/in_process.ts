@@ -15,6 +15,12 @@ export function isInProcess(request: Request): boolean {
   return dispatched.has(request);
 }
 
+/** `copy` (a request rebuilt from `original`, e.g. with a guarded body) keeps `original`'s mark. */
+export function keepInProcessMark(original: Request, copy: Request): Request {
+  if (dispatched.has(original)) dispatched.add(copy);
+  return copy;
+}
+
 /**
  * `fetch` that serves URLs under `publicUrl`'s origin with `handle` (once it is set: the app is
  * built after the modules that call it) and sends everything else to the network.

@@ -13,6 +13,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   gone: 410,
   too_large: 413,
@@ -32,6 +33,7 @@ const titles: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   409: "Conflict",
   410: "Gone",
   413: "Content Too Large",
@@ -106,6 +108,10 @@ export const httpErrors = {
     }),
   malformedJson: (reason: string) =>
     new KilnError("malformed", "malformed_json", `The body is not valid JSON: ${reason}`),
+  bodyTimeout: () =>
+    new KilnError("request_timeout", "body_timeout", "The request body stopped arriving; send it again.", {
+      headers: { connection: "close" },
+    }),
   tooLarge: (limit: number) =>
     new KilnError(
       "too_large",

@@ -101,6 +101,7 @@ export async function retryJob(ctx: EngineContext, id: string): Promise<JobRecor
     const next = nextRecord(record, {
       status: "queued",
       attempts: 0,
+      crashes: undefined,
       runAt: now,
       progress: 0,
       step: undefined,

@@ -1,8 +1,15 @@
 /**
  * Running media command-line tools (ffmpeg, espeak-ng). A missing binary becomes a typed
  * MissingToolError naming the install line, so a job fails with a message an operator can act on
- * and `/health` can say the same; a failing run carries the tool's stderr.
+ * and `/health` can say the same; a failing run carries the tool's stderr. Every run is contained
+ * (time limit, memory cap): these tools parse user media.
  */
+import {
+  ContainedError,
+  type ContainedOutput,
+  type ContainLimits,
+  runContained,
+} from "../contain/process.ts";
 import { wavHeader } from "./wav.ts";
 
 export const mediaInstallLine =
@@ -28,7 +35,13 @@ export class ToolFailedError extends Error {
   }
 }
 
-/** A run that outlived its `timeoutMs` (and was killed): hostile input or a stuck tool. */
+/**
+ * Limits of one tool run: generous for real media (a 100 MB upload, a long narration), fatal for a
+ * file crafted to make a decoder spin or allocate without end.
+ */
+export const toolLimits: ContainLimits = { timeoutMs: 15 * 60_000, memoryBytes: 2 * 1024 * 1024 * 1024 };
+
+/** A run that outlived its time limit (and was killed): hostile input or a stuck tool. */
 export class ToolTimeoutError extends Error {
   readonly tool: string;
   constructor(tool: string, timeoutMs: number) {
@@ -42,40 +55,36 @@ export interface RunToolOptions {
   /** Kills the tool when aborted (job cancelled, engine stopping). */
   signal?: AbortSignal;
   cwd?: string;
-  /** Kills the tool after this long and throws ToolTimeoutError. */
+  /** Kills the tool after this long and throws ToolTimeoutError (default `toolLimits.timeoutMs`). */
   timeoutMs?: number;
+  /** Resident memory cap; past it the tool is killed (ContainedError `contained_memory`). */
+  memoryBytes?: number;
 }
 
 /**
- * Runs `binary` with `args`; throws MissingToolError, ToolFailedError or ToolTimeoutError. The
- * signal (and the timeout) kill it.
+ * Runs `binary` with `args` contained (lib/contain/process.ts): throws MissingToolError,
+ * ToolFailedError, ToolTimeoutError, ContainedError past the memory cap, or the signal's reason.
  */
 export async function runTool(
   binary: string,
   args: string[],
   options: RunToolOptions = {},
 ): Promise<Uint8Array> {
-  const timeout = options.timeoutMs === undefined ? undefined : AbortSignal.timeout(options.timeoutMs);
-  const signals = [options.signal, timeout].filter((signal): signal is AbortSignal => signal !== undefined);
-  let output: Deno.CommandOutput;
+  const limits = {
+    timeoutMs: options.timeoutMs ?? toolLimits.timeoutMs,
+    memoryBytes: options.memoryBytes ?? toolLimits.memoryBytes,
+  };
+  let output: ContainedOutput;
   try {
-    output = await new Deno.Command(binary, {
-      args,
-      cwd: options.cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
-    }).output();
+    output = await runContained(binary, args, { limits, signal: options.signal, cwd: options.cwd });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new MissingToolError(binary);
+    if (error instanceof ContainedError && error.code === "contained_timeout") {
+      throw new ToolTimeoutError(binary, limits.timeoutMs);
+    }
     throw error;
   }
-  options.signal?.throwIfAborted();
-  if (timeout?.aborted) throw new ToolTimeoutError(binary, options.timeoutMs!);
-  if (!output.success) {
-    throw new ToolFailedError(binary, output.code, new TextDecoder().decode(output.stderr));
-  }
+  if (!output.success) throw new ToolFailedError(binary, output.code, output.stderr);
   return output.stdout;
 }
 

@@ -5,11 +5,13 @@
  * - sharp (libvips + libjpeg-turbo, native) decodes and encodes plain 8-bit gray/RGB/RGBA pages
  *   itself, and encodes every other page after utif2 decoded it;
  * - without sharp (no native addon, or no FFI permission) utif2 decodes and imagescript encodes.
- * Pure bytes in, bytes out, so the same code runs in the Web Worker pool and single-threaded
+ * Pure bytes in, bytes out, so the same code runs in the contained worker processes and single-threaded
  * (benchmark baseline). Failures a retry cannot fix throw `ConversionError`.
  */
 import UTIF from "utif2";
 import { Image } from "imagescript";
+import { ConversionError } from "./convert_error.ts";
+import { checkTiffStructure } from "./tiff_structure.ts";
 
 export const jpegQuality = 95;
 
@@ -33,13 +35,7 @@ export interface ConvertedPage {
   jpeg: Uint8Array;
 }
 
-/** The file cannot be converted (corrupt, truncated, unsupported variant): retrying will not help. */
-export class ConversionError extends Error {
-  constructor(message: string, readonly code = "unsupported_tiff") {
-    super(message);
-    this.name = "ConversionError";
-  }
-}
+export { ConversionError };
 
 // utif2's CMYK path reads `window.UDOC`; Deno (and its workers) have no `window`.
 const globals = globalThis as unknown as { window?: unknown };
@@ -114,11 +110,8 @@ async function encodeRgba(
 }
 
 function readDirectories(buffer: ArrayBuffer): { directories: UTIF.IFD[]; pages: UTIF.IFD[] } {
-  const bytes = new Uint8Array(buffer);
-  const order = String.fromCharCode(bytes[0] ?? 0, bytes[1] ?? 0);
-  if (bytes.length < 8 || (order !== "II" && order !== "MM")) {
-    throw new ConversionError("Not a TIFF file (missing II/MM byte-order header).", "not_a_tiff");
-  }
+  // Not a TIFF, directory loops, forged counts and oversized files are refused before any parser runs.
+  checkTiffStructure(new Uint8Array(buffer));
   let directories: UTIF.IFD[];
   try {
     directories = UTIF.decode(buffer);

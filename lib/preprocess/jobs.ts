@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { errorMessage } from "../log.ts";
-import { InvalidInputJobError, PermanentJobError } from "../jobs/types.ts";
+import { InvalidInputJobError, type JobRecord, PermanentJobError } from "../jobs/types.ts";
 import { advancePhase } from "./advance.ts";
 import { getBatch, listTasks, readContext } from "./batches.ts";
 import { postFinalize, processedFiles } from "./finalize.ts";
@@ -75,6 +75,12 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
     return { status: batch.status, tasks_total: batch.tasks_total };
   }, { maxAttempts: 10 });
 
+  // The engine failed a task itself (its process died converting it): the batch still finishes.
+  const settleAbandoned = async (job: JobRecord<z.infer<typeof TaskInput>>) => {
+    const error = job.error?.message ?? "The conversion was abandoned.";
+    await service.settle(job.input.batchId, job.input.taskId, { kind: "failed", error }, `local:${job.id}`);
+  };
+
   jobs.define("preprocess.task", TaskInput, async ({ input, attempt, signal, jobId }) => {
     const { batchId, taskId } = input;
     const owner = `local:${jobId}`;
@@ -116,7 +122,7 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
       }, owner);
       throw error;
     }
-  }, { maxAttempts: settings.maxAttempts, backoff });
+  }, { maxAttempts: settings.maxAttempts, backoff, onAbandoned: settleAbandoned });
 
   jobs.define("preprocess.finalize", BatchInput, async ({ input, signal }) => {
     const batch = await getBatch(kv, input.batchId);

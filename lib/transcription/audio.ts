@@ -1,8 +1,11 @@
 /**
  * Turns any media file (video or audio) into the 16 kHz mono 16-bit WAV every ASR provider takes,
- * with ffmpeg (MEDIA.md). The duration comes from the WAV's data chunk, so no ffprobe is needed.
+ * with ffmpeg (MEDIA.md), contained (time limit, memory cap: the file is the user's). The duration
+ * comes from the WAV's data chunk, so no ffprobe is needed.
  */
+import { ContainedError, type ContainedOutput, runContained } from "../contain/process.ts";
 import { KilnError, withoutServerPaths } from "../errors.ts";
+import { toolLimits } from "../media/tools.ts";
 import { wavHeader } from "../media/wav.ts";
 
 export const ffmpegBinary = "ffmpeg";
@@ -12,32 +15,26 @@ export async function extractAudio(
   output: string,
   signal: AbortSignal,
 ): Promise<{ durationSeconds: number }> {
-  let result: Deno.CommandOutput;
+  let result: ContainedOutput;
   try {
-    result = await new Deno.Command(ffmpegBinary, {
-      args: [
-        "-v",
-        "error",
-        "-nostdin",
-        "-y",
-        "-i",
-        input,
-        "-vn",
-        "-ac",
-        "1",
-        "-ar",
-        "16000",
-        "-c:a",
-        "pcm_s16le",
-        "-f",
-        "wav",
-        output,
-      ],
-      stdin: "null",
-      stdout: "null",
-      stderr: "piped",
-      signal,
-    }).output();
+    result = await runContained(ffmpegBinary, [
+      "-v",
+      "error",
+      "-nostdin",
+      "-y",
+      "-i",
+      input,
+      "-vn",
+      "-ac",
+      "1",
+      "-ar",
+      "16000",
+      "-c:a",
+      "pcm_s16le",
+      "-f",
+      "wav",
+      output,
+    ], { limits: toolLimits, signal });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) {
       throw new KilnError(
@@ -46,15 +43,18 @@ export async function extractAudio(
         "ffmpeg is not installed; install it with: apt-get install -y ffmpeg",
       );
     }
+    if (error instanceof ContainedError) {
+      throw new KilnError(
+        "invalid",
+        "media_unreadable",
+        `The media could not be decoded safely: ${error.message}`,
+      );
+    }
     throw error;
   }
   if (!result.success) {
     // ffmpeg names its files in every message: say "media", never where the server keeps it.
-    const stderr = new TextDecoder().decode(result.stderr).replaceAll(input, "media").replaceAll(
-      output,
-      "audio",
-    )
-      .trim().slice(-400);
+    const stderr = result.stderr.replaceAll(input, "media").replaceAll(output, "audio").trim().slice(-400);
     throw new KilnError(
       "invalid",
       "media_unreadable",

@@ -67,8 +67,35 @@ export function defineTranscribeJob(dependencies: TranscriptionDependencies): vo
       maxAttempts: transcribeMaxAttempts,
       backoff: { type: "exponential", baseMs: 2_000, maxMs: 60_000 },
       ttl: 48 * 60 * 60 * 1000,
+      // Failed by the engine (its process died mid-job): the caller still hears, so its hold is released.
+      onAbandoned: (job) => notifyFailure(dependencies, job.id, job.input, job.error),
     },
   );
+}
+
+async function notifyFailure(
+  dependencies: TranscriptionDependencies,
+  jobId: string,
+  input: TranscribeJobInput,
+  error: { code?: string; message: string } | undefined,
+): Promise<void> {
+  await removeBlobs(dependencies.blobs, jobId, input);
+  if (input.requestId) {
+    await enqueueWebhook(dependencies.jobs, {
+      type: "transcription.failed",
+      id: jobId,
+      requestId: input.requestId,
+      status: "failed",
+      durationSeconds: 0,
+      error: { code: error?.code ?? "transcription_failed", message: error?.message ?? "Failed." },
+      timestamp: new Date().toISOString(),
+    });
+  }
+  await incrementCounter(dependencies.kv, "failed");
+}
+
+function mediaKeyOf(jobId: string): string {
+  return `tttranscribe/${jobId}/media`;
 }
 
 async function runTranscription(
@@ -79,7 +106,7 @@ async function runTranscription(
   try {
     const result = await transcribe(dependencies, context);
     if (input.source.kind === "url") await writeCache(dependencies.kv, input.source.url, result);
-    await removeBlobs(dependencies.blobs, context);
+    await removeBlobs(dependencies.blobs, context.jobId, input);
     if (input.requestId) {
       await enqueueWebhook(dependencies.jobs, {
         type: "transcription.completed",
@@ -106,19 +133,10 @@ async function runTranscription(
       ? error.code ?? "transcription_failed"
       : "transcription_failed";
     const message = withoutServerPaths(error instanceof Error ? error.message : String(error));
-    await removeBlobs(dependencies.blobs, context);
-    if (input.requestId) {
-      await enqueueWebhook(dependencies.jobs, {
-        type: "transcription.failed",
-        id: context.jobId,
-        requestId: input.requestId,
-        status: "failed",
-        durationSeconds: 0,
-        error: { code, message },
-        timestamp: new Date().toISOString(),
-      });
-    }
-    await context.checkpoint("counted", () => incrementCounter(dependencies.kv, "failed").then(() => true));
+    await context.checkpoint(
+      "counted",
+      () => notifyFailure(dependencies, context.jobId, input, { code, message }).then(() => true),
+    );
     const badInput = error instanceof KilnError && inputErrorKinds.has(error.kind);
     throw badInput ? new InvalidInputJobError(message, code) : new PermanentJobError(message, code);
   }
@@ -133,7 +151,7 @@ async function transcribe(
   await context.progress(5, "Downloading media");
   const mediaKey = await context.checkpoint("media", async () => {
     if (source.kind === "upload") return source.blobKey;
-    const key = `tttranscribe/${context.jobId}/media`;
+    const key = mediaKeyOf(context.jobId);
     await fetchMediaToBlob(source.url, key, {
       blobs,
       policy: { allowPrivate: settings.allowPrivateUrls },
@@ -210,7 +228,6 @@ async function localCopy(blobs: BlobStore, key: string, workDirectory: string): 
   return path;
 }
 
-async function removeBlobs(blobs: BlobStore, context: JobContext<TranscribeJobInput>): Promise<void> {
-  const { source } = context.input;
-  await blobs.delete(source.kind === "upload" ? source.blobKey : `tttranscribe/${context.jobId}/media`);
+async function removeBlobs(blobs: BlobStore, jobId: string, input: TranscribeJobInput): Promise<void> {
+  await blobs.delete(input.source.kind === "upload" ? input.source.blobKey : mediaKeyOf(jobId));
 }

@@ -6,6 +6,7 @@ import type { Handlers } from "../../../lib/web/manifest.ts";
 
 const prefix = "/preprocess/blobs/";
 
+/** The key is the rest of the path (dot segments and bad percent-encoding never get here: path_guard). */
 function keyOf(url: URL): string {
   return validateBlobKey(decodeURIComponent(url.pathname.slice(prefix.length)));
 }
@@ -15,6 +16,7 @@ export const handler: Handlers = {
     summary: "Upload a blob (admin; raw body; key = the rest of the path, e.g. staging/b1/x.tif)",
     tags: ["preprocess"],
     auth: "admin",
+    bodyLimit: maxBlobUploadBytes,
     responses: {
       201: { description: "`{key, size, contentType, etag?}`." },
       413: { description: "Over 512 MB." },
@@ -22,10 +24,6 @@ export const handler: Handlers = {
     },
     async handle({ url, request, services }) {
       const key = keyOf(url);
-      const declared = Number(request.headers.get("content-length") ?? 0);
-      if (declared > maxBlobUploadBytes) {
-        throw new KilnError("too_large", "body_too_large", "Blob too large.");
-      }
       if (!request.body) throw new KilnError("invalid", "empty_body", "Send the file as the request body.");
       const info = await services.blobs.put(key, request.body, {
         contentType: request.headers.get("content-type") ?? contentTypeOf(key),
