@@ -27,10 +27,10 @@ RUN version="$(sed -n 's/^DENO_VERSION=//p' /tmp/deno-wrapper)" \
 # --- Stage 2: the application ------------------------------------------------------------------
 FROM debian:bookworm-slim
 # scripts/system-packages.txt minus the test-only ones (chromium, wrk, pocketsphinx-testdata,
-# postgresql: the database is a separate service); curl for the health check.
+# postgresql: the database is a separate service) and the optional festival voices; curl for the health check.
 RUN apt-get update \
  && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends \
-      ffmpeg espeak-ng fonts-dejavu-core pocketsphinx pocketsphinx-en-us ca-certificates curl \
+      ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core pocketsphinx pocketsphinx-en-us ca-certificates curl \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=deno /deno /usr/local/bin/deno
 

@@ -13,6 +13,7 @@ import { engineVariables } from "./lib/engine/config.ts";
 import { docToVideoVariables } from "./lib/doc_to_video/config.ts";
 import { preprocessVariables } from "./lib/preprocess/config.ts";
 import { blobVariables } from "./lib/blobs/config.ts";
+import { voiceConfigProblem, voiceVariables } from "./lib/voice/mod.ts";
 import { schemaNamePattern } from "./lib/store/postgres/schema.ts";
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
@@ -82,6 +83,35 @@ const platformVariables = {
     default: "",
     doc: "Comma-separated origins allowed to call the JSON API from browsers (empty: same-origin only).",
   },
+  KILN_HEADERS_TIMEOUT_MS: {
+    schema: positiveMs,
+    default: "15000",
+    doc: "A new connection must send a complete request head within this time, or it is closed (slowloris).",
+  },
+  KILN_KEEP_ALIVE_TIMEOUT_MS: {
+    schema: positiveMs,
+    default: "65000",
+    doc:
+      "An idle keep-alive connection is closed after this long without a new request; keep it above a proxy's upstream idle timeout.",
+  },
+  KILN_MAX_CONNECTIONS: {
+    schema: z.coerce.number().int().min(0),
+    default: "0",
+    doc:
+      "Open connections at most; more get a 503 and are closed. 0: three quarters of the process's file descriptor limit.",
+  },
+  KILN_MAX_CONNECTIONS_PER_IP: {
+    schema: z.coerce.number().int().min(0),
+    default: "256",
+    doc:
+      "Open connections per client address (0: no limit); more get a 429. Not applied when KILN_TRUST_PROXY_HOPS > 0 (every connection is the proxy's).",
+  },
+  KILN_BODY_TIMEOUT_MS: {
+    schema: positiveMs,
+    default: "30000",
+    doc:
+      "A request body must keep arriving: at most this long between chunks, and in total this plus 1 s per 32 KiB of the route's limit (408 otherwise).",
+  },
   KILN_MAX_BODY_BYTES: {
     schema: z.coerce.number().int().min(1024),
     default: "1048576",
@@ -101,6 +131,12 @@ const platformVariables = {
     schema: z.coerce.number().int().min(1).max(1000),
     default: "32",
     doc: "Job handlers allowed to run at once in this process; further due jobs wait (still durable in KV).",
+  },
+  KILN_JOB_CRASH_RETRIES: {
+    schema: z.coerce.number().int().min(0).max(10),
+    default: "0",
+    doc:
+      "Process deaths (crash, OOM kill, kill -9) a running job may survive. 0: a job whose process died mid-attempt fails with `process_crashed` at the next start instead of running again (poison-job quarantine).",
   },
   KILN_SHUTDOWN_GRACE_MS: {
     schema: z.coerce.number().int().min(0),
@@ -129,6 +165,7 @@ export const configVariables = {
   ...engineVariables,
   ...docToVideoVariables,
   ...preprocessVariables,
+  ...voiceVariables,
 };
 
 type Variables = typeof configVariables;
@@ -154,9 +191,16 @@ export interface Config {
   trustProxyHops: number;
   corsOrigins: string[];
   maxBodyBytes: number;
+  bodyTimeoutMs: number;
+  headersTimeoutMs: number;
+  keepAliveTimeoutMs: number;
+  /** 0: derived from the descriptor limit at start-up. */
+  maxConnections: number;
+  maxConnectionsPerIp: number;
   jobLeaseMs: number;
   jobSweepMs: number;
   jobConcurrency: number;
+  jobCrashRetries: number;
   shutdownGraceMs: number;
   liveHeartbeatMs: number;
   version: string;
@@ -198,6 +242,8 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       .find((name) => !parsed[name]);
     if (missing) throw new ConfigError(missing, "is required when BLOB_STORE=s3");
   }
+  const voiceProblem = voiceConfigProblem(parsed);
+  if (voiceProblem) throw new ConfigError(voiceProblem.variable, voiceProblem.message);
   return {
     port: parsed.PORT,
     host: parsed.HOST,
@@ -215,9 +261,15 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     trustProxyHops: parsed.KILN_TRUST_PROXY_HOPS,
     corsOrigins: parsed.KILN_CORS_ORIGINS,
     maxBodyBytes: parsed.KILN_MAX_BODY_BYTES,
+    bodyTimeoutMs: parsed.KILN_BODY_TIMEOUT_MS,
+    headersTimeoutMs: parsed.KILN_HEADERS_TIMEOUT_MS,
+    keepAliveTimeoutMs: parsed.KILN_KEEP_ALIVE_TIMEOUT_MS,
+    maxConnections: parsed.KILN_MAX_CONNECTIONS,
+    maxConnectionsPerIp: parsed.KILN_MAX_CONNECTIONS_PER_IP,
     jobLeaseMs: parsed.KILN_JOB_LEASE_MS,
     jobSweepMs: parsed.KILN_JOB_SWEEP_MS,
     jobConcurrency: parsed.KILN_JOB_CONCURRENCY,
+    jobCrashRetries: parsed.KILN_JOB_CRASH_RETRIES,
     shutdownGraceMs: parsed.KILN_SHUTDOWN_GRACE_MS,
     liveHeartbeatMs: parsed.KILN_LIVE_HEARTBEAT_MS,
     version,

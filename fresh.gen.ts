@@ -2,72 +2,112 @@
 import * as $route0 from "./routes/_404.tsx";
 import * as $route1 from "./routes/_app.tsx";
 import * as $route2 from "./routes/_layout.tsx";
-import * as $route3 from "./routes/api/admin/jobs/[id]/retry.ts";
-import * as $route4 from "./routes/api/admin/jobs/index.ts";
-import * as $route5 from "./routes/api/demo/jobs.ts";
-import * as $route6 from "./routes/api/did-webhook.ts";
-import * as $route7 from "./routes/api/doc-to-video.ts";
-import * as $route8 from "./routes/api/doc-to-video/[id].ts";
-import * as $route9 from "./routes/api/doc-to-video/[id]/events.ts";
-import * as $route10 from "./routes/api/doc-to-video/[id]/files/[name].ts";
-import * as $route11 from "./routes/api/jobs/[id].ts";
-import * as $route12 from "./routes/api/jobs/[id]/events.ts";
-import * as $route13 from "./routes/api/restaurant/sessions/[id].ts";
-import * as $route14 from "./routes/api/restaurant/sessions/[id]/tools/[name].ts";
-import * as $route15 from "./routes/api/restaurant/sessions/index.ts";
-import * as $route16 from "./routes/api/restaurant/tenants/[tenantId]/menu.ts";
-import * as $route17 from "./routes/api/restaurant/tools.ts";
-import * as $route18 from "./routes/api/themes/[tenant].ts";
-import * as $route19 from "./routes/api/themes/[tenant]/generate.ts";
-import * as $route20 from "./routes/api/video-status/[id].ts";
-import * as $route21 from "./routes/conversation/[id]/batch.ts";
-import * as $route22 from "./routes/conversation/[id]/display.ts";
-import * as $route23 from "./routes/conversation/[id]/init.ts";
-import * as $route24 from "./routes/conversation/[id]/state.ts";
-import * as $route25 from "./routes/conversation/[id]/update.ts";
-import * as $route26 from "./routes/conversation/demo.ts";
-import * as $route27 from "./routes/doc-to-video.tsx";
-import * as $route28 from "./routes/docs.tsx";
-import * as $route29 from "./routes/health.ts";
-import * as $route30 from "./routes/health/services.ts";
-import * as $route31 from "./routes/index.tsx";
-import * as $route32 from "./routes/meta.ts";
-import * as $route33 from "./routes/metrics.ts";
-import * as $route34 from "./routes/openapi.json.ts";
-import * as $route35 from "./routes/preprocess/[batchId].tsx";
-import * as $route36 from "./routes/preprocess/admin/reset/[batchId].ts";
-import * as $route37 from "./routes/preprocess/batches.ts";
-import * as $route38 from "./routes/preprocess/blobs/[...key].ts";
-import * as $route39 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
-import * as $route40 from "./routes/preprocess/events/[batchId].ts";
-import * as $route41 from "./routes/preprocess/status/[batchId].ts";
-import * as $route42 from "./routes/preprocess/tasks/next.ts";
-import * as $route43 from "./routes/preprocess/test.ts";
-import * as $route44 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
-import * as $route45 from "./routes/status/[requestId].ts";
-import * as $route46 from "./routes/transcribe/estimate.ts";
-import * as $route47 from "./routes/transcribe/index.ts";
-import * as $route48 from "./routes/ttt/status/[id].ts";
-import * as $route49 from "./routes/ttt/transcribe.ts";
-import * as $route50 from "./routes/tttranscribe/[...rest].ts";
-import * as $route51 from "./routes/tttranscribe/estimate.ts";
-import * as $route52 from "./routes/tttranscribe/health.ts";
-import * as $route53 from "./routes/tttranscribe/index.ts";
-import * as $route54 from "./routes/tttranscribe/status/[id].ts";
-import * as $route55 from "./routes/tttranscribe/transcribe.ts";
-import * as $route56 from "./routes/ui/conversation.tsx";
-import * as $route57 from "./routes/ui/transcription.tsx";
-import * as $route58 from "./routes/v1/admin/users/[id]/token.ts";
-import * as $route59 from "./routes/v1/credits/add.ts";
-import * as $route60 from "./routes/v1/credits/balance.ts";
-import * as $route61 from "./routes/v1/credits/transactions.ts";
-import * as $route62 from "./routes/v1/vend-token.ts";
-import * as $route63 from "./routes/webhooks/tttranscribe.ts";
-import * as $island0 from "./islands/ConversationDemo.tsx";
-import * as $island1 from "./islands/ConversationDisplay.tsx";
-import * as $island2 from "./islands/DocToVideo.tsx";
-import * as $island3 from "./islands/JobDemo.tsx";
-import * as $island4 from "./islands/PreprocessProgress.tsx";
+import * as $route3 from "./routes/admin/batches.tsx";
+import * as $route4 from "./routes/admin/credits.tsx";
+import * as $route5 from "./routes/admin/index.tsx";
+import * as $route6 from "./routes/admin/jobs.tsx";
+import * as $route7 from "./routes/admin/login.tsx";
+import * as $route8 from "./routes/admin/logout.ts";
+import * as $route9 from "./routes/admin/services.tsx";
+import * as $route10 from "./routes/admin/sessions.tsx";
+import * as $route11 from "./routes/api/admin/conversation/sessions.ts";
+import * as $route12 from "./routes/api/admin/jobs/[id]/retry.ts";
+import * as $route13 from "./routes/api/admin/jobs/counts.ts";
+import * as $route14 from "./routes/api/admin/jobs/index.ts";
+import * as $route15 from "./routes/api/demo/jobs.ts";
+import * as $route16 from "./routes/api/did-webhook.ts";
+import * as $route17 from "./routes/api/doc-to-video.ts";
+import * as $route18 from "./routes/api/doc-to-video/[id].ts";
+import * as $route19 from "./routes/api/doc-to-video/[id]/events.ts";
+import * as $route20 from "./routes/api/doc-to-video/[id]/files/[name].ts";
+import * as $route21 from "./routes/api/doc-to-video/[id]/script.ts";
+import * as $route22 from "./routes/api/doc-to-video/[id]/script/regenerate.ts";
+import * as $route23 from "./routes/api/jobs/[id].ts";
+import * as $route24 from "./routes/api/jobs/[id]/events.ts";
+import * as $route25 from "./routes/api/restaurant/sessions/[id].ts";
+import * as $route26 from "./routes/api/restaurant/sessions/[id]/display.ts";
+import * as $route27 from "./routes/api/restaurant/sessions/[id]/tools/[name].ts";
+import * as $route28 from "./routes/api/restaurant/sessions/index.ts";
+import * as $route29 from "./routes/api/restaurant/tenants/[tenantId]/menu.ts";
+import * as $route30 from "./routes/api/restaurant/tools.ts";
+import * as $route31 from "./routes/api/themes/[tenant].ts";
+import * as $route32 from "./routes/api/themes/[tenant]/generate.ts";
+import * as $route33 from "./routes/api/transcription/[id].ts";
+import * as $route34 from "./routes/api/transcription/[id]/events.ts";
+import * as $route35 from "./routes/api/transcription/[id]/transcript/[format].ts";
+import * as $route36 from "./routes/api/transcription/index.ts";
+import * as $route37 from "./routes/api/video-status/[id].ts";
+import * as $route38 from "./routes/api/voice/sessions.ts";
+import * as $route39 from "./routes/conversation/[id]/batch.ts";
+import * as $route40 from "./routes/conversation/[id]/display.ts";
+import * as $route41 from "./routes/conversation/[id]/init.ts";
+import * as $route42 from "./routes/conversation/[id]/state.ts";
+import * as $route43 from "./routes/conversation/[id]/update.ts";
+import * as $route44 from "./routes/conversation/demo.ts";
+import * as $route45 from "./routes/doc-to-video.tsx";
+import * as $route46 from "./routes/docs.tsx";
+import * as $route47 from "./routes/docs/voice.tsx";
+import * as $route48 from "./routes/health.ts";
+import * as $route49 from "./routes/health/services.ts";
+import * as $route50 from "./routes/index.tsx";
+import * as $route51 from "./routes/meta.ts";
+import * as $route52 from "./routes/metrics.ts";
+import * as $route53 from "./routes/openapi.json.ts";
+import * as $route54 from "./routes/preprocess/[batchId].tsx";
+import * as $route55 from "./routes/preprocess/admin/reset/[batchId].ts";
+import * as $route56 from "./routes/preprocess/batches.ts";
+import * as $route57 from "./routes/preprocess/blobs/[...key].ts";
+import * as $route58 from "./routes/preprocess/callback/[batchId]/[taskId].ts";
+import * as $route59 from "./routes/preprocess/events/[batchId].ts";
+import * as $route60 from "./routes/preprocess/health.ts";
+import * as $route61 from "./routes/preprocess/index.tsx";
+import * as $route62 from "./routes/preprocess/status/[batchId].ts";
+import * as $route63 from "./routes/preprocess/tasks/next.ts";
+import * as $route64 from "./routes/preprocess/test.ts";
+import * as $route65 from "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts";
+import * as $route66 from "./routes/session/[id]/display.ts";
+import * as $route67 from "./routes/session/[id]/init.ts";
+import * as $route68 from "./routes/session/[id]/state.ts";
+import * as $route69 from "./routes/session/[id]/update.ts";
+import * as $route70 from "./routes/status/[requestId].ts";
+import * as $route71 from "./routes/transcribe/estimate.ts";
+import * as $route72 from "./routes/transcribe/index.ts";
+import * as $route73 from "./routes/ttt/status/[id].ts";
+import * as $route74 from "./routes/ttt/transcribe.ts";
+import * as $route75 from "./routes/tttranscribe/[...rest].ts";
+import * as $route76 from "./routes/tttranscribe/estimate.ts";
+import * as $route77 from "./routes/tttranscribe/health.ts";
+import * as $route78 from "./routes/tttranscribe/index.ts";
+import * as $route79 from "./routes/tttranscribe/status/[id].ts";
+import * as $route80 from "./routes/tttranscribe/transcribe.ts";
+import * as $route81 from "./routes/ui/conversation.tsx";
+import * as $route82 from "./routes/ui/restaurant.tsx";
+import * as $route83 from "./routes/ui/transcription.tsx";
+import * as $route84 from "./routes/v1/admin/holds.ts";
+import * as $route85 from "./routes/v1/admin/users/[id]/index.ts";
+import * as $route86 from "./routes/v1/admin/users/[id]/token.ts";
+import * as $route87 from "./routes/v1/admin/users/index.ts";
+import * as $route88 from "./routes/v1/credits/add.ts";
+import * as $route89 from "./routes/v1/credits/balance.ts";
+import * as $route90 from "./routes/v1/credits/transactions.ts";
+import * as $route91 from "./routes/v1/user/balance.ts";
+import * as $route92 from "./routes/v1/vend-token.ts";
+import * as $route93 from "./routes/webhooks/tttranscribe.ts";
+import * as $route94 from "./routes/ws/restaurant/[sessionId].ts";
+import * as $island0 from "./islands/AdminBatches.tsx";
+import * as $island1 from "./islands/AdminCredits.tsx";
+import * as $island2 from "./islands/AdminJobs.tsx";
+import * as $island3 from "./islands/AdminOverview.tsx";
+import * as $island4 from "./islands/AdminServices.tsx";
+import * as $island5 from "./islands/AdminSessions.tsx";
+import * as $island6 from "./islands/ConversationDemo.tsx";
+import * as $island7 from "./islands/ConversationDisplay.tsx";
+import * as $island8 from "./islands/DocToVideo.tsx";
+import * as $island9 from "./islands/JobDemo.tsx";
+import * as $island10 from "./islands/PreprocessProgress.tsx";
+import * as $island11 from "./islands/PreprocessUpload.tsx";
+import * as $island12 from "./islands/TranscriptionStudio.tsx";
+import * as $island13 from "./islands/VoiceOrder.tsx";
 import type { Manifest } from "./lib/web/manifest.ts";
 
 const manifest: Manifest = {
@@ -75,74 +115,114 @@ const manifest: Manifest = {
     "./routes/_404.tsx": $route0,
     "./routes/_app.tsx": $route1,
     "./routes/_layout.tsx": $route2,
-    "./routes/api/admin/jobs/[id]/retry.ts": $route3,
-    "./routes/api/admin/jobs/index.ts": $route4,
-    "./routes/api/demo/jobs.ts": $route5,
-    "./routes/api/did-webhook.ts": $route6,
-    "./routes/api/doc-to-video.ts": $route7,
-    "./routes/api/doc-to-video/[id].ts": $route8,
-    "./routes/api/doc-to-video/[id]/events.ts": $route9,
-    "./routes/api/doc-to-video/[id]/files/[name].ts": $route10,
-    "./routes/api/jobs/[id].ts": $route11,
-    "./routes/api/jobs/[id]/events.ts": $route12,
-    "./routes/api/restaurant/sessions/[id].ts": $route13,
-    "./routes/api/restaurant/sessions/[id]/tools/[name].ts": $route14,
-    "./routes/api/restaurant/sessions/index.ts": $route15,
-    "./routes/api/restaurant/tenants/[tenantId]/menu.ts": $route16,
-    "./routes/api/restaurant/tools.ts": $route17,
-    "./routes/api/themes/[tenant].ts": $route18,
-    "./routes/api/themes/[tenant]/generate.ts": $route19,
-    "./routes/api/video-status/[id].ts": $route20,
-    "./routes/conversation/[id]/batch.ts": $route21,
-    "./routes/conversation/[id]/display.ts": $route22,
-    "./routes/conversation/[id]/init.ts": $route23,
-    "./routes/conversation/[id]/state.ts": $route24,
-    "./routes/conversation/[id]/update.ts": $route25,
-    "./routes/conversation/demo.ts": $route26,
-    "./routes/doc-to-video.tsx": $route27,
-    "./routes/docs.tsx": $route28,
-    "./routes/health.ts": $route29,
-    "./routes/health/services.ts": $route30,
-    "./routes/index.tsx": $route31,
-    "./routes/meta.ts": $route32,
-    "./routes/metrics.ts": $route33,
-    "./routes/openapi.json.ts": $route34,
-    "./routes/preprocess/[batchId].tsx": $route35,
-    "./routes/preprocess/admin/reset/[batchId].ts": $route36,
-    "./routes/preprocess/batches.ts": $route37,
-    "./routes/preprocess/blobs/[...key].ts": $route38,
-    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route39,
-    "./routes/preprocess/events/[batchId].ts": $route40,
-    "./routes/preprocess/status/[batchId].ts": $route41,
-    "./routes/preprocess/tasks/next.ts": $route42,
-    "./routes/preprocess/test.ts": $route43,
-    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route44,
-    "./routes/status/[requestId].ts": $route45,
-    "./routes/transcribe/estimate.ts": $route46,
-    "./routes/transcribe/index.ts": $route47,
-    "./routes/ttt/status/[id].ts": $route48,
-    "./routes/ttt/transcribe.ts": $route49,
-    "./routes/tttranscribe/[...rest].ts": $route50,
-    "./routes/tttranscribe/estimate.ts": $route51,
-    "./routes/tttranscribe/health.ts": $route52,
-    "./routes/tttranscribe/index.ts": $route53,
-    "./routes/tttranscribe/status/[id].ts": $route54,
-    "./routes/tttranscribe/transcribe.ts": $route55,
-    "./routes/ui/conversation.tsx": $route56,
-    "./routes/ui/transcription.tsx": $route57,
-    "./routes/v1/admin/users/[id]/token.ts": $route58,
-    "./routes/v1/credits/add.ts": $route59,
-    "./routes/v1/credits/balance.ts": $route60,
-    "./routes/v1/credits/transactions.ts": $route61,
-    "./routes/v1/vend-token.ts": $route62,
-    "./routes/webhooks/tttranscribe.ts": $route63,
+    "./routes/admin/batches.tsx": $route3,
+    "./routes/admin/credits.tsx": $route4,
+    "./routes/admin/index.tsx": $route5,
+    "./routes/admin/jobs.tsx": $route6,
+    "./routes/admin/login.tsx": $route7,
+    "./routes/admin/logout.ts": $route8,
+    "./routes/admin/services.tsx": $route9,
+    "./routes/admin/sessions.tsx": $route10,
+    "./routes/api/admin/conversation/sessions.ts": $route11,
+    "./routes/api/admin/jobs/[id]/retry.ts": $route12,
+    "./routes/api/admin/jobs/counts.ts": $route13,
+    "./routes/api/admin/jobs/index.ts": $route14,
+    "./routes/api/demo/jobs.ts": $route15,
+    "./routes/api/did-webhook.ts": $route16,
+    "./routes/api/doc-to-video.ts": $route17,
+    "./routes/api/doc-to-video/[id].ts": $route18,
+    "./routes/api/doc-to-video/[id]/events.ts": $route19,
+    "./routes/api/doc-to-video/[id]/files/[name].ts": $route20,
+    "./routes/api/doc-to-video/[id]/script.ts": $route21,
+    "./routes/api/doc-to-video/[id]/script/regenerate.ts": $route22,
+    "./routes/api/jobs/[id].ts": $route23,
+    "./routes/api/jobs/[id]/events.ts": $route24,
+    "./routes/api/restaurant/sessions/[id].ts": $route25,
+    "./routes/api/restaurant/sessions/[id]/display.ts": $route26,
+    "./routes/api/restaurant/sessions/[id]/tools/[name].ts": $route27,
+    "./routes/api/restaurant/sessions/index.ts": $route28,
+    "./routes/api/restaurant/tenants/[tenantId]/menu.ts": $route29,
+    "./routes/api/restaurant/tools.ts": $route30,
+    "./routes/api/themes/[tenant].ts": $route31,
+    "./routes/api/themes/[tenant]/generate.ts": $route32,
+    "./routes/api/transcription/[id].ts": $route33,
+    "./routes/api/transcription/[id]/events.ts": $route34,
+    "./routes/api/transcription/[id]/transcript/[format].ts": $route35,
+    "./routes/api/transcription/index.ts": $route36,
+    "./routes/api/video-status/[id].ts": $route37,
+    "./routes/api/voice/sessions.ts": $route38,
+    "./routes/conversation/[id]/batch.ts": $route39,
+    "./routes/conversation/[id]/display.ts": $route40,
+    "./routes/conversation/[id]/init.ts": $route41,
+    "./routes/conversation/[id]/state.ts": $route42,
+    "./routes/conversation/[id]/update.ts": $route43,
+    "./routes/conversation/demo.ts": $route44,
+    "./routes/doc-to-video.tsx": $route45,
+    "./routes/docs.tsx": $route46,
+    "./routes/docs/voice.tsx": $route47,
+    "./routes/health.ts": $route48,
+    "./routes/health/services.ts": $route49,
+    "./routes/index.tsx": $route50,
+    "./routes/meta.ts": $route51,
+    "./routes/metrics.ts": $route52,
+    "./routes/openapi.json.ts": $route53,
+    "./routes/preprocess/[batchId].tsx": $route54,
+    "./routes/preprocess/admin/reset/[batchId].ts": $route55,
+    "./routes/preprocess/batches.ts": $route56,
+    "./routes/preprocess/blobs/[...key].ts": $route57,
+    "./routes/preprocess/callback/[batchId]/[taskId].ts": $route58,
+    "./routes/preprocess/events/[batchId].ts": $route59,
+    "./routes/preprocess/health.ts": $route60,
+    "./routes/preprocess/index.tsx": $route61,
+    "./routes/preprocess/status/[batchId].ts": $route62,
+    "./routes/preprocess/tasks/next.ts": $route63,
+    "./routes/preprocess/test.ts": $route64,
+    "./routes/preprocess/thumbnail/[batchId]/[taskId]/[page].ts": $route65,
+    "./routes/session/[id]/display.ts": $route66,
+    "./routes/session/[id]/init.ts": $route67,
+    "./routes/session/[id]/state.ts": $route68,
+    "./routes/session/[id]/update.ts": $route69,
+    "./routes/status/[requestId].ts": $route70,
+    "./routes/transcribe/estimate.ts": $route71,
+    "./routes/transcribe/index.ts": $route72,
+    "./routes/ttt/status/[id].ts": $route73,
+    "./routes/ttt/transcribe.ts": $route74,
+    "./routes/tttranscribe/[...rest].ts": $route75,
+    "./routes/tttranscribe/estimate.ts": $route76,
+    "./routes/tttranscribe/health.ts": $route77,
+    "./routes/tttranscribe/index.ts": $route78,
+    "./routes/tttranscribe/status/[id].ts": $route79,
+    "./routes/tttranscribe/transcribe.ts": $route80,
+    "./routes/ui/conversation.tsx": $route81,
+    "./routes/ui/restaurant.tsx": $route82,
+    "./routes/ui/transcription.tsx": $route83,
+    "./routes/v1/admin/holds.ts": $route84,
+    "./routes/v1/admin/users/[id]/index.ts": $route85,
+    "./routes/v1/admin/users/[id]/token.ts": $route86,
+    "./routes/v1/admin/users/index.ts": $route87,
+    "./routes/v1/credits/add.ts": $route88,
+    "./routes/v1/credits/balance.ts": $route89,
+    "./routes/v1/credits/transactions.ts": $route90,
+    "./routes/v1/user/balance.ts": $route91,
+    "./routes/v1/vend-token.ts": $route92,
+    "./routes/webhooks/tttranscribe.ts": $route93,
+    "./routes/ws/restaurant/[sessionId].ts": $route94,
   },
   islands: {
-    "./islands/ConversationDemo.tsx": $island0,
-    "./islands/ConversationDisplay.tsx": $island1,
-    "./islands/DocToVideo.tsx": $island2,
-    "./islands/JobDemo.tsx": $island3,
-    "./islands/PreprocessProgress.tsx": $island4,
+    "./islands/AdminBatches.tsx": $island0,
+    "./islands/AdminCredits.tsx": $island1,
+    "./islands/AdminJobs.tsx": $island2,
+    "./islands/AdminOverview.tsx": $island3,
+    "./islands/AdminServices.tsx": $island4,
+    "./islands/AdminSessions.tsx": $island5,
+    "./islands/ConversationDemo.tsx": $island6,
+    "./islands/ConversationDisplay.tsx": $island7,
+    "./islands/DocToVideo.tsx": $island8,
+    "./islands/JobDemo.tsx": $island9,
+    "./islands/PreprocessProgress.tsx": $island10,
+    "./islands/PreprocessUpload.tsx": $island11,
+    "./islands/TranscriptionStudio.tsx": $island12,
+    "./islands/VoiceOrder.tsx": $island13,
   },
 };
 

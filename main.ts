@@ -11,10 +11,12 @@ import manifest from "./fresh.gen.ts";
 import { defineDemoJob } from "./lib/demo/countdown.ts";
 import { openBlobStore } from "./lib/blobs/open.ts";
 import { createHealthRegistry } from "./lib/health.ts";
-import { staticTokenResolver } from "./lib/http/auth.ts";
+import { firstOf, staticTokenResolver } from "./lib/http/auth.ts";
+import { createAdminSessions } from "./lib/admin/session.ts";
 import type { AppEnv } from "./lib/http/env.ts";
 import { createIdempotencyStore } from "./lib/http/idempotency.ts";
 import { createRateLimiter } from "./lib/http/rate_limit.ts";
+import { defaultMaxConnections, type GuardedServer, serveGuarded } from "./lib/http/server.ts";
 import { createJobEngine } from "./lib/jobs/engine.ts";
 import { createKvJobQueue, createQueueDispatcher } from "./lib/jobs/kv_queue.ts";
 import { createKvChangeFeed } from "./lib/live/kv_feed.ts";
@@ -27,8 +29,11 @@ import { setupDocToVideo } from "./lib/doc_to_video/setup.ts";
 import { setupEngine } from "./lib/engine/setup.ts";
 import { setupTranscription } from "./lib/transcription/setup.ts";
 import { setupPreprocess } from "./lib/preprocess/setup.ts";
+import { setupVoice } from "./lib/voice/mod.ts";
 import type { Services } from "./lib/services.ts";
+import type { SecretStore } from "./lib/secrets.ts";
 import { buildApp } from "./lib/web/app.ts";
+import { createSelfFetch } from "./lib/http/in_process.ts";
 import { loadAssetManifest } from "./lib/web/assets.ts";
 import type { Manifest } from "./lib/web/manifest.ts";
 
@@ -45,6 +50,9 @@ export interface KilnOptions {
   /** Project root for static assets (default: this file's folder). */
   root?: string;
 }
+
+/** How long an admin console sign-in lasts. */
+const adminSessionHours = 12;
 
 const projectRoot = new URL(".", import.meta.url).pathname.replace(/\/$/, "");
 
@@ -69,11 +77,20 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     leaseMs: config.jobLeaseMs,
     sweepIntervalMs: config.jobSweepMs,
     maxConcurrentJobs: config.jobConcurrency,
+    crashRetries: config.jobCrashRetries,
     onFinished: (job) => metrics.jobsFinished.inc({ kind: job.kind, status: job.status }),
+  });
+  const adminSessions = createAdminSessions({
+    kv,
+    adminToken,
+    ttlMs: adminSessionHours * 3_600_000,
+    secure: config.publicUrl.startsWith("https:"),
   });
   const appManifest = options.manifest ?? manifest;
   let openApi: Record<string, unknown> | undefined;
   const closeHandlers: Array<() => void | Promise<void>> = [];
+  /** Set once the app is built; until then `selfFetch` goes to the network. */
+  const local: { dispatch?: (request: Request) => Response | Promise<Response> } = {};
   const services: Services = {
     config,
     kv,
@@ -81,12 +98,19 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     log,
     metrics,
     health,
-    auth: { admin: staticTokenResolver("admin", adminToken, { header: "x-api-key" }) },
+    auth: {
+      admin: firstOf(
+        staticTokenResolver("admin", adminToken, { header: "x-api-key" }),
+        adminSessions.resolver,
+      ),
+    },
+    adminSessions,
     rateLimiter: createRateLimiter(kv),
     idempotency: createIdempotencyStore(kv, { logger: log }),
     jobs,
     live,
     scheduler,
+    selfFetch: createSelfFetch(config.publicUrl, () => local.dispatch),
     blobs: openBlobStore(config),
     startedAt: Date.now(),
     onClose: (cleanup) => void closeHandlers.push(cleanup),
@@ -95,8 +119,18 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
         version: config.version,
         serverUrl: config.publicUrl,
         securitySchemes: services.securitySchemes,
+        schemas: services.openApiSchemas,
       }),
-    securitySchemes: { admin: { type: "http", scheme: "bearer", description: "KILN_ADMIN_TOKEN" } },
+    securitySchemes: {
+      admin: {
+        type: "http",
+        scheme: "bearer",
+        description:
+          "KILN_ADMIN_TOKEN (or X-API-Key); a signed-in admin console sends its cookie and X-CSRF-Token",
+        "x-kiln-secret": "KILN_ADMIN_TOKEN",
+      },
+    },
+    openApiSchemas: {},
   };
 
   registerPlatformHealth(services);
@@ -108,7 +142,9 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   await setupEngine(services);
   await setupTranscription(services);
   await setupPreprocess(services);
+  await setupVoice(services);
 
+  logGeneratedSecrets(secrets, log);
   jobs.start();
   dispatcher.start();
 
@@ -119,6 +155,7 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
     });
   }
   const app = buildApp(services, appManifest, assets, root);
+  local.dispatch = (request) => app.fetch(request);
 
   let closed = false;
   return {
@@ -135,6 +172,17 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       await dispatcher.closed;
     },
   };
+}
+
+/** One line for every secret this start generated (none on later starts): names and where, never values. */
+function logGeneratedSecrets(secrets: SecretStore, log: Logger): void {
+  const { names, where } = secrets.generated();
+  if (names.length === 0) return;
+  log.info("secrets_generated", {
+    variables: names,
+    keptIn: where,
+    hint: "set a variable to choose its value; ./deno task secret <NAME> prints a generated one",
+  });
 }
 
 function registerPlatformHealth({ health, kv, config, jobs, live }: Services): void {
@@ -175,6 +223,23 @@ function registerPlatformMetrics({ metrics, jobs, live }: Services): void {
   );
 }
 
+/** The listener's connection counts in /health and /metrics (floods show up there first). */
+function registerServerChecks({ health, metrics }: Services, server: GuardedServer): void {
+  health.register(
+    "http",
+    () => Promise.resolve({ state: server.guarded ? "ok" : "degraded", ...server.stats() }),
+  );
+  metrics.collect(
+    "kiln_http_connections",
+    "HTTP connections: open now, and since start accepted, refused at a cap, closed for a late request head, accept() failures.",
+    ["state"],
+    () =>
+      Promise.resolve(
+        Object.entries(server.stats()).map(([state, value]) => ({ labels: { state }, value })),
+      ),
+  );
+}
+
 /**
  * Loads the configuration from the environment and serves Kiln until SIGINT/SIGTERM, then drains.
  * `handler` may wrap the app (the multi-instance test fixture adds test routes and job kinds to the
@@ -191,12 +256,21 @@ export async function serve(handler?: (kiln: Kiln) => Deno.ServeHandler): Promis
   }
   const kiln = await createKiln(config);
   const { log } = kiln.services;
-  const server = Deno.serve({
+  const server = serveGuarded({
     port: config.port,
     hostname: config.host,
+    log,
+    limits: {
+      headersTimeoutMs: config.headersTimeoutMs,
+      keepAliveTimeoutMs: config.keepAliveTimeoutMs,
+      maxConnections: config.maxConnections || await defaultMaxConnections(),
+      // Behind a proxy every connection comes from the proxy: a per-address cap would cap the proxy.
+      maxConnectionsPerClient: config.trustProxyHops > 0 ? 0 : config.maxConnectionsPerIp,
+    },
     onListen: ({ hostname, port }) =>
       log.info("server_listening", { url: `http://${hostname}:${port}`, publicUrl: config.publicUrl }),
   }, handler?.(kiln) ?? ((request, info) => kiln.app.fetch(request, info)));
+  registerServerChecks(kiln.services, server);
 
   let stopping = false;
   const shutdown = async (signal: string) => {

@@ -4,6 +4,9 @@
  * subprocesses that are always cleaned up. Everything above the "side effects" line is pure and
  * unit-tested in tests/bench/results_test.ts.
  */
+import { loadConfig } from "../fresh.config.ts";
+import { silentLogger } from "../lib/log.ts";
+import { createKiln, type Kiln } from "../main.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Rows
@@ -454,6 +457,44 @@ export async function openFileLimit(): Promise<number> {
   }
 }
 
+/**
+ * A whole Kiln for a module benchmark: `:memory:` KV, no access log, served on a free loopback
+ * port. Dispose stops the live streams, the server and the app, and removes its data directory.
+ */
+export async function servedKiln(
+  prefix: string,
+  env: Record<string, string> = {},
+): Promise<{ kiln: Kiln; port: number; base: string } & AsyncDisposable> {
+  const data = await tempDir(prefix);
+  const kiln = await createKiln(
+    loadConfig({
+      PORT: "0",
+      KILN_DATA_DIR: data.path,
+      KILN_KV_PATH: ":memory:",
+      KILN_ADMIN_TOKEN: randomToken(),
+      KILN_ACCESS_LOG: "false",
+      KILN_SHUTDOWN_GRACE_MS: "0",
+      ...env,
+    }),
+    { log: silentLogger },
+  );
+  const server = Deno.serve(
+    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
+    (request, info) => kiln.app.fetch(request, info),
+  );
+  return {
+    kiln,
+    port: server.addr.port,
+    base: `http://127.0.0.1:${server.addr.port}`,
+    async [Symbol.asyncDispose]() {
+      await kiln.services.live.close();
+      await server.shutdown();
+      await kiln.close();
+      await data[Symbol.asyncDispose]();
+    },
+  };
+}
+
 /** A random token for KILN_ADMIN_TOKEN (64 hex chars). */
 export function randomToken(): string {
   return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, "0")).join(
@@ -476,4 +517,30 @@ export async function mapConcurrently<T>(
     }
   }));
   return results;
+}
+
+/** Mints a user JWT for each of `count` users (`<prefix>-<n>`) and grants each `credits`; returns the tokens. */
+export async function fundUsers(
+  serverUrl: string,
+  adminKey: string,
+  options: { count: number; prefix: string; credits: number },
+): Promise<string[]> {
+  const admin = { "x-api-key": adminKey, "content-type": "application/json" };
+  const tokens: string[] = [];
+  for (let index = 0; index < options.count; index++) {
+    const userId = `${options.prefix}-${index}`;
+    const minted = await fetch(`${serverUrl}/v1/admin/users/${userId}/token`, {
+      method: "POST",
+      headers: admin,
+      body: "{}",
+    });
+    tokens.push((await minted.json()).token);
+    const added = await fetch(`${serverUrl}/v1/credits/add`, {
+      method: "POST",
+      headers: admin,
+      body: JSON.stringify({ userId, amount: options.credits }),
+    });
+    await added.body?.cancel();
+  }
+  return tokens;
 }

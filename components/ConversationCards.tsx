@@ -1,107 +1,32 @@
 /**
  * One designed card per display update type, shared by the server render and the live island.
- * Everything is rendered as text through Preact (escaped); links are http(s) only (the schema
- * rejects anything else, and `safeHref` re-checks, since old records could predate a rule).
+ * Everything is rendered as text through Preact (escaped); links and images are http(s) only (the
+ * schema rejects anything else, and `safeHref` re-checks, since old records could predate a rule).
+ * Unknown producer fields (`data.extra`) are stored and streamed but never rendered.
  */
 import type { DisplayUpdate } from "../lib/conversation/updates.ts";
-
-// deno-lint-ignore no-explicit-any
-type Data = Record<string, any>;
-
-export function formatMoney(minor: number | undefined, currency = "USD"): string {
-  if (typeof minor !== "number") return "";
-  try {
-    const format = new Intl.NumberFormat("en", { style: "currency", currency });
-    const digits = format.resolvedOptions().maximumFractionDigits ?? 2;
-    return format.format(minor / 10 ** digits);
-  } catch {
-    return `${(minor / 100).toFixed(2)} ${currency}`;
-  }
-}
-
-function safeHref(url: string): string | undefined {
-  try {
-    const parsed = new URL(url);
-    return parsed.protocol === "https:" || parsed.protocol === "http:" ? parsed.href : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
-function LineItems({ data }: { data: Data }) {
-  const items: Data[] = data.items ?? [];
-  if (items.length === 0) return <p class="muted">The cart is empty.</p>;
-  return (
-    <ul class="conv-lines">
-      {items.map((item, index) => (
-        <li key={index}>
-          <span class="conv-qty">{item.quantity}×</span>
-          <span class="conv-line-name">
-            {item.name}
-            {item.notes && <small class="muted">{item.notes}</small>}
-          </span>
-          <span class="conv-money">{formatMoney(item.lineTotalMinor, data.currency)}</span>
-        </li>
-      ))}
-    </ul>
-  );
-}
-
-function Totals({ data }: { data: Data }) {
-  const rows: [string, number | undefined][] = [
-    ["Subtotal", data.subtotalMinor],
-    ["Tax", data.taxMinor],
-  ];
-  return (
-    <dl class="conv-totals">
-      {rows.filter(([, value]) => typeof value === "number").map(([label, value]) => (
-        <div key={label}>
-          <dt>{label}</dt>
-          <dd>{formatMoney(value, data.currency)}</dd>
-        </div>
-      ))}
-      {typeof data.totalMinor === "number" && (
-        <div class="conv-total">
-          <dt>Total</dt>
-          <dd>{formatMoney(data.totalMinor, data.currency)}</dd>
-        </div>
-      )}
-    </dl>
-  );
-}
-
-function Tags({ tags, spice }: { tags?: string[]; spice?: number }) {
-  return (
-    <div class="conv-tags">
-      {(tags ?? []).map((tag, index) => <span key={index} class="badge">{tag}</span>)}
-      {typeof spice === "number" && spice > 0 && (
-        <span class="badge conv-spice" title={`Spice level ${spice} of 5`}>
-          Spice {"●".repeat(spice)}
-          {"○".repeat(5 - spice)}
-        </span>
-      )}
-    </div>
-  );
-}
+import { formatMoney } from "../lib/conversation/money.ts";
+import {
+  type Data,
+  DishCard,
+  etaText,
+  label,
+  Line,
+  LineItems,
+  safeHref,
+  Totals,
+} from "./ConversationParts.tsx";
 
 function body(update: DisplayUpdate) {
   const data = update.data as Data;
   switch (update.type) {
     case "dish_card":
-      return (
-        <>
-          <header class="conv-card-head">
-            <h3>{data.name}</h3>
-            <span class="conv-price">{formatMoney(data.priceMinor, data.currency)}</span>
-          </header>
-          {data.description && <p>{data.description}</p>}
-          <Tags tags={data.dietary} spice={data.spiceLevel} />
-        </>
-      );
+      return <DishCard data={data} />;
     case "menu_section":
       return (
         <>
           <h3>{data.title}</h3>
+          {data.description && <p class="muted">{data.description}</p>}
           <ul class="conv-lines">
             {(data.items as Data[]).map((item, index) => (
               <li key={index}>
@@ -123,16 +48,22 @@ function body(update: DisplayUpdate) {
           {data.message && <p class="muted">{data.message}</p>}
           <LineItems data={data} />
           <Totals data={data} />
+          {etaText(data) && <p class="muted">Ready in {etaText(data)}</p>}
         </>
       );
     case "cart_item_added":
       return (
         <>
           <h3>Added to your cart</h3>
-          <p class="conv-added">
-            <span class="conv-qty">{data.item.quantity}×</span> {data.item.name}{" "}
-            <span class="conv-money">{formatMoney(data.item.lineTotalMinor, data.currency)}</span>
-          </p>
+          <ul class="conv-lines conv-added">
+            <Line item={data.item} currency={data.currency} />
+          </ul>
+          {data.items?.length > 0 && (
+            <>
+              <h4 class="muted">In your cart</h4>
+              <LineItems data={data} />
+            </>
+          )}
           <Totals data={data} />
         </>
       );
@@ -141,16 +72,32 @@ function body(update: DisplayUpdate) {
         <>
           <h3>Order update</h3>
           <p>
-            <span class="badge">{data.status}</span> {data.message}
+            {(data.action || data.status) && <span class="badge">{label(data.action ?? data.status)}</span>}
+            {" "}
+            {data.message}
           </p>
+          {data.item && (
+            <ul class="conv-lines">
+              <Line item={data.item} currency={data.currency} />
+            </ul>
+          )}
           {data.items?.length > 0 && <LineItems data={data} />}
+          <Totals data={data} />
         </>
       );
     case "confirmation":
       return (
         <>
-          <h3>{data.title}</h3>
+          <h3>{data.title ?? (data.orderId ? "Order confirmed" : "Confirmed")}</h3>
+          {data.orderId && <p class="conv-big conv-order-id">#{data.orderId}</p>}
           {data.message && <p>{data.message}</p>}
+          <p class="muted">
+            {[
+              etaText(data) && `Ready in ${etaText(data)}`,
+              data.paymentMethod && `Payment: ${label(data.paymentMethod)}`,
+            ]
+              .filter(Boolean).join(" · ")}
+          </p>
         </>
       );
     case "address_verification":
@@ -160,6 +107,7 @@ function body(update: DisplayUpdate) {
           <address class="conv-address">{data.address}</address>
           <p class={`badge ${data.verified ? "ok" : "error"}`}>
             {data.verified ? "Verified" : "Not verified"}
+            {data.deliverable === false && " · no delivery here"}
           </p>
           {data.message && <p class="muted">{data.message}</p>}
           {data.suggestions?.length > 0 && (
@@ -167,23 +115,30 @@ function body(update: DisplayUpdate) {
           )}
         </>
       );
-    case "checkout_summary":
+    case "checkout_summary": {
+      const where = data.fulfilment === "delivery"
+        ? `Delivery to ${data.address ?? "your address"}`
+        : label(data.fulfilment);
       return (
         <>
           <h3>Checkout</h3>
+          {data.orderId && <p class="muted">Order #{data.orderId}</p>}
           <p class="muted">
-            {data.customerName} ·{" "}
-            {data.fulfilment === "delivery" ? `Delivery to ${data.address ?? ""}` : "Pickup"}
+            {[data.customerName, where, data.paymentMethod && `Payment: ${label(data.paymentMethod)}`]
+              .filter(Boolean).join(" · ")}
           </p>
           <LineItems data={data} />
           <Totals data={data} />
+          {etaText(data) && <p class="muted">Ready in {etaText(data)}</p>}
         </>
       );
+    }
     case "payment_pending":
       return (
         <>
           <h3>Payment pending</h3>
           <p class="conv-big">{formatMoney(data.amountMinor, data.currency)}</p>
+          {data.orderId && <p class="muted">Order #{data.orderId}</p>}
           <p class="muted">{data.method ?? data.message ?? "Waiting for payment"}</p>
         </>
       );
@@ -191,35 +146,49 @@ function body(update: DisplayUpdate) {
       return (
         <>
           <h3>Order confirmed</h3>
-          <p class="conv-big">#{data.orderId}</p>
+          <p class="conv-big conv-order-id">#{data.orderId}</p>
           <p>
-            {formatMoney(data.totalMinor, data.currency)}
-            {typeof data.etaMinutes === "number" && ` · ready in about ${data.etaMinutes} min`}
+            {[
+              formatMoney(data.totalMinor, data.currency),
+              etaText(data) && `ready in ${etaText(data)}`,
+              label(data.fulfilment),
+              data.paymentMethod && `pay by ${data.paymentMethod}`,
+            ].filter(Boolean).join(" · ")}
           </p>
           {data.message && <p class="muted">{data.message}</p>}
         </>
       );
-    case "advice_card":
+    case "advice_card": {
+      const action = safeHref(data.actionUrl);
       return (
         <>
           <header class="conv-card-head">
-            <h3>{data.title}</h3>
+            <h3>
+              {data.icon && <span class="conv-icon" aria-hidden="true">{data.icon}</span>}
+              {data.title}
+            </h3>
             {data.risk && <span class={`badge conv-risk-${data.risk}`}>{data.risk} risk</span>}
           </header>
           <p>{data.body}</p>
           {data.points?.length > 0 && (
             <ul>{(data.points as string[]).map((point, index) => <li key={index}>{point}</li>)}</ul>
           )}
+          {action && (
+            <a class="conv-action-link" href={action} target="_blank" rel="noopener noreferrer nofollow">
+              {data.actionText ?? "Learn more"}
+            </a>
+          )}
         </>
       );
+    }
     case "webpage": {
       const href = safeHref(data.url);
       return (
         <>
           <h3>
             {href
-              ? <a href={href} target="_blank" rel="noopener noreferrer nofollow">{data.title}</a>
-              : data.title}
+              ? <a href={href} target="_blank" rel="noopener noreferrer nofollow">{data.title ?? data.url}</a>
+              : data.title ?? data.url}
           </h3>
           {data.description && <p>{data.description}</p>}
           <p class="muted conv-url">{data.url}</p>

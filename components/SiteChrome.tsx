@@ -1,14 +1,15 @@
 import { kilnModules } from "../lib/modules.ts";
 
-/** Site header: brand and navigation to each module page that exists, plus the API docs. */
+/** Site header: brand and navigation to each module's page, the API docs and the admin console. */
 export function SiteHeader({ path }: { path: string }) {
   const links = [
-    ...kilnModules.filter((module) => module.href).map((module) => ({
-      href: module.href!,
-      label: module.name,
-    })),
-    { href: "/docs", label: "API docs" },
+    ...kilnModules.map((module) => ({ href: module.href, label: module.navLabel, title: module.name })),
+    { href: "/docs", label: "API docs", title: "API documentation" },
+    { href: "/admin", label: "Admin", title: "Admin console" },
   ];
+  // The longest link that is the path or a folder of it: /admin/jobs is Admin, /admin/credits Credits.
+  const current = links.filter((link) => path === link.href || path.startsWith(`${link.href}/`))
+    .sort((a, b) => b.href.length - a.href.length)[0]?.href;
   return (
     <header class="site-header">
       <div class="inner">
@@ -17,7 +18,9 @@ export function SiteHeader({ path }: { path: string }) {
         </a>
         <nav class="site-nav" aria-label="Main">
           {links.map((link) => (
-            <a href={link.href} aria-current={path === link.href ? "page" : undefined}>{link.label}</a>
+            <a href={link.href} title={link.title} aria-current={current === link.href ? "page" : undefined}>
+              {link.label}
+            </a>
           ))}
         </nav>
       </div>

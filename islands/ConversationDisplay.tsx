@@ -16,7 +16,7 @@ interface Props {
 export default function ConversationDisplay({ sessionId, token, initial }: Props) {
   const [view, setView] = useState<DisplayView>(initial);
   const [connected, setConnected] = useState(false);
-  const transcriptEnd = useRef<HTMLDivElement>(null);
+  const transcript = useRef<HTMLElement>(null);
 
   useEffect(() => {
     const base = `/conversation/${encodeURIComponent(sessionId)}`;
@@ -44,8 +44,11 @@ export default function ConversationDisplay({ sessionId, token, initial }: Props
     return () => source.close();
   }, [sessionId, token]);
 
+  // Scrolls the transcript box only: scrollIntoView would also scroll the page, pulling a phone
+  // reader away from the newest card on every line spoken.
   useEffect(() => {
-    transcriptEnd.current?.scrollIntoView?.({ block: "end", behavior: "smooth" });
+    const box = transcript.current;
+    if (box) box.scrollTop = box.scrollHeight;
   }, [view.transcripts.length, view.transcripts.at(-1)?.seq]);
 
   const [latest, ...earlier] = [...view.updates].reverse();
@@ -68,9 +71,8 @@ export default function ConversationDisplay({ sessionId, token, initial }: Props
           {earlier.map((update) => <UpdateCard key={update.seq} update={update} />)}
         </div>
       </section>
-      <section class="conv-transcript" aria-label="Conversation">
+      <section class="conv-transcript" aria-label="Conversation" ref={transcript}>
         {view.transcripts.map((entry) => <TranscriptBubble key={entry.seq} entry={entry} />)}
-        <div ref={transcriptEnd} />
       </section>
       <p class={`conv-status badge ${connected ? "ok" : ""}`} data-testid="connection">
         {connected ? "Live" : "Connecting…"}

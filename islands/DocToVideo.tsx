@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { DropZone } from "../components/DropZone.tsx";
 import DocToVideoProgress, { type VideoStatusView } from "../components/DocToVideoProgress.tsx";
 import {
   forgetJob,
@@ -11,7 +12,14 @@ import {
 } from "../components/DocToVideoJobStore.ts";
 import type { PageOptions } from "../lib/doc_to_video/page_options.ts";
 
-type Fields = { avatar: string; apiType: string; sentiment: string; category: string; model: string };
+type Fields = {
+  avatar: string;
+  apiType: string;
+  sentiment: string;
+  category: string;
+  model: string;
+  voice: string;
+};
 
 const labels: Record<string, string> = {
   clips: "Clips (presenter)",
@@ -34,10 +42,13 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
     sentiment: options.sentiments[0],
     category: options.categories[0],
     model: options.defaultModel,
+    voice: "",
   });
+  const [review, setReview] = useState(false);
+  /** Bumped when a reviewed script is confirmed: the live connection follows the render job. */
+  const [generation, setGeneration] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const [dragging, setDragging] = useState(false);
   const [jobs, setJobs] = useState<StoredJob[]>([]);
   const [offers, setOffers] = useState<StoredJob[]>([]);
   const [current, setCurrent] = useState<string | null>(null);
@@ -70,15 +81,23 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
       if (closed) return;
       setView(next);
       setJobs(updateStoredStatus(current, next.status));
-      if (terminalStatuses.has(next.status)) stop();
+      if (terminalStatuses.has(next.status) || next.status === "awaiting_review") stop();
     };
     const source = new EventSource(`/api/doc-to-video/${current}/events`);
     source.addEventListener("job", (event) => {
       lastEventAt = Date.now();
       const data = JSON.parse((event as MessageEvent).data);
+      // A finished job's final status (awaiting review, or after a review the render's) comes from the
+      // status route: the stream only carries the engine's view.
       setView((previous) =>
         previous && previous.job_id === current
-          ? { ...previous, status: data.status, progress: data.progress, step: data.step, error: data.error }
+          ? {
+            ...previous,
+            status: terminalStatuses.has(data.status) ? previous.status : data.status,
+            progress: data.progress,
+            step: data.step,
+            error: data.error,
+          }
           : previous
       );
       // The script and file links live on the status route: fetch it when something meaningful changed.
@@ -99,7 +118,7 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
     }
     refresh();
     return stop;
-  }, [current]);
+  }, [current, generation]);
 
   function choose(chosen: File | undefined) {
     setProblem(null);
@@ -123,7 +142,11 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
     try {
       const form = new FormData();
       form.set("document", file);
-      for (const [name, value] of Object.entries(fields)) form.set(name, value);
+      for (const [name, value] of Object.entries(fields)) {
+        // Choices that do nothing with this configuration are not sent (the server would ignore them).
+        if (value && !options.unavailable[name as keyof PageOptions["unavailable"]]) form.set(name, value);
+      }
+      if (review) form.set("review", "true");
       const response = await fetch("/api/doc-to-video", {
         method: "POST",
         body: form,
@@ -147,7 +170,10 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
   async function cancel() {
     if (!current) return;
     const response = await fetch(`/api/doc-to-video/${current}`, { method: "DELETE" });
-    if (response.ok) setView(await response.json());
+    if (!response.ok) return;
+    const next = await response.json() as VideoStatusView;
+    setView(next);
+    setJobs(updateStoredStatus(current, next.status));
   }
 
   function resume(job: StoredJob) {
@@ -157,33 +183,50 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
     setCurrent(job.id);
   }
 
-  const select = (name: keyof Fields, values: readonly string[]) => (
-    <label class="stack">
-      <span>
-        {{
-          avatar: "Presenter",
-          apiType: "Video type",
-          sentiment: "Sentiment",
-          category: "Category",
-          model: "Model",
-        }[name]}
-      </span>
-      <select
-        name={name}
-        value={fields[name]}
-        onChange={(event) => setFields({ ...fields, [name]: (event.target as HTMLSelectElement).value })}
-      >
-        {values.map((value) => <option key={value} value={value}>{labels[value] ?? value}</option>)}
-      </select>
-    </label>
-  );
+  const select = (name: keyof Fields, values: readonly { value: string; label: string }[]) => {
+    const reason = options.unavailable[name as keyof PageOptions["unavailable"]];
+    const id = `dtv-${name}`;
+    return (
+      <label class="stack">
+        <span>
+          {{
+            avatar: "Presenter",
+            apiType: "Video type",
+            sentiment: "Sentiment",
+            category: "Category",
+            model: "Model",
+            voice: "Voice",
+          }[name]}
+        </span>
+        <select
+          name={name}
+          value={fields[name]}
+          disabled={Boolean(reason)}
+          aria-describedby={reason ? `${id}-why` : undefined}
+          data-testid={id}
+          onChange={(event) => setFields({ ...fields, [name]: (event.target as HTMLSelectElement).value })}
+        >
+          {values.map((item) => <option key={item.value} value={item.value}>{item.label}</option>)}
+        </select>
+        {reason && <small class="muted" id={`${id}-why`} data-testid={`${id}-why`}>{reason}</small>}
+      </label>
+    );
+  };
+  const plain = (values: readonly string[]) =>
+    values.map((value) => ({ value, label: labels[value] ?? value }));
+  const voiceChoices = [
+    { value: "", label: "Automatic (clearest for the language)" },
+    ...options.voices.map((voice) => ({ value: voice.id, label: voice.label })),
+  ];
 
   return (
     <div class="stack" data-testid="doc-to-video">
       {offers.map((job) => (
         <div key={job.id} class="banner dtv-resume" role="status" data-testid="dtv-resume">
           <span>
-            “{job.fileName}” was still being made when you left ({ago(now - job.createdAt)}).
+            “{job.fileName}” {job.status === "awaiting_review"
+              ? "is waiting for your script review"
+              : "was still being made when you left"} ({ago(now - job.createdAt)}).
           </span>
           <span class="row">
             <button class="button" type="button" onClick={() => resume(job)}>Resume</button>
@@ -198,25 +241,12 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
         </div>
       ))}
       <form class="card stack" onSubmit={submit} data-testid="dtv-form">
-        <label
-          class={`dtv-drop${dragging ? " dtv-dragging" : ""}`}
-          for="dtv-file"
-          onDragOver={(event) => {
-            event.preventDefault();
-            setDragging(true);
-          }}
-          onDragLeave={() => setDragging(false)}
-          onDrop={(event) => {
-            event.preventDefault();
-            setDragging(false);
-            choose(event.dataTransfer?.files[0]);
-          }}
-        >
+        <DropZone inputId="dtv-file" onDrop={(data) => choose(data.files[0])}>
           <strong>{file ? file.name : "Drop a PDF here"}</strong>
           <span class="muted">
             {file ? `${(file.size / 1024).toFixed(0)} KB` : "or click to choose one (PDF, up to 20 MB)"}
           </span>
-        </label>
+        </DropZone>
         <input
           id="dtv-file"
           class="sr-only"
@@ -226,12 +256,23 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
           onChange={(event) => choose((event.target as HTMLInputElement).files?.[0])}
         />
         <div class="grid dtv-options">
-          {select("avatar", options.avatars)}
-          {select("apiType", options.apiTypes)}
-          {select("sentiment", options.sentiments)}
-          {select("category", options.categories)}
-          {select("model", options.models)}
+          {select("category", plain(options.categories))}
+          {select("sentiment", plain(options.sentiments))}
+          {select("voice", voiceChoices)}
+          {select("model", plain(options.models))}
+          {select("avatar", plain(options.avatars))}
+          {select("apiType", plain(options.apiTypes))}
         </div>
+        <label class="row dtv-review">
+          <input
+            type="checkbox"
+            name="review"
+            checked={review}
+            data-testid="dtv-review"
+            onChange={(event) => setReview((event.target as HTMLInputElement).checked)}
+          />
+          <span>Let me review and edit the script before the video is made</span>
+        </label>
         <div class="row">
           <button class="button" type="submit" disabled={busy || !file}>
             {busy ? "Uploading…" : "Make the video"}
@@ -239,7 +280,18 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
         </div>
         {problem && <p class="banner error" role="alert" data-testid="dtv-problem">{problem}</p>}
       </form>
-      {view && <DocToVideoProgress view={view} now={now} onCancel={cancel} />}
+      {view && (
+        <DocToVideoProgress
+          view={view}
+          now={now}
+          onCancel={cancel}
+          onConfirmed={(next) => {
+            setView(next);
+            setJobs(updateStoredStatus(next.job_id, next.status));
+            setGeneration(generation + 1);
+          }}
+        />
+      )}
       {jobs.length > 0 && (
         <section class="card stack dtv-recent">
           <h2>Recent videos</h2>
@@ -251,7 +303,7 @@ export default function DocToVideo({ options }: { options: PageOptions }) {
                     job.status === "succeeded" ? "ok" : job.status === "failed" ? "error" : ""
                   }`}
                 >
-                  {job.status}
+                  {job.status === "awaiting_review" ? "review" : job.status}
                 </span>
                 <span>{job.fileName}</span>
                 <span class="muted">{new Date(job.createdAt).toLocaleTimeString()}</span>

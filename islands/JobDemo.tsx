@@ -8,22 +8,71 @@ interface JobView {
   error?: string;
 }
 
-const terminal = new Set(["succeeded", "failed", "cancelled"]);
+/** What survives a reload: the job, the steps seen so far and the last event id to resume after. */
+interface Saved {
+  id: string;
+  steps: string[];
+  lastEventId: number;
+  savedAt: number;
+}
 
-/** Starts a demo job and follows its progress live over SSE (EventSource reconnects on its own). */
+const terminal = new Set(["succeeded", "failed", "cancelled"]);
+const storageKey = "kiln.sampleJob";
+/** A saved job older than this is not worth reconnecting to (finished jobs expire after an hour). */
+const keepMs = 30 * 60_000;
+
+function load(): Saved | null {
+  try {
+    const saved = JSON.parse(localStorage.getItem(storageKey) ?? "null") as Saved | null;
+    return saved && Date.now() - saved.savedAt < keepMs ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+function save(saved: Saved | null): void {
+  try {
+    if (saved) localStorage.setItem(storageKey, JSON.stringify(saved));
+    else localStorage.removeItem(storageKey);
+  } catch {
+    // Private mode or a full store: the demo still runs, it just will not survive a reload.
+  }
+}
+
+/**
+ * Starts a demo job and follows its progress live over SSE. The job id, the steps seen and the last
+ * event id are kept in localStorage, so after a reload the page reconnects to the running job and
+ * the stream replays exactly the steps missed meanwhile (`?lastEventId=`).
+ */
 export default function JobDemo({ steps }: { steps: number }) {
   const [job, setJob] = useState<JobView | null>(null);
   const [done, setDone] = useState<string[]>([]);
+  const [resumeAfter, setResumeAfter] = useState(0);
   const [problem, setProblem] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
 
   useEffect(() => {
+    const saved = load();
+    if (!saved) return;
+    fetch(`/api/jobs/${encodeURIComponent(saved.id)}`).then(async (response) => {
+      if (!response.ok) return save(null); // expired or gone
+      setDone(saved.steps);
+      setResumeAfter(saved.lastEventId);
+      setJob(await response.json());
+    }).catch(() => {});
+  }, []);
+
+  useEffect(() => {
     if (!job || terminal.has(job.status)) return;
-    const source = new EventSource(`/api/jobs/${job.id}/events`);
+    let seen = done;
+    const source = new EventSource(`/api/jobs/${job.id}/events?lastEventId=${resumeAfter}`);
     source.addEventListener("job", (event) => {
-      const next = JSON.parse((event as MessageEvent).data) as JobView;
+      const message = event as MessageEvent;
+      const next = JSON.parse(message.data) as JobView;
+      if (next.step && seen.at(-1) !== next.step) seen = [...seen, next.step];
       setJob(next);
-      if (next.step) setDone((steps) => (steps.at(-1) === next.step ? steps : [...steps, next.step!]));
+      setDone(seen);
+      save({ id: next.id, steps: seen, lastEventId: Number(message.lastEventId) || 0, savedAt: Date.now() });
       if (terminal.has(next.status)) source.close();
     });
     return () => source.close();
@@ -33,6 +82,7 @@ export default function JobDemo({ steps }: { steps: number }) {
     setBusy(true);
     setProblem(null);
     setDone([]);
+    setResumeAfter(0);
     try {
       const response = await fetch("/api/demo/jobs", {
         method: "POST",
@@ -41,6 +91,7 @@ export default function JobDemo({ steps }: { steps: number }) {
       });
       const body = await response.json();
       if (!response.ok) throw new Error(body.detail ?? `HTTP ${response.status}`);
+      save({ id: body.job.id, steps: [], lastEventId: 0, savedAt: Date.now() });
       setJob(body.job);
     } catch (error) {
       setProblem(error instanceof Error ? error.message : String(error));

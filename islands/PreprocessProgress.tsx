@@ -1,4 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
+import { batchStatusText, batchTone } from "../lib/preprocess/status_text.ts";
 
 interface Output {
   key: string;
@@ -62,12 +63,12 @@ export default function PreprocessProgress({ initial, token }: { initial: Status
 
   const { tasks_total, tasks_completed, tasks_failed } = status.progress;
   const finished = tasks_completed + tasks_failed;
-  const badge = status.status === "DONE" ? "ok" : status.status === "ERROR" ? "error" : "";
   return (
     <section class="stack preprocess-progress" aria-live="polite" data-testid="preprocess-progress">
       <div class="card stack">
         <div class="row">
-          <span class={`badge ${badge}`} data-testid="batch-status">{status.status}</span>
+          <span class={`badge ${batchTone(status)}`} data-testid="batch-status">{status.status}</span>
+          <strong data-testid="batch-summary">{batchStatusText(status)}</strong>
           <span class="muted" data-testid="batch-counts">
             {tasks_completed} converted, {tasks_failed} failed, {tasks_total} TIFF files
           </span>
@@ -89,7 +90,9 @@ export default function PreprocessProgress({ initial, token }: { initial: Status
               : <div class={`preprocess-placeholder ${task.status}`}>{task.status}</div>}
             <span class="preprocess-name">{task.file_name}</span>
             {task.outputs.length > 1 && <span class="muted">{task.outputs.length} pages</span>}
-            {task.error && task.status === "failed" && <span class="muted">{task.error}</span>}
+            {task.error && task.status === "failed" && (
+              <span class="muted preprocess-error">{task.error}</span>
+            )}
           </li>
         ))}
       </ul>

@@ -10,6 +10,7 @@ export type ErrorKind =
   | "forbidden" // 403
   | "not_found" // 404
   | "method_not_allowed" // 405
+  | "request_timeout" // 408: the request body stopped arriving
   | "conflict" // 409
   | "gone" // 410
   | "too_large" // 413
@@ -51,4 +52,19 @@ export class KilnError extends Error {
 
 export function isKilnError(error: unknown): error is KilnError {
   return error instanceof KilnError;
+}
+
+/**
+ * An absolute filesystem path (two or more segments) that is not part of a URL: what a tool's
+ * stderr or a file-system error carries (`/srv/kiln/data/blobs/…`, `/tmp/tttranscribe-x/media`).
+ */
+const serverPath = /(?<![\w:/.%~-])\/(?:[\w.@+~-]+\/)+[\w.@+~-]*/g;
+
+/**
+ * `text` with every server path cut to its last segment (`/srv/kiln/data/blobs/x/media` → `media`,
+ * `/opt/bin/ffmpeg` → `ffmpeg`): error messages reach callers, webhooks and status pages, and where
+ * the server keeps its files is nobody's business. URLs (`https://host/a/b`) are kept whole.
+ */
+export function withoutServerPaths(text: string): string {
+  return text.replace(serverPath, (path) => path.slice(path.lastIndexOf("/") + 1) || "[server path]");
 }

@@ -4,6 +4,7 @@
  */
 import { z } from "zod";
 import type { MethodHandler } from "./http/route.ts";
+import { impliedErrors } from "./openapi_errors.ts";
 import type { Manifest, RouteModule } from "./web/manifest.ts";
 import { routePattern } from "./web/manifest.ts";
 
@@ -11,8 +12,9 @@ type JsonObject = Record<string, unknown>;
 
 const problemSchema: JsonObject = {
   type: "object",
-  description: "RFC 9457 problem details. `code` is stable and machine-readable.",
-  required: ["type", "title", "status", "detail", "code"],
+  description:
+    "RFC 9457 problem details. `code` is stable and machine-readable; `error` (= code), `message` (= detail) and `ok: false` are there for the original services' clients.",
+  required: ["type", "title", "status", "detail", "code", "error", "message", "ok"],
   properties: {
     type: { type: "string" },
     title: { type: "string" },
@@ -20,6 +22,9 @@ const problemSchema: JsonObject = {
     detail: { type: "string" },
     code: { type: "string" },
     requestId: { type: "string" },
+    error: { type: "string" },
+    message: { type: "string" },
+    ok: { type: "boolean", const: false },
     issues: {
       type: "array",
       items: {
@@ -63,22 +68,35 @@ function parametersOf(pattern: string, handler: MethodHandler): JsonObject[] {
   ];
 }
 
-function operationOf(pattern: string, handler: MethodHandler): JsonObject {
+const problemContent = {
+  "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } },
+};
+
+function operationOf(pattern: string, handler: MethodHandler, page: boolean): JsonObject {
   const spec = handler.spec!;
   const auth = [spec.auth ?? "public"].flat().filter((kind) => kind !== "public" && kind !== "optional");
   const responses: JsonObject = {};
-  for (const [status, response] of Object.entries(spec.responses ?? { 200: { description: "OK" } })) {
+  const documented = spec.responses ??
+    { 200: { description: page ? "The HTML page." : "OK" } };
+  for (const [status, response] of Object.entries(documented)) {
+    const schema = response.schema instanceof z.ZodType
+      ? jsonSchema(response.schema, "output")
+      : response.schema;
+    const html = page && status === "200";
     responses[status] = {
       description: response.description,
-      ...(response.schema
-        ? { content: { "application/json": { schema: jsonSchema(response.schema, "output") } } }
-        : {}),
+      ...(schema && Number(status) < 400 ? { content: { "application/json": { schema } } } : {}),
+      ...(html ? { content: { "text/html": { schema: { type: "string" } } } } : {}),
+      ...(Number(status) >= 400 ? { content: problemContent } : {}),
     };
   }
-  responses.default = {
-    description: "Error",
-    content: { "application/problem+json": { schema: { $ref: "#/components/schemas/Problem" } } },
-  };
+  for (const [status, description] of Object.entries(spec.openapi?.errors ?? {})) {
+    responses[status] = { description, content: problemContent };
+  }
+  for (const [status, description] of Object.entries(impliedErrors(spec, pattern))) {
+    responses[status] ??= { description, content: problemContent };
+  }
+  responses.default = { description: "Any other error, as problem+json.", content: problemContent };
   const operation: JsonObject = {
     summary: spec.summary,
     description: spec.description,
@@ -86,6 +104,7 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
     parameters: parametersOf(pattern, handler),
     responses,
   };
+  if (page) operation["x-kiln-page"] = true;
   // `{}` is OpenAPI's "no credentials also accepted" (optional auth: e.g. capability ids).
   const anonymous = [spec.auth ?? "public"].flat().includes("optional") ? [{}] : [];
   if (auth.length) operation.security = [...auth.map((kind) => ({ [kind]: [] })), ...anonymous];
@@ -98,14 +117,13 @@ function operationOf(pattern: string, handler: MethodHandler): JsonObject {
     });
   }
   if (spec.bodyType === "multipart") {
-    operation.requestBody = {
-      required: true,
-      content: { "multipart/form-data": { schema: { type: "object" } } },
-    };
+    const schema = spec.body ? jsonSchema(spec.body, "input") : { type: "object" };
+    operation.requestBody = { required: true, content: { "multipart/form-data": { schema } } };
   } else if (spec.body) {
+    const type = spec.bodyType === "form" ? "application/x-www-form-urlencoded" : "application/json";
     operation.requestBody = {
       required: true,
-      content: { "application/json": { schema: jsonSchema(spec.body, "input") } },
+      content: { [type]: { schema: spec.openapi?.body ?? jsonSchema(spec.body, "input") } },
     };
   }
   return operation;
@@ -116,6 +134,8 @@ export interface OpenApiOptions {
   serverUrl: string;
   /** Auth kinds → OpenAPI security schemes. */
   securitySchemes: Record<string, JsonObject>;
+  /** Named schemas routes refer to with `$ref` (e.g. the display update union). */
+  schemas?: Record<string, JsonObject>;
 }
 
 export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonObject {
@@ -128,7 +148,8 @@ export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonO
     for (const [method, handler] of Object.entries(handlers)) {
       if (!handler?.spec) continue;
       paths[openApiPath] ??= {};
-      paths[openApiPath][method.toLowerCase()] = operationOf(pattern, handler);
+      const page = method === "GET" && Boolean((module as RouteModule).default);
+      paths[openApiPath][method.toLowerCase()] = operationOf(pattern, handler, page);
     }
   }
   return {
@@ -141,6 +162,9 @@ export function buildOpenApi(manifest: Manifest, options: OpenApiOptions): JsonO
     },
     servers: [{ url: options.serverUrl }],
     paths: Object.fromEntries(Object.entries(paths).sort(([a], [b]) => a.localeCompare(b))),
-    components: { schemas: { Problem: problemSchema }, securitySchemes: options.securitySchemes },
+    components: {
+      schemas: { Problem: problemSchema, ...options.schemas },
+      securitySchemes: options.securitySchemes,
+    },
   };
 }

@@ -4,15 +4,16 @@
  * - one process on Deno KV: `$KILN_DATA_DIR/secrets.json` (mode 0600), readable by the operator;
  * - several instances on PostgreSQL: the shared store, first writer wins, so every instance signs
  *   and verifies with the same keys (a display token minted by one must open on another).
- * The log names where to read a generated secret, never its value.
+ * Start-up logs one line naming the secrets generated and where they are kept, never a value.
  */
 import { toBase64Url } from "./hmac.ts";
-import type { Logger } from "./log.ts";
 import type { KvStore } from "./store/types.ts";
 
 export interface SecretStore {
   /** Returns `provided` when set, else the stored or newly generated secret called `name`. */
   ensure(name: string, provided: string | undefined): Promise<string>;
+  /** The names this store generated since it was opened, and where they are kept. */
+  generated(): { names: string[]; where: string };
 }
 
 /** 256 random bits, base64url. */
@@ -22,21 +23,23 @@ export function generateSecret(): string {
 
 const fileName = "secrets.json";
 
-export function createFileSecretStore(dataDir: string, log: Logger): SecretStore {
+export function createFileSecretStore(dataDir: string): SecretStore {
   // Read-modify-writes are serialised (modules ask for their secrets concurrently at start-up) and
   // land by rename, so the file is never half-written or lost.
   let pending: Promise<unknown> = Promise.resolve();
+  const generated: string[] = [];
   return {
     ensure(name, provided) {
       if (provided) return Promise.resolve(provided);
-      const result = pending.then(() => readOrCreate(dataDir, name, log));
+      const result = pending.then(() => readOrCreate(dataDir, name, () => generated.push(name)));
       pending = result.catch(() => {});
       return result;
     },
+    generated: () => ({ names: [...generated], where: `${dataDir}/${fileName}` }),
   };
 }
 
-async function readOrCreate(dataDir: string, name: string, log: Logger): Promise<string> {
+async function readOrCreate(dataDir: string, name: string, onGenerated: () => void): Promise<string> {
   const path = `${dataDir}/${fileName}`;
   const stored = await readSecrets(path);
   if (stored[name]) return stored[name];
@@ -47,7 +50,7 @@ async function readOrCreate(dataDir: string, name: string, log: Logger): Promise
     mode: 0o600,
   });
   await Deno.rename(temporary, path);
-  log.warn("secret_generated", { variable: name, file: path, hint: `set ${name} or read it from ${path}` });
+  onGenerated();
   return secret;
 }
 
@@ -61,8 +64,10 @@ async function readSecrets(path: string): Promise<Record<string, string>> {
 }
 
 /** Generated secrets in the shared store: concurrent first starts agree on one value per name. */
-export function createSharedSecretStore(kv: KvStore, log: Logger): SecretStore {
+export function createSharedSecretStore(kv: KvStore): SecretStore {
+  const generated: string[] = [];
   return {
+    generated: () => ({ names: [...generated], where: "the database" }),
     async ensure(name, provided) {
       if (provided) return provided;
       const key = ["secrets", name];
@@ -72,11 +77,7 @@ export function createSharedSecretStore(kv: KvStore, log: Logger): SecretStore {
         const secret = generateSecret();
         const result = await kv.atomic().check(existing).set(key, secret).commit();
         if (result.ok) {
-          log.warn("secret_generated", {
-            variable: name,
-            store: "database",
-            hint: `set ${name} to choose it`,
-          });
+          generated.push(name);
           return secret;
         }
       }

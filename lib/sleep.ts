@@ -18,3 +18,19 @@ export function sleep(ms: number, signal?: AbortSignal): Promise<void> {
     signal?.addEventListener("abort", abort, { once: true });
   });
 }
+
+/** What `within` resolves with when the time ran out first. */
+export const late: unique symbol = Symbol("late");
+
+/** `promise`'s value, or `late` once `ms` pass first (the timer never outlives the race). */
+export async function within<T>(promise: Promise<T>, ms: number): Promise<T | typeof late> {
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const expired = new Promise<typeof late>((
+    resolve,
+  ) => (timer = setTimeout(() => resolve(late), Math.max(0, ms))));
+  try {
+    return await Promise.race([promise, expired]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -7,6 +7,12 @@ export const handler: Handlers = {
     description:
       "503 when a required dependency (KV, job engine) is down; `degraded` when an optional tool is missing.",
     tags: ["operations"],
+    responses: {
+      200: {
+        description: "`{status: ok|degraded, version, uptimeSeconds, config, checks: {kv, jobs, live, …}}`.",
+      },
+      503: { description: "The same document with `status: down`: KV or the job engine is not working." },
+    },
     async handle({ services }) {
       const { state, checks } = await services.health.run();
       const { config } = services;

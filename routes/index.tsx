@@ -16,11 +16,16 @@ export default function Home() {
       <h2>Modules</h2>
       <div class="grid">
         {kilnModules.map((module) => (
-          <a class="card card-link" href={module.href ?? `/docs#tag-${module.apiTag}`}>
-            <h3>{module.name}</h3>
+          <div class="card module-card">
+            <h3>
+              <a class="stretched" href={module.href}>{module.name}</a>
+            </h3>
             <p class="muted">{module.summary}</p>
-            <span class="badge">{module.href ? "Open" : "API"}</span>
-          </a>
+            <div class="row">
+              <span class="badge">{module.admin ? "Admin sign-in" : "Open"}</span>
+              <a class="small" href={`/docs#tag-${module.apiTag}`}>API</a>
+            </div>
+          </div>
         ))}
       </div>
       <h2>See the job engine work</h2>
@@ -36,7 +41,8 @@ export default function Home() {
           generated from the route schemas (<a href="/openapi.json">OpenAPI 3.1</a>).
         </li>
         <li>
-          <a href="/health">/health</a> and <a href="/metrics">/metrics</a> for operations.
+          <a href="/health">/health</a> and <a href="/metrics">/metrics</a> for operations; the{" "}
+          <a href="/admin">admin console</a> for jobs, credits, batches, services and live sessions.
         </li>
       </ul>
     </>

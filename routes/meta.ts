@@ -8,9 +8,13 @@ export const handler: Handlers = {
     description: "422 `not_tiktok_url` for any other URL.",
     tags: ["engine"],
     query: MetaQuery,
+    responses: {
+      200: { description: "`{videoId, author, title?, thumbnailUrl?, …, cached, cacheExpiresAt}`." },
+      422: { description: "Not a TikTok video or short link (`not_tiktok_url`)." },
+    },
     async handle({ query, services }) {
       const found = await services.engine!.lookupMetadata(query.url);
-      return { json: { ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
+      return { json: { ok: true, ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
     },
   }),
 };

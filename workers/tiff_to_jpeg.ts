@@ -1,28 +1,23 @@
 /**
- * Web Worker: converts one TIFF per message so decoding and encoding never block the HTTP event
- * loop. Message in `{id, tiff: ArrayBuffer}`; out `{id, pages}` (JPEG buffers transferred, not
- * copied) or `{id, error, code, permanent}`.
+ * Contained child (lib/contain/child.ts) converting one TIFF per request, so decoding and encoding
+ * run in a process with its own time and memory limits, never on the server's event loop. Request:
+ * the TIFF as the one buffer. Response: the pages' `{page, width, height}` as JSON and their JPEGs
+ * as buffers, in order. A file the converter refuses answers a failure with its ConversionError code.
  */
-/// <reference lib="deno.worker" />
+import { serveContained } from "../lib/contain/child.ts";
 import { ConversionError, convertTiff } from "../lib/preprocess/convert.ts";
 
-interface Request {
-  id: number;
-  tiff: ArrayBuffer;
-}
-
-self.onmessage = async (event: MessageEvent<Request>) => {
-  const { id, tiff } = event.data;
+await serveContained(async ({ buffers }) => {
   try {
-    const pages = await convertTiff(new Uint8Array(tiff));
-    self.postMessage({ id, pages }, pages.map((page) => page.jpeg.buffer as ArrayBuffer));
+    const pages = await convertTiff(buffers[0]);
+    return {
+      json: pages.map(({ page, width, height }) => ({ page, width, height })),
+      buffers: pages.map((page) => page.jpeg),
+    };
   } catch (error) {
-    const permanent = error instanceof ConversionError;
-    self.postMessage({
-      id,
-      error: error instanceof Error ? error.message : String(error),
-      code: permanent ? error.code : "conversion_crashed",
-      permanent,
+    if (error instanceof ConversionError) throw error;
+    throw Object.assign(new Error(error instanceof Error ? error.message : String(error)), {
+      code: "conversion_crashed",
     });
   }
-};
+});

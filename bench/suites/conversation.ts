@@ -5,9 +5,6 @@
  * are POSTed to `/conversation/:id/update` over HTTP with the service token, each carrying its send
  * time; every client records send→receipt. Then a burst of updates measures delivered updates/s.
  */
-import { loadConfig } from "../../fresh.config.ts";
-import { silentLogger } from "../../lib/log.ts";
-import { createKiln } from "../../main.ts";
 import {
   delay,
   openFileLimit,
@@ -15,7 +12,7 @@ import {
   randomToken,
   type Row,
   row,
-  tempDir,
+  servedKiln,
   withDeadline,
 } from "../support.ts";
 
@@ -90,25 +87,9 @@ self.onmessage = async ({ data }) => {
 export async function run(): Promise<Row[]> {
   const limit = await openFileLimit();
   const clients = Math.max(1, Math.min(wantedClients, Math.floor((limit - 200) / 2)));
-  await using data = await tempDir("kiln-bench-conversation-");
   const serviceToken = randomToken();
-  const kiln = await createKiln(
-    loadConfig({
-      PORT: "0",
-      KILN_DATA_DIR: data.path,
-      KILN_KV_PATH: ":memory:",
-      KILN_ADMIN_TOKEN: randomToken(),
-      KILN_ACCESS_LOG: "false",
-      KILN_SHUTDOWN_GRACE_MS: "0",
-      DISPLAY_SERVICE_TOKEN: serviceToken,
-    }),
-    { log: silentLogger },
-  );
-  const server = Deno.serve(
-    { port: 0, hostname: "127.0.0.1", onListen: () => {} },
-    (request, info) => kiln.app.fetch(request, info),
-  );
-  const base = `http://127.0.0.1:${server.addr.port}`;
+  await using served = await servedKiln("kiln-bench-conversation-", { DISPLAY_SERVICE_TOKEN: serviceToken });
+  const { base } = served;
   const headers = { authorization: `Bearer ${serviceToken}`, "content-type": "application/json" };
   const workerUrl = URL.createObjectURL(new Blob([workerSource], { type: "application/javascript" }));
   const worker = new Worker(workerUrl, { type: "module" });
@@ -196,7 +177,5 @@ export async function run(): Promise<Row[]> {
   } finally {
     worker.terminate();
     URL.revokeObjectURL(workerUrl);
-    await kiln.close();
-    await server.shutdown();
   }
 }

@@ -5,7 +5,7 @@
  * the service token. 50 users each run one request loop for 5 s (after 1 s of warm-up); at the end
  * every balance is read back: credits spent must equal tokens received (no lost or double charge).
  */
-import { percentile, randomToken, type Row, row, startServer, tempDir } from "../support.ts";
+import { fundUsers, percentile, randomToken, type Row, row, startServer, tempDir } from "../support.ts";
 
 const users = 50;
 const creditsEach = 1_000_000;
@@ -28,23 +28,11 @@ export async function run(): Promise<Row[]> {
       KILN_SHUTDOWN_GRACE_MS: "0",
     },
   });
-  const admin = { "x-api-key": adminKey, "content-type": "application/json" };
-  const tokens: string[] = [];
-  for (let index = 0; index < users; index++) {
-    const userId = `bench-${index}`;
-    const minted = await fetch(`${server.url}/v1/admin/users/${userId}/token`, {
-      method: "POST",
-      headers: admin,
-      body: "{}",
-    });
-    tokens.push((await minted.json()).token);
-    const added = await fetch(`${server.url}/v1/credits/add`, {
-      method: "POST",
-      headers: admin,
-      body: JSON.stringify({ userId, amount: creditsEach }),
-    });
-    await added.body?.cancel();
-  }
+  const tokens = await fundUsers(server.url, adminKey, {
+    count: users,
+    prefix: "bench",
+    credits: creditsEach,
+  });
 
   const latencies: number[] = [];
   let ok = 0;

@@ -1,8 +1,10 @@
 /**
  * The default blob store: a directory (`$KILN_DATA_DIR/blobs`), key = relative path under it.
  * Writes go to a temporary file in the same directory and are renamed into place, so a crash
- * mid-write never leaves a truncated blob under the real key.
+ * mid-write never leaves a truncated blob under the real key. A key that collides with another's
+ * directory (`a` and `a/b`) is a 409, not a file-system error.
  */
+import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import { type BlobInfo, type BlobStore, contentTypeOf, validateBlobKey } from "./types.ts";
 
@@ -21,23 +23,35 @@ export function createLocalBlobStore(root: string): BlobStore {
       const stat = await Deno.stat(pathOf(key));
       return stat.isFile ? infoOf(key, stat) : null;
     } catch (error) {
-      if (error instanceof Deno.errors.NotFound) return null;
+      if (error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory) return null;
       throw error;
     }
   }
+
+  /** A file where a directory must be, or the other way round: the key is taken by another shape. */
+  const clash = (error: unknown) =>
+    error instanceof Deno.errors.AlreadyExists || error instanceof Deno.errors.NotADirectory ||
+    error instanceof Deno.errors.IsADirectory;
 
   return {
     async put(key, body) {
       const path = pathOf(key);
       const directory = path.slice(0, path.lastIndexOf("/"));
-      await Deno.mkdir(directory, { recursive: true });
       const temporary = `${directory}/.${randomId(8)}.partial`;
       try {
+        await Deno.mkdir(directory, { recursive: true });
         if (body instanceof Uint8Array) await Deno.writeFile(temporary, body);
         else await Deno.writeFile(temporary, body);
         await Deno.rename(temporary, path);
       } catch (error) {
         await Deno.remove(temporary).catch(() => {});
+        if (clash(error)) {
+          throw new KilnError(
+            "conflict",
+            "blob_key_conflict",
+            "A blob key cannot be both a file and a folder.",
+          );
+        }
         throw error;
       }
       return (await head(key))!;
@@ -51,7 +65,9 @@ export function createLocalBlobStore(root: string): BlobStore {
     head,
     async delete(key) {
       await Deno.remove(pathOf(key)).catch((error) => {
-        if (!(error instanceof Deno.errors.NotFound)) throw error;
+        if (!(error instanceof Deno.errors.NotFound || error instanceof Deno.errors.NotADirectory)) {
+          throw error;
+        }
       });
     },
     async *list(prefix) {

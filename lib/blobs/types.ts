@@ -36,10 +36,12 @@ export interface BlobStore {
 }
 
 const maxKeyLength = 1024;
+/** File systems refuse longer names (ext4, APFS: 255 bytes); S3 would take them, but keys must suit both. */
+const maxSegmentBytes = 255;
 
 /**
- * Returns the key if it is a safe relative path: no empty, `.` or `..` segments, no leading slash,
- * no backslashes or control characters. Keys come from API callers, so one that could escape the
+ * Returns the key if it is a safe relative path: no empty, `.` or `..` segments, no segment longer
+ * than a file name may be, no leading slash, no backslashes or control characters. Keys come from API callers, so one that could escape the
  * store's root is refused, not normalised.
  */
 export function validateBlobKey(key: string): string {
@@ -47,12 +49,15 @@ export function validateBlobKey(key: string): string {
     key.includes("\\") ||
     // deno-lint-ignore no-control-regex
     /[\u0000-\u001f\u007f]/.test(key) ||
-    key.split("/").some((segment) => segment === "" || segment === "." || segment === "..");
+    key.split("/").some((segment) =>
+      segment === "" || segment === "." || segment === ".." ||
+      new TextEncoder().encode(segment).length > maxSegmentBytes
+    );
   if (invalid) {
     throw new KilnError(
       "invalid",
       "invalid_blob_key",
-      "A blob key is a relative path like staging/b1/page.tif, without '..' or empty segments.",
+      "A blob key is a relative path like staging/b1/page.tif, without '..', empty or over-long segments.",
     );
   }
   return key;

@@ -20,6 +20,12 @@ export const conversationVariables = {
     default: "24",
     doc: "Conversation sessions (and their carts) are removed after this many hours without updates.",
   },
+  DISPLAY_DEFAULT_TENANT: {
+    schema: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, "letters, digits, _ and - (≤ 64)"),
+    default: "default",
+    doc: "Tenant of a display session created implicitly by a service-token update or state call " +
+      "that names no tenantId (Stonepot never initialises explicitly when init failed).",
+  },
   THEME_LLM_MODEL: {
     schema: z.string().min(1),
     default: "openai/gpt-4o-mini",

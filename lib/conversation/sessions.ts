@@ -9,7 +9,7 @@ import { randomId } from "../ids.ts";
 import type { ChangeFeed, LiveEvent } from "../live/types.ts";
 import { conversationKeys as keys, conversationTopic } from "./keys.ts";
 import { hashToken, newWriteToken } from "./tokens.ts";
-import type { DisplayUpdate, UpdateType } from "./updates.ts";
+import { type DisplayUpdate, MAX_BATCH_BYTES, updateBytes, type UpdateType } from "./updates.ts";
 
 export const MAX_TRANSCRIPTS = 100;
 export const MAX_UPDATES = 50;
@@ -20,6 +20,8 @@ export interface SessionRecord {
   id: string;
   tenantId: string;
   category: Category;
+  /** Currency of updates that name none: init's, else the tenant's menu or theme (set at init). */
+  currency?: string;
   seq: number;
   writeTokenHash: string;
   createdAt: number;
@@ -34,6 +36,8 @@ export interface SessionState {
   sessionId: string;
   tenantId: string;
   category: Category;
+  currency?: string;
+  createdAt: number;
   seq: number;
   expiresAt: number;
   transcripts: DisplayUpdate[];
@@ -72,7 +76,7 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   /** Creates the session, or re-initialises it for the same tenant. `writeToken` only on creation. */
   async function init(
-    input: { sessionId?: string; tenantId: string; category: Category },
+    input: { sessionId?: string; tenantId: string; category: Category; currency?: string },
   ): Promise<{ session: SessionRecord; writeToken?: string; created: boolean }> {
     const id = input.sessionId ?? randomId();
     for (let attempt = 0; attempt < 20; attempt++) {
@@ -89,6 +93,7 @@ export function createSessionStore(options: SessionStoreOptions) {
         const session = {
           ...entry.value,
           category: input.category,
+          currency: input.currency ?? entry.value.currency,
           updatedAt: time,
           expiresAt: time + ttlMs,
         };
@@ -103,6 +108,7 @@ export function createSessionStore(options: SessionStoreOptions) {
         id,
         tenantId: input.tenantId,
         category: input.category,
+        ...(input.currency ? { currency: input.currency } : {}),
         // A re-created id continues after the topic's head so resuming clients never see seqs reused.
         seq: await live.head(conversationTopic(id)),
         writeTokenHash: await hashToken(writeToken),
@@ -120,16 +126,28 @@ export function createSessionStore(options: SessionStoreOptions) {
     throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
   }
 
-  /** Appends validated updates in order, atomically; returns them with their seqs. */
+  /**
+   * Appends validated updates in order, atomically; returns them with their seqs. `options.stage` adds the caller's own writes (and checks) to the same
+   * atomic, so they commit together or not at all; with it, a lost race is not retried here — the
+   * caller's checks may be what failed — but reported as `session_busy` for the caller to retry.
+   */
   async function append(
     id: string,
     updates: { type: UpdateType; data: Record<string, unknown> }[],
+    options: { stage?: (operation: Deno.AtomicOperation) => void } = {},
   ): Promise<DisplayUpdate[]> {
-    if (updates.length === 0) return [];
+    if (updates.length === 0 && !options.stage) return [];
     if (updates.length > MAX_BATCH) {
       throw new KilnError("invalid", "batch_too_large", `A batch holds at most ${MAX_BATCH} updates.`);
     }
-    for (let attempt = 0; attempt < 50; attempt++) {
+    if (updates.reduce((sum, update) => sum + updateBytes(update), 0) > MAX_BATCH_BYTES) {
+      throw new KilnError(
+        "too_large",
+        "batch_too_large",
+        `A batch's updates may total at most ${MAX_BATCH_BYTES} bytes; send it in parts.`,
+      );
+    }
+    for (let attempt = 0; attempt < (options.stage ? 1 : 50); attempt++) {
       const entry = await require(id);
       const time = now();
       const session: SessionRecord = {
@@ -178,6 +196,7 @@ export function createSessionStore(options: SessionStoreOptions) {
           true,
         );
       }
+      options.stage?.(operation);
       if ((await operation.commit()).ok) return stored;
     }
     throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
@@ -200,6 +219,8 @@ export function createSessionStore(options: SessionStoreOptions) {
       sessionId: id,
       tenantId: session.tenantId,
       category: session.category,
+      ...(session.currency ? { currency: session.currency } : {}),
+      createdAt: session.createdAt,
       seq: session.seq,
       expiresAt: session.expiresAt,
       transcripts,

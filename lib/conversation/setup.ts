@@ -7,6 +7,7 @@ import { staticTokenResolver } from "../http/auth.ts";
 import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
 import { createRestaurantService, type RestaurantService } from "../restaurant/service.ts";
 import { restaurantKeys } from "../restaurant/keys.ts";
+import { findMenu } from "../restaurant/menu.ts";
 import type { Services } from "../services.ts";
 import {
   createLlmThemeGenerator,
@@ -20,13 +21,27 @@ import { defineDemoDisplayJob } from "./demo.ts";
 import { type ConversationService, createConversationService } from "./service.ts";
 import { createSessionStore } from "./sessions.ts";
 import { createSigner } from "./tokens.ts";
+import { updateSchemaComponents } from "./update_docs.ts";
 
 export interface ConversationModule {
   display: ConversationService;
   themes: ThemeStore;
   themeGenerator: ThemeGenerator;
-  generateTheme(prompt: string, mode?: "light" | "dark"): Promise<Theme>;
+  /** A theme for the tenant from a prompt; it keeps the venue's name (`name`, the stored theme's, or the tenant id's). */
+  generateTheme(
+    tenant: string,
+    prompt: string,
+    options?: { mode?: "light" | "dark"; name?: string },
+  ): Promise<Theme>;
   restaurant: RestaurantService;
+}
+
+/** "pizza-palace" → "Pizza Palace": a tenant id read as a venue name. */
+function venueNameOf(tenant: string): string {
+  return tenant.split(/[-_]+/).filter(Boolean).map((word) => word[0].toUpperCase() + word.slice(1)).join(
+    " ",
+  ) ||
+    "Venue";
 }
 
 export async function setupConversation(services: Services): Promise<ConversationModule> {
@@ -38,7 +53,17 @@ export async function setupConversation(services: Services): Promise<Conversatio
   const ttlMs = Math.round(values.CONVERSATION_SESSION_TTL_HOURS * 3_600_000);
   const signer = createSigner(signingKey);
   const store = createSessionStore({ kv, live, ttlMs, extraKeys: [restaurantKeys.session] });
-  const display = createConversationService({ store, signer, serviceToken, publicUrl: config.publicUrl });
+  const themes = createThemeStore({ kv, signer, log });
+  const display = createConversationService({
+    store,
+    signer,
+    serviceToken,
+    publicUrl: config.publicUrl,
+    defaultTenant: values.DISPLAY_DEFAULT_TENANT,
+    // A tenant's currency: its menu's, else its theme's (a tenant may have neither).
+    tenantCurrency: async (tenantId) =>
+      (await findMenu(kv, tenantId))?.currency ?? (await themes.find(tenantId))?.currency,
+  });
   const restaurant = createRestaurantService({ kv, conversation: display, ttlMs });
   const local = createLocalThemeGenerator();
   // OPENROUTER_* are declared by doc-to-video's variable table; the LLM adapter is shared.
@@ -51,7 +76,22 @@ export async function setupConversation(services: Services): Promise<Conversatio
     : local;
 
   services.auth["display-service"] = staticTokenResolver("display-service", serviceToken);
+  Object.assign(services.openApiSchemas, updateSchemaComponents());
   services.auth["theme-admin"] = staticTokenResolver("theme-admin", themeToken);
+  Object.assign(services.securitySchemes, {
+    "display-service": {
+      type: "http",
+      scheme: "bearer",
+      description: "DISPLAY_SERVICE_TOKEN of the voice backend",
+      "x-kiln-secret": "DISPLAY_SERVICE_TOKEN",
+    },
+    "theme-admin": {
+      type: "http",
+      scheme: "bearer",
+      description: "THEME_API_TOKEN",
+      "x-kiln-secret": "THEME_API_TOKEN",
+    },
+  });
   defineDemoDisplayJob(services.jobs, { conversation: display, restaurant });
   services.scheduler.every("conversation.expire_sessions", Math.min(60_000, ttlMs), async () => {
     const removed = await store.expire();
@@ -69,9 +109,12 @@ export async function setupConversation(services: Services): Promise<Conversatio
 
   const module: ConversationModule = {
     display,
-    themes: createThemeStore({ kv, signer, log }),
+    themes,
     themeGenerator,
-    generateTheme: (prompt, mode) => generateTheme(themeGenerator, prompt, mode),
+    generateTheme: async (tenant, prompt, options = {}) => {
+      const name = options.name ?? (await themes.find(tenant))?.name ?? venueNameOf(tenant);
+      return generateTheme(themeGenerator, prompt, name, options.mode);
+    },
     restaurant,
   };
   services.conversation = module;

@@ -1,123 +1,20 @@
 /**
- * The 15 display update types (SPEC §2.1) and their one canonical stored shape. Producers send
- * either the envelope `{type, data}` or the legacy flat `{type, ...fields}`; money arrives either as
- * decimal major units (`price: 12.99`, what the seed's producers sent) or as integer minor units
- * (`priceMinor: 1299`) and is always stored in minor units so the page never does float math.
+ * The one normaliser of display updates: whatever a producer sends becomes `{type, data}` in the
+ * canonical stored shape of `update_schemas.ts`.
+ * - Envelope `{type, data}`, Stonepot's `{type, displayData}` and the legacy flat `{type, ...fields}`.
+ * - Producer field names are mapped first (`update_aliases.ts`).
+ * - Money arrives as decimal major units (`price: 12.99`, what Stonepot sends) or integer minor
+ *   units (`priceMinor: 1299`) and is stored in minor units of the update's currency, which is the
+ *   update's own `currency`, else the session's (init, tenant menu or theme), else USD.
+ * - Fields the schema does not know are kept under `data.extra` (as sent), as long as the update
+ *   stays within MAX_UPDATE_BYTES; the largest are dropped first and named in `data.extraDropped`.
  */
-import { z } from "zod";
 import { KilnError } from "../errors.ts";
+import { defaultCurrency, toMinor } from "./money.ts";
+import { canonicalNames, isObject, withoutNulls } from "./update_aliases.ts";
+import { hasCurrency, updateSchemas, updateShapes, type UpdateType, updateTypes } from "./update_schemas.ts";
 
-const text = (max = 500) => z.string().trim().min(1).max(max);
-const optionalText = (max = 500) => z.string().trim().max(max).optional();
-const minor = z.number().int().min(0).max(100_000_000);
-const currency = z.string().regex(/^[A-Z]{3}$/, "must be an ISO 4217 code like USD").default("USD");
-/** Links the page renders as <a href>: only http(s), so `javascript:` can never become clickable. */
-export const httpUrl = z.string().trim().max(2_000).refine((value) => {
-  try {
-    const url = new URL(value);
-    return url.protocol === "https:" || url.protocol === "http:";
-  } catch {
-    return false;
-  }
-}, "must be an http(s) URL");
-
-const lineItem = z.object({
-  itemId: optionalText(100),
-  name: text(200),
-  quantity: z.number().int().min(1).max(999).default(1),
-  unitPriceMinor: minor,
-  lineTotalMinor: minor.optional(),
-  notes: optionalText(300),
-}).transform((item) => ({
-  ...item,
-  lineTotalMinor: item.lineTotalMinor ?? item.unitPriceMinor * item.quantity,
-}));
-
-const totals = {
-  items: z.array(lineItem).max(100).default([]),
-  subtotalMinor: minor.optional(),
-  taxMinor: minor.optional(),
-  totalMinor: minor.optional(),
-  currency,
-};
-
-const dietary = z.array(z.string().trim().min(1).max(40)).max(12).default([]);
-
-export const updateSchemas = {
-  transcription: z.object({
-    text: text(4_000),
-    speaker: z.enum(["user", "assistant"]),
-    isFinal: z.boolean().default(true),
-  }),
-  dish_card: z.object({
-    itemId: optionalText(100),
-    name: text(200),
-    description: optionalText(1_000),
-    priceMinor: minor.optional(),
-    currency,
-    dietary,
-    spiceLevel: z.number().int().min(0).max(5).optional(),
-    category: optionalText(100),
-    imageUrl: httpUrl.optional(),
-  }),
-  menu_section: z.object({
-    title: text(200),
-    items: z.array(z.object({
-      itemId: optionalText(100),
-      name: text(200),
-      description: optionalText(500),
-      priceMinor: minor.optional(),
-      dietary,
-    })).max(60).default([]),
-    currency,
-  }),
-  order_summary: z.object({ ...totals, note: optionalText() }),
-  order_update: z.object({ status: text(100), message: optionalText(), ...totals }),
-  confirmation: z.object({ title: text(200), message: optionalText(1_000) }),
-  cart_item_added: z.object({
-    item: lineItem,
-    itemCount: z.number().int().min(0).max(10_000).optional(),
-    ...totals,
-  }),
-  cart_updated: z.object({ ...totals, message: optionalText() }),
-  address_verification: z.object({
-    address: text(500),
-    verified: z.boolean(),
-    message: optionalText(),
-    suggestions: z.array(text(500)).max(5).default([]),
-  }),
-  checkout_summary: z.object({
-    ...totals,
-    customerName: optionalText(200),
-    phone: optionalText(40),
-    address: optionalText(500),
-    fulfilment: z.enum(["delivery", "pickup"]).default("pickup"),
-  }),
-  payment_pending: z.object({
-    amountMinor: minor,
-    currency,
-    method: optionalText(100),
-    message: optionalText(),
-  }),
-  order_confirmed: z.object({
-    orderId: text(100),
-    totalMinor: minor.optional(),
-    currency,
-    etaMinutes: z.number().int().min(0).max(1_440).optional(),
-    message: optionalText(),
-  }),
-  advice_card: z.object({
-    title: text(200),
-    body: text(4_000),
-    points: z.array(text(500)).max(12).default([]),
-    risk: z.enum(["low", "medium", "high"]).optional(),
-  }),
-  webpage: z.object({ url: httpUrl, title: text(300), description: optionalText(1_000) }),
-  snippet: z.object({ title: optionalText(200), language: optionalText(40), code: text(8_000) }),
-};
-
-export type UpdateType = keyof typeof updateSchemas;
-export const updateTypes = Object.keys(updateSchemas) as UpdateType[];
+export { httpUrl, type UpdateType, updateTypes } from "./update_schemas.ts";
 
 /** One update as stored, broadcast and rendered. `seq` orders it within its session. */
 export interface DisplayUpdate {
@@ -128,39 +25,76 @@ export interface DisplayUpdate {
   at: number;
 }
 
-/** Largest serialized update: keeps a 100-update batch (stored + staged event) under KV's 800 KiB. */
-export const MAX_UPDATE_BYTES = 3_500;
+/** Largest serialized update (a 100-line cart fits; KV values stay far below 64 KiB). */
+export const MAX_UPDATE_BYTES = 16_000;
+/**
+ * Largest batch, summed: each update is written twice in the batch's one atomic (stored record and
+ * staged live event), and Deno KV refuses atomics over 800 KiB.
+ */
+export const MAX_BATCH_BYTES = 350_000;
+const maxExtraFields = 40;
 
-const moneyNames = ["price", "unitPrice", "lineTotal", "subtotal", "tax", "total", "amount"];
+/** Where the update is going: supplies the currency when the update names none. */
+export interface UpdateContext {
+  currency?: string;
+}
 
-/** `price: 12.99` → `priceMinor: 1299`, recursively; explicit `…Minor` fields win. */
-function moneyToMinor(value: unknown): unknown {
-  if (Array.isArray(value)) return value.map(moneyToMinor);
-  if (typeof value !== "object" || value === null) return value;
+const moneyNames = new Set([
+  "price",
+  "unitPrice",
+  "lineTotal",
+  "subtotal",
+  "deliveryFee",
+  "tax",
+  "total",
+  "amount",
+]);
+
+/** `price: 12.99` → `priceMinor: 1299` (in `currency`'s minor unit), recursively; explicit `…Minor` wins. */
+function moneyToMinor(value: unknown, currency: string): unknown {
+  if (Array.isArray(value)) return value.map((item) => moneyToMinor(item, currency));
+  if (!isObject(value)) return value;
   const out: Record<string, unknown> = {};
-  for (const [key, field] of Object.entries(value)) {
-    if (moneyNames.includes(key) && typeof field === "number") {
-      if (!(`${key}Minor` in value)) out[`${key}Minor`] = Math.round(field * 100);
-    } else out[key] = moneyToMinor(field);
+  for (const key in value) {
+    const field = value[key];
+    if (typeof field === "number" && moneyNames.has(key)) {
+      if (!(`${key}Minor` in value)) out[`${key}Minor`] = toMinor(field, currency);
+    } else out[key] = moneyToMinor(field, currency);
   }
   return out;
 }
 
-/** Validates one producer update (envelope or flat) into the canonical `{type, data}`. */
-export function parseUpdate(input: unknown, path = "update"): Pick<DisplayUpdate, "type" | "data"> {
-  if (typeof input !== "object" || input === null || Array.isArray(input)) {
+// Own keys only: a field named "constructor" or "toString" is not part of any shape.
+const isKnown = (type: UpdateType, key: string) =>
+  Object.hasOwn(updateShapes[type], key) ||
+  (moneyNames.has(key) && Object.hasOwn(updateShapes[type], `${key}Minor`));
+
+/** Validates one producer update into the canonical `{type, data}`. */
+export function parseUpdate(
+  input: unknown,
+  path = "update",
+  context: UpdateContext = {},
+): Pick<DisplayUpdate, "type" | "data"> {
+  if (!isObject(input)) {
     throw invalid([{ path, message: "must be an object with a type", code: "invalid_type" }]);
   }
-  const { type, data, displayData, timestamp: _timestamp, ...flat } = input as Record<string, unknown>;
-  if (typeof type !== "string" || !(type in updateSchemas)) {
+  const { type, data, displayData, timestamp: _timestamp, ...flat } = input;
+  if (typeof type !== "string" || !Object.hasOwn(updateShapes, type)) {
     throw invalid([{
       path: `${path}.type`,
       message: `unknown update type ${JSON.stringify(type)}; expected one of ${updateTypes.join(", ")}`,
       code: "unknown_type",
     }]);
   }
-  const payload = typeof data === "object" && data !== null ? data : displayData ?? flat;
-  const result = updateSchemas[type as UpdateType].safeParse(moneyToMinor(payload));
+  const kind = type as UpdateType;
+  const payload = isObject(data) ? data : isObject(displayData) ? displayData : flat;
+  const named = canonicalNames(kind, withoutNulls(payload) as Record<string, unknown>);
+  const known: Record<string, unknown> = {};
+  const extra: Record<string, unknown> = {};
+  for (const [key, value] of Object.entries(named)) (isKnown(kind, key) ? known : extra)[key] = value;
+
+  const currency = typeof known.currency === "string" ? known.currency : context.currency ?? defaultCurrency;
+  const result = updateSchemas[kind].safeParse(moneyToMinor(known, currency));
   if (!result.success) {
     throw invalid(result.error.issues.map((issue) => ({
       path: [path, "data", ...issue.path.map(String)].join("."),
@@ -168,15 +102,46 @@ export function parseUpdate(input: unknown, path = "update"): Pick<DisplayUpdate
       code: issue.code,
     })));
   }
-  const canonical = { type: type as UpdateType, data: result.data as Record<string, unknown> };
-  if (new TextEncoder().encode(JSON.stringify(canonical)).length > MAX_UPDATE_BYTES) {
+  const canonical = { ...result.data, ...(hasCurrency(kind) ? { currency } : {}) };
+  return { type: kind, data: withBoundedExtra(kind, canonical, extra) };
+}
+
+export const updateBytes = (update: unknown) => new TextEncoder().encode(JSON.stringify(update)).length;
+
+/** Adds the unknown fields, dropping the largest until the update fits; the known ones must fit. */
+function withBoundedExtra(
+  type: UpdateType,
+  canonical: Record<string, unknown>,
+  extra: Record<string, unknown>,
+): Record<string, unknown> {
+  if (updateBytes({ type, data: canonical }) > MAX_UPDATE_BYTES) {
     throw new KilnError(
       "too_large",
       "update_too_large",
       `An update may be at most ${MAX_UPDATE_BYTES} bytes.`,
     );
   }
-  return canonical;
+  const names = Object.keys(extra);
+  if (names.length === 0) return canonical;
+  const dropped = names.slice(maxExtraFields);
+  const kept = Object.fromEntries(names.slice(0, maxExtraFields).map((name) => [name, extra[name]]));
+  const build = () => ({
+    ...canonical,
+    ...(Object.keys(kept).length > 0 ? { extra: kept } : {}),
+    ...(dropped.length > 0 ? { extraDropped: dropped } : {}),
+  });
+  let data = build();
+  while (updateBytes({ type, data }) > MAX_UPDATE_BYTES && Object.keys(kept).length > 0) {
+    const largest = Object.keys(kept).reduce((a, b) => updateBytes(kept[a]) >= updateBytes(kept[b]) ? a : b);
+    delete kept[largest];
+    dropped.push(largest);
+    data = build();
+  }
+  if (updateBytes({ type, data }) > MAX_UPDATE_BYTES) {
+    // Only the list of dropped names can still be too long: keep the count instead.
+    data = { ...canonical, extraDropped: [`${dropped.length} fields`] };
+  }
+  return data;
 }
 
 function invalid(issues: { path: string; message: string; code: string }[]): KilnError {

@@ -32,5 +32,5 @@ export function defineDemoJob(jobs: JobEngine): void {
       await progress(Math.round(((step + 1) / input.steps) * 100), stepNames[step]);
     }
     return { steps: input.steps };
-  }, { maxAttempts: 2, ttl: 60 * 60 * 1000 });
+  }, { maxAttempts: 2, ttl: 60 * 60 * 1000, access: "id" });
 }

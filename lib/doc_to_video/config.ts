@@ -19,7 +19,8 @@ export const docToVideoVariables = {
   },
   DID_API_KEY: {
     schema: z.string().min(1).optional(),
-    doc: "D-ID API key for presenter videos; unset renders videos locally with espeak-ng + ffmpeg.",
+    doc:
+      "D-ID API key for presenter videos; unset renders videos locally (page visuals, local voice, ffmpeg).",
   },
   DID_BASE_URL: {
     schema: z.url(),
@@ -43,7 +44,22 @@ export const docToVideoVariables = {
   DOC_TO_VIDEO_ESPEAK: {
     schema: z.string().min(1),
     default: "espeak-ng",
-    doc: "espeak-ng binary for local narration.",
+    doc: "espeak-ng binary for local narration (Arabic and the last-resort English voice).",
+  },
+  DOC_TO_VIDEO_FLITE: {
+    schema: z.string().min(1),
+    default: "flite",
+    doc: "flite binary for local narration (the most intelligible English voices; Debian flite).",
+  },
+  DOC_TO_VIDEO_TEXT2WAVE: {
+    schema: z.string().min(1),
+    default: "text2wave",
+    doc: "festival's text2wave for the festival voices (optional; Debian festival + festvox-*).",
+  },
+  DOC_TO_VIDEO_POPPLER_DIR: {
+    schema: z.string(),
+    default: "",
+    doc: "Directory of poppler-utils' pdftotext/pdftoppm/pdfimages for page visuals; empty uses PATH.",
   },
   DOC_TO_VIDEO_FONT: {
     schema: z.string().min(1),

@@ -24,4 +24,8 @@ export const blobKeys = {
   video: (workId: string) => `doc-to-video/${workId}/video.mp4`,
   captions: (workId: string) => `doc-to-video/${workId}/captions.vtt`,
   script: (workId: string) => `doc-to-video/${workId}/script.txt`,
+  /** The page layout (lines, figures, outline) the video's page visuals are built from. */
+  layout: (workId: string) => `doc-to-video/${workId}/layout.json`,
+  poster: (workId: string) => `doc-to-video/${workId}/poster.jpg`,
+  chapters: (workId: string) => `doc-to-video/${workId}/chapters.vtt`,
 };

@@ -19,6 +19,11 @@ export const VideoOptions = z.object({
   category: z.enum(categories).default("summarize"),
   /** OpenRouter model id such as google/gemini-2.5-flash-lite; empty means the configured default. */
   model: z.string().max(100).regex(/^([\w.-]+\/[\w.:-]+)?$/, "must look like vendor/model").default(""),
+  /** An installed voice id (GET /api/doc-to-video lists them); empty picks the language's best. */
+  voice: z.string().max(40).regex(/^[a-z0-9-]*$/, "must be a voice id such as flite-slt").default(""),
+  /** Stop after the script (status `awaiting_review`) until PUT /api/doc-to-video/:id/script. */
+  review: z.enum(["true", "false", "on", "1", "0"]).transform((value) => ["true", "on", "1"].includes(value))
+    .default(false),
 });
 export type VideoOptions = z.infer<typeof VideoOptions>;
 
@@ -26,7 +31,9 @@ export const DocToVideoJobInput = z.object({
   workId: z.string().min(16).max(64),
   documentHash: z.string().regex(/^[0-9a-f]{64}$/),
   documentBytes: z.number().int().min(1),
-  options: VideoOptions.extend({ model: z.string().min(1).max(100) }),
+  options: VideoOptions.extend({ model: z.string().min(1).max(100), review: z.boolean() }),
+  /** Set on the render job that follows a review: the reviewed job's id (its facts hold the script). */
+  reviewOf: z.string().min(1).max(64).optional(),
 });
 export type DocToVideoJobInput = z.infer<typeof DocToVideoJobInput>;
 

@@ -8,6 +8,7 @@ import type { ChatModel } from "../providers/llm/types.ts";
 import { docToVideoKeys } from "./keys.ts";
 import type { DocToVideoJobInput } from "./options.ts";
 import type { Language } from "./script_rules.ts";
+import type { SourcePart } from "./summariser.ts";
 import { writeScript, type WrittenScript } from "./script_writer.ts";
 
 const cacheTtlMs = 24 * 60 * 60 * 1000;
@@ -15,14 +16,14 @@ const cacheTtlMs = 24 * 60 * 60 * 1000;
 export async function cachedScript(
   kv: KvStore,
   input: DocToVideoJobInput,
-  text: string,
+  parts: SourcePart[],
   language: Language,
   chat: ChatModel | undefined,
   context: { log: Logger; signal?: AbortSignal },
 ): Promise<{ script: WrittenScript; cached: boolean }> {
   const { category, sentiment, model } = input.options;
   const optionsHash = await sha256Hex(
-    JSON.stringify([category, sentiment, chat ? `${chat.name}:${model}` : "local"]),
+    JSON.stringify(["sections-1", category, sentiment, chat ? `${chat.name}:${model}` : "local"]),
   );
   const key = docToVideoKeys.scriptCache(input.documentHash, optionsHash);
   const hit = await kv.get<WrittenScript>(key);
@@ -31,7 +32,9 @@ export async function cachedScript(
     // A cached script costs nothing this time.
     return { script: { ...hit.value, usage: { promptTokens: 0, completionTokens: 0 } }, cached: true };
   }
-  const script = await writeScript(text, language, { category, sentiment, model }, chat, context);
+  const script = await writeScript(parts, language, { category, sentiment, model }, chat, context);
+  // A job stopped while the writer answered writes nothing more (the store may be closing).
+  context.signal?.throwIfAborted();
   await kv.set(key, script, { expireIn: cacheTtlMs });
   return { script, cached: false };
 }

@@ -10,10 +10,22 @@ import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import type { JobEngine, JobRecord } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
+import type { Voice } from "../media/voices.ts";
+import type { ChatModel } from "../providers/llm/types.ts";
 import type { CostEstimate } from "./cost.ts";
-import { readFacts } from "./job_facts.ts";
+import { type JobFacts, readFacts, updateFacts } from "./job_facts.ts";
 import { blobKeys, docToVideoKeys } from "./keys.ts";
-import { docToVideoJobKind, jobTtlMs, maxDocumentBytes, VideoOptions } from "./options.ts";
+import {
+  type DocToVideoJobInput,
+  docToVideoJobKind,
+  jobTtlMs,
+  maxDocumentBytes,
+  VideoOptions,
+} from "./options.ts";
+import { enqueueVideoJob } from "./enqueue.ts";
+import { createReviewOperations } from "./review.ts";
+import type { Language } from "./script_rules.ts";
+import { type ScriptSection, sectionStats } from "./sections.ts";
 import { sha256Hex } from "./script_cache.ts";
 
 export interface DocToVideoDeps {
@@ -23,11 +35,22 @@ export interface DocToVideoDeps {
   defaultModel: string;
   /** Signs the token in D-ID webhook URLs. */
   webhookSecret: string;
+  voices: () => Promise<Voice[]>;
+  /** Whether poppler-utils can render pages here. */
+  pageVisuals: () => Promise<boolean>;
+  /** The script writer's model, for regenerating one section (offline: extractive). */
+  chat?: ChatModel;
+}
+
+export interface SectionView extends ScriptSection {
+  words: number;
+  estimated_seconds: number;
 }
 
 export interface VideoStatus {
   job_id: string;
-  status: JobRecord["status"];
+  /** `awaiting_review`: the script waits for PUT /api/doc-to-video/:id/script. */
+  status: JobRecord["status"] | "awaiting_review";
   progress: number;
   step?: string;
   created_at: number;
@@ -35,11 +58,15 @@ export interface VideoStatus {
   finished_at?: number;
   expires_at?: number;
   script?: string;
+  sections?: SectionView[];
   language?: string;
   words?: number;
   estimated_seconds?: number;
+  voice?: string;
   video_url?: string;
   captions_url?: string;
+  chapters_url?: string;
+  poster_url?: string;
   script_url?: string;
   error?: string;
   error_code?: string;
@@ -49,6 +76,8 @@ export interface VideoStatus {
 export const fileNames = {
   "video.mp4": "video",
   "captions.vtt": "captions",
+  "chapters.vtt": "chapters",
+  "poster.jpg": "poster",
   "script.txt": "script",
 } as const;
 export type FileName = keyof typeof fileNames;
@@ -56,7 +85,9 @@ export type FileName = keyof typeof fileNames;
 export function createDocToVideoService(deps: DocToVideoDeps) {
   async function liveJob(jobId: string): Promise<JobRecord> {
     const job = await deps.jobs.get(jobId);
-    if (!job || job.kind !== docToVideoJobKind || isExpired(job)) {
+    // A render job that follows a review is internal: the reviewed job's id is the one a user holds.
+    const internal = (job?.input as DocToVideoJobInput | undefined)?.reviewOf !== undefined;
+    if (!job || job.kind !== docToVideoJobKind || internal || isExpired(job)) {
       throw new KilnError(
         "not_found",
         "video_job_not_found",
@@ -66,8 +97,25 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
     return job;
   }
 
+  /** The job whose progress the user sees: the render job once a reviewed script is confirmed. */
+  async function effectiveJob(job: JobRecord, facts: JobFacts | null): Promise<JobRecord> {
+    if (!facts?.renderJobId) return job;
+    return await deps.jobs.get(facts.renderJobId) ?? job;
+  }
+
+  const review = createReviewOperations({ ...deps, liveJob });
+
   return {
     webhookSecret: deps.webhookSecret,
+    voices: deps.voices,
+    pageVisuals: deps.pageVisuals,
+    ...review,
+
+    /** The job to stream live events from for `jobId`. */
+    async eventsJob(jobId: string): Promise<JobRecord> {
+      const job = await liveJob(jobId);
+      return await effectiveJob(job, await readFacts(deps.kv, jobId));
+    },
 
     /** Validates the upload, stores the PDF and enqueues the job (429 beyond 2 running per client). */
     async submit(form: FormData, clientKey: string, log: Logger): Promise<JobRecord> {
@@ -97,7 +145,7 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
         );
       }
       const fields = Object.fromEntries(
-        ["avatar", "apiType", "sentiment", "category", "model"]
+        ["avatar", "apiType", "sentiment", "category", "model", "voice", "review"]
           .map((name) => [name, form.get(name)])
           .filter(([, value]) => typeof value === "string" && value !== ""),
       );
@@ -119,27 +167,30 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
           },
         );
       }
+      const installed = await deps.voices();
+      if (parsed.data.voice && !installed.some((voice) => voice.id === parsed.data.voice)) {
+        throw new KilnError(
+          "invalid",
+          "voice_unavailable",
+          `The voice ${parsed.data.voice} is not installed here.`,
+          {
+            details: { available: installed.map((voice) => voice.id) },
+          },
+        );
+      }
       const options = { ...parsed.data, model: parsed.data.model || deps.defaultModel };
       const workId = randomId();
       await deps.blobs.put(blobKeys.document(workId), bytes, { contentType: "application/pdf" });
       let job: JobRecord;
       try {
-        job = await deps.jobs.enqueue(docToVideoJobKind, {
+        job = await enqueueVideoJob(deps.jobs, {
           workId,
           documentHash: await sha256Hex(bytes),
           documentBytes: bytes.byteLength,
           options,
-        }, { concurrency: { key: `doc-to-video:${clientKey}`, limit: 2, mode: "reject" }, ttl: jobTtlMs });
+        }, clientKey);
       } catch (error) {
         await deps.blobs.delete(blobKeys.document(workId));
-        if (error instanceof KilnError && error.code === "concurrency_limit") {
-          throw new KilnError(
-            "rate_limited",
-            "concurrency_limit",
-            "You already have 2 videos in progress; wait for one to finish or cancel it.",
-            { retryAfterSeconds: 30 },
-          );
-        }
         throw error;
       }
       await deps.kv.set(docToVideoKeys.cleanup(workId), { jobId: job.id, createdAt: Date.now() });
@@ -152,13 +203,18 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
     },
 
     async status(jobId: string): Promise<VideoStatus> {
-      const job = await liveJob(jobId);
+      const reviewed = await liveJob(jobId);
       const facts = await readFacts(deps.kv, jobId);
+      const job = await effectiveJob(reviewed, facts);
       const view: VideoStatus = {
-        job_id: job.id,
-        status: job.status,
+        job_id: reviewed.id,
+        status: facts?.review === "pending" && job.status === "succeeded"
+          ? "awaiting_review"
+          : facts?.review === "cancelled"
+          ? "cancelled"
+          : job.status,
         progress: job.progress,
-        created_at: job.createdAt,
+        created_at: reviewed.createdAt,
       };
       if (job.step) view.step = job.step;
       if (job.startedAt) view.started_at = job.startedAt;
@@ -167,17 +223,30 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
         view.expires_at = job.finishedAt + jobTtlMs;
       }
       if (facts?.script) {
+        const language: Language = facts.language ?? "en";
         Object.assign(view, {
           script: facts.script,
+          ...(facts.sections
+            ? {
+              sections: facts.sections.map((section) => {
+                const stats = sectionStats(section, language);
+                return { ...section, words: stats.words, estimated_seconds: stats.estimatedSeconds };
+              }),
+            }
+            : {}),
           language: facts.language,
           words: facts.words,
           estimated_seconds: facts.estimatedSeconds,
-          script_url: `/api/doc-to-video/${job.id}/files/script.txt`,
+          script_url: `/api/doc-to-video/${reviewed.id}/files/script.txt`,
         });
       }
+      if (facts?.voice) view.voice = facts.voice;
       if (job.status === "succeeded" && facts?.hasVideo) {
-        view.video_url = `/api/doc-to-video/${job.id}/files/video.mp4`;
-        view.captions_url = `/api/doc-to-video/${job.id}/files/captions.vtt`;
+        const files = `/api/doc-to-video/${reviewed.id}/files`;
+        view.video_url = `${files}/video.mp4`;
+        view.captions_url = `${files}/captions.vtt`;
+        if (facts.hasChapters) view.chapters_url = `${files}/chapters.vtt`;
+        if (facts.hasPoster) view.poster_url = `${files}/poster.jpg`;
       }
       if (facts?.cost) view.cost = facts.cost;
       if (job.error) {
@@ -188,20 +257,30 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
     },
 
     async cancel(jobId: string): Promise<VideoStatus> {
-      await liveJob(jobId);
-      await deps.jobs.cancel(jobId, "cancelled by the user");
+      const job = await liveJob(jobId);
+      const facts = await readFacts(deps.kv, jobId);
+      if (facts?.review === "pending") {
+        await updateFacts(
+          deps.kv,
+          jobId,
+          (current) => current?.review === "pending" ? { ...current, review: "cancelled" } : current!,
+        );
+      } else {
+        await deps.jobs.cancel((await effectiveJob(job, facts)).id, "cancelled by the user");
+      }
       return await this.status(jobId);
     },
 
     async file(jobId: string, name: FileName): Promise<StoredBlob> {
-      const job = await liveJob(jobId);
       const facts = await readFacts(deps.kv, jobId);
+      const job = await effectiveJob(await liveJob(jobId), facts);
       const kind = fileNames[name];
       const ready = kind === "script"
         ? Boolean(facts?.script)
-        : job.status === "succeeded" && facts?.hasVideo;
+        : job.status === "succeeded" && facts?.hasVideo &&
+          (kind !== "poster" || facts.hasPoster) && (kind !== "chapters" || facts.hasChapters);
       const stored = ready && facts ? await deps.blobs.get(blobKeys[kind](facts.workId)) : null;
-      if (!stored) throw new KilnError("not_found", "video_file_not_ready", `The ${kind} is not ready.`);
+      if (!stored) throw new KilnError("not_found", "video_file_not_ready", `${name} is not ready yet.`);
       return stored;
     },
   };

@@ -1,9 +1,11 @@
 /**
  * The offline script writer: an extractive summariser. It scores sentences by the document-wide
- * frequency of their content words, keeps the best ones in reading order up to a word budget, and
- * frames them with an opening and closing line in the document's language and the chosen category.
+ * frequency of their content words, keeps the best ones in reading order up to a word budget —
+ * grouped into sections by the document's headings — and frames them with an opening and closing
+ * line in the document's language and the chosen category.
  */
 import { countWords, type Language } from "./script_rules.ts";
+import { keyPointOf, type ScriptSection } from "./sections.ts";
 
 export type Category = "summarize" | "explanation";
 
@@ -38,36 +40,123 @@ export function splitIntoSentences(text: string): string[] {
     .filter((sentence) => sentence.length > 0);
 }
 
-export function summarise(text: string, language: Language, category: Category, targetWords: number): string {
-  const sentences = splitIntoSentences(text)
-    .map((sentence) => /[.!?؟]$/.test(sentence) ? sentence : `${sentence}.`)
-    .filter((sentence) => {
-      const words = countWords(sentence);
-      return words >= 3 && words <= 60;
-    });
-  const frequency = new Map<string, number>();
-  const tokens = sentences.map((sentence) =>
+export interface RankedSentence {
+  sentence: string;
+  partIndex: number;
+  /** Position in reading order. */
+  index: number;
+  score: number;
+}
+
+/**
+ * Every usable sentence (3–60 words) of every part, scored by the document-wide frequency of its
+ * content words (normalised by length) with a small bonus for early sentences, which usually state
+ * the topic.
+ */
+export function rankSentences(parts: SourcePart[]): RankedSentence[] {
+  const candidates = parts.flatMap((part, partIndex) =>
+    splitIntoSentences(part.text)
+      .map((sentence) => /[.!?؟]$/.test(sentence) ? sentence : `${sentence}.`)
+      .filter((sentence) => {
+        const words = countWords(sentence);
+        return words >= 3 && words <= 60;
+      })
+      .map((sentence) => ({ sentence, partIndex }))
+  );
+  const tokens = candidates.map(({ sentence }) =>
     (sentence.toLowerCase().normalize("NFKC").match(/[\p{L}\p{N}]+/gu) ?? [])
       .filter((word) => word.length > 2 && !stopWords.has(word))
   );
+  const frequency = new Map<string, number>();
   for (const words of tokens) for (const word of words) frequency.set(word, (frequency.get(word) ?? 0) + 1);
-  const scored = sentences.map((sentence, index) => {
+  return candidates.map((candidate, index) => {
     const words = tokens[index];
     const weight = words.reduce((sum, word) => sum + (frequency.get(word) ?? 0), 0);
-    // Early sentences usually state the topic: a small bonus keeps the summary anchored.
     const positionBonus = 1 + 0.5 / (1 + index);
-    return { sentence, index, score: (weight / Math.sqrt(Math.max(words.length, 1))) * positionBonus };
+    return { ...candidate, index, score: (weight / Math.sqrt(Math.max(words.length, 1))) * positionBonus };
   });
+}
+
+export interface SourcePart {
+  title?: string;
+  page?: number;
+  text: string;
+}
+
+/** Sections shown at most; more parts than this keep only the best-scoring ones. */
+const maxSummarySections = 6;
+/** A lone long part is cut into sections of this many sentences. */
+const sentencesPerChunk = 3;
+
+/**
+ * The extractive script, by section: every part (the text under a heading, or a page) offers its
+ * sentences; each of the best parts keeps its best sentence, the rest of the word budget goes to the
+ * highest-scoring sentences anywhere, and each part's chosen sentences become a section in reading
+ * order, with its heading as title and its sentences' leading clauses as key points.
+ */
+export function summariseSections(
+  parts: SourcePart[],
+  language: Language,
+  category: Category,
+  targetWords: number,
+): ScriptSection[] {
+  const scored = rankSentences(parts);
   const [opening, closing] = framing[language][category];
   const budget = targetWords - countWords(opening) - countWords(closing);
-  const chosen: typeof scored = [];
+  const chosen = new Set<number>();
   let used = 0;
-  for (const candidate of [...scored].sort((a, b) => b.score - a.score || a.index - b.index)) {
+  const take = (candidate: (typeof scored)[number]) => {
     const words = countWords(candidate.sentence);
-    if (used + words > budget) continue;
-    chosen.push(candidate);
+    if (chosen.has(candidate.index) || used + words > budget) return;
+    chosen.add(candidate.index);
     used += words;
+  };
+  const byScore = [...scored].sort((a, b) => b.score - a.score || a.index - b.index);
+  const bestOfPart = new Map<number, (typeof scored)[number]>();
+  for (const candidate of byScore) {
+    if (!bestOfPart.has(candidate.partIndex)) bestOfPart.set(candidate.partIndex, candidate);
   }
-  chosen.sort((a, b) => a.index - b.index);
-  return [opening, ...chosen.map((item) => item.sentence), closing].join(" ");
+  const keptParts = new Set(
+    [...bestOfPart.values()].sort((a, b) => b.score - a.score).slice(0, maxSummarySections).map((c) =>
+      c.partIndex
+    ),
+  );
+  for (const partIndex of [...keptParts].sort((a, b) => a - b)) take(bestOfPart.get(partIndex)!);
+  for (const candidate of byScore) if (keptParts.has(candidate.partIndex)) take(candidate);
+
+  const picked = scored.filter((candidate) => chosen.has(candidate.index));
+  const groups: { part: SourcePart; sentences: typeof picked }[] = [];
+  for (const candidate of picked) {
+    const last = groups.at(-1);
+    if (last && last.part === parts[candidate.partIndex]) last.sentences.push(candidate);
+    else groups.push({ part: parts[candidate.partIndex], sentences: [candidate] });
+  }
+  // One long untitled part (a single-page memo) still gets sections, a few sentences each.
+  const chunked = groups.length === 1 && groups[0].sentences.length > sentencesPerChunk + 1
+    ? Array.from(
+      { length: Math.ceil(groups[0].sentences.length / sentencesPerChunk) },
+      (_, chunk) => ({
+        part: { ...groups[0].part, title: chunk === 0 ? groups[0].part.title : undefined },
+        sentences: groups[0].sentences.slice(chunk * sentencesPerChunk, (chunk + 1) * sentencesPerChunk),
+      }),
+    )
+    : groups;
+  const sections: ScriptSection[] = chunked.map(({ part, sentences }) => {
+    const points = [...sentences].sort((a, b) => b.score - a.score).map((item) => keyPointOf(item.sentence))
+      .filter((point, index, all) => countWords(point) >= 2 && all.indexOf(point) === index).slice(0, 3);
+    return {
+      title: part.title ?? points[0] ?? keyPointOf(sentences[0].sentence),
+      text: sentences.map((item) => item.sentence).join(" "),
+      keyPoints: points.filter((point) =>
+        point !== part.title && (part.title !== undefined || point !== points[0])
+      ),
+      ...(part.page ? { page: part.page } : {}),
+    };
+  });
+  if (sections.length === 0) {
+    return [{ title: opening.replace(/[.!]$/, ""), text: `${opening} ${closing}`, keyPoints: [] }];
+  }
+  sections[0].text = `${opening} ${sections[0].text}`;
+  sections.at(-1)!.text = `${sections.at(-1)!.text} ${closing}`;
+  return sections;
 }

@@ -89,6 +89,12 @@ export const engineVariables = {
     default: "10",
     doc: "Service tokens one user may vend per hour.",
   },
+  ENGINE_TRANSCRIBES_PER_MINUTE: {
+    schema: z.coerce.number().int().min(1),
+    default: "10",
+    doc:
+      "Transcriptions one user may start per minute (token bucket, enforced by the engine before it forwards).",
+  },
   ENGINE_META_PROVIDER: {
     schema: z.enum(["local", "oembed"]),
     default: "local",

@@ -16,14 +16,17 @@ export interface UpstreamProbe {
 
 const probeCacheMs = 5_000;
 
-export function createUpstreamProber(baseUrl: string): () => Promise<UpstreamProbe> {
+export function createUpstreamProber(
+  baseUrl: string,
+  send: (input: string, init: RequestInit) => Promise<Response> = fetch,
+): () => Promise<UpstreamProbe> {
   let latest: { at: number; result: Promise<UpstreamProbe> } | undefined;
   const probe = async (): Promise<UpstreamProbe> => {
     const started = performance.now();
     const checkedAt = new Date().toISOString();
     try {
       // Straight fetch, not through the breaker: the probe must not count as traffic or failures.
-      const response = await fetch(`${baseUrl}/health`, { signal: AbortSignal.timeout(1_500) });
+      const response = await send(`${baseUrl}/health`, { signal: AbortSignal.timeout(1_500) });
       await response.body?.cancel();
       const latencyMs = Math.round((performance.now() - started) * 100) / 100;
       return { reachable: response.status < 500, status: response.status, latencyMs, checkedAt };

@@ -3,6 +3,7 @@ import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { type Account, available, type LedgerEntry, readAccount, updateAccount } from "./credits.ts";
 import { engineKeys } from "./keys.ts";
+import { listPage, type Page } from "../store/page.ts";
 
 export interface BalanceView {
   userId: string;
@@ -106,31 +107,14 @@ export async function grantCredits(
   };
 }
 
-export interface TransactionsPage {
-  items: LedgerEntry[];
-  cursor?: string;
-}
-
 /** Newest first; `cursor` continues where the previous page stopped. */
-export async function listTransactions(
+export function listTransactions(
   kv: KvStore,
   userId: string,
   options: { limit: number; cursor?: string },
-): Promise<TransactionsPage> {
-  const iterator = kv.list<LedgerEntry>({ prefix: engineKeys.ledgerPrefix(userId) }, {
+): Promise<Page<LedgerEntry>> {
+  return listPage<LedgerEntry>(kv, { prefix: engineKeys.ledgerPrefix(userId) }, {
+    ...options,
     reverse: true,
-    limit: options.limit,
-    cursor: options.cursor || undefined,
   });
-  const items: LedgerEntry[] = [];
-  try {
-    for await (const entry of iterator) items.push(entry.value);
-  } catch (error) {
-    if (options.cursor && error instanceof TypeError) {
-      throw new KilnError("invalid", "invalid_cursor", "The cursor is not valid.");
-    }
-    throw error;
-  }
-  const cursor = items.length === options.limit ? iterator.cursor : undefined;
-  return { items, cursor: cursor || undefined };
 }

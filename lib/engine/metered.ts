@@ -1,8 +1,11 @@
 /**
  * The metered flow (`POST /transcribe`): estimate → hold the estimate → forward to the
- * transcription service with our requestId → the signed webhook settles (settle.ts). The hold and
- * the request record are one commit, so credits are never held without a record that will release
- * them (by the webhook, or by the expiry sweep).
+ * transcription service with our requestId and `authorizeDuration` → the service measures the
+ * audio and, before recognising a second of it, asks us to authorise that duration: the hold is
+ * raised to the price of the measured duration, or the work stops with 402 (authorizeMeasured) →
+ * the signed webhook settles (settle.ts). The estimate (from a HEAD the media server controls) is
+ * never what a user pays. The hold and the request record are one commit, so credits are never held
+ * without a record that will release them (by the webhook, or by the expiry sweep).
  */
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
@@ -98,7 +101,7 @@ export async function startMetered(
   let jobId: string;
   try {
     const answer = await deps.upstream.request("POST", "/transcribe", {
-      body: { url, requestId },
+      body: { url, requestId, authorizeDuration: true },
       timeoutMs: deps.transcribeTimeoutMs,
       requestId,
     });
@@ -172,6 +175,76 @@ export async function releaseHold(
       sets: () => [{ key: engineKeys.request(requestId), value: next }],
       deletes: [engineKeys.holdByTime(Date.parse(record.createdAt), requestId)],
       outcome: true,
+    };
+  });
+  return outcome;
+}
+
+export interface MeasuredAuthorization {
+  requestId: string;
+  durationSeconds: number;
+  priceCredits: number;
+  heldCredits: number;
+}
+
+/**
+ * The transcription service measured `durationSeconds` of audio for `requestId`: the hold becomes
+ * the price of exactly that (raised from the estimate, taking the difference from the available
+ * balance), or — when hold plus available cannot pay it — 402 and the work stops. Repeating it
+ * (a retried job) changes nothing more.
+ */
+export async function authorizeMeasured(
+  kv: KvStore,
+  rates: CreditRates,
+  requestId: string,
+  durationSeconds: number,
+): Promise<MeasuredAuthorization> {
+  const first = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+  if (!first.value) throw new KilnError("not_found", "request_not_found", "No such transcription request.");
+  const price = creditsFor(durationSeconds, undefined, rates);
+  const { outcome } = await updateAccount<MeasuredAuthorization>(kv, first.value.userId, async (account) => {
+    const stored = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+    const record = stored.value!;
+    if (!record.holdActive) {
+      throw new KilnError(
+        "conflict",
+        "hold_not_active",
+        "This request no longer holds credits; start it again.",
+      );
+    }
+    const extra = Math.max(0, price - record.heldCredits);
+    if (extra > available(account)) {
+      throw new KilnError(
+        "payment_required",
+        "insufficient_credits",
+        `The media is ${
+          Math.round(durationSeconds)
+        } s long and costs ${price} credits; ${record.heldCredits} are held and ${
+          available(account)
+        } more are available.`,
+        {
+          details: {
+            required: price,
+            heldCredits: record.heldCredits,
+            available: available(account),
+            durationSeconds,
+          },
+        },
+      );
+    }
+    const next: MeteredRequest = {
+      ...record,
+      heldCredits: record.heldCredits + extra,
+      measuredDurationSeconds: durationSeconds,
+      updatedAt: new Date().toISOString(),
+    };
+    return {
+      entries: extra > 0
+        ? [{ type: "hold", amount: extra, reason: "transcription_measured", reference: requestId }]
+        : [],
+      checks: [stored],
+      sets: () => [{ key: engineKeys.request(requestId), value: next }],
+      outcome: { requestId, durationSeconds, priceCredits: price, heldCredits: next.heldCredits },
     };
   });
   return outcome;

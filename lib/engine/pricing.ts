@@ -2,7 +2,9 @@
 export type CreditRates = Record<string, number>;
 
 export function rateFor(rates: CreditRates, model: string | undefined): number {
-  return (model !== undefined ? rates[model] : undefined) ?? rates.default ?? 1;
+  // Own keys only: a model named "constructor" must not price at Object's constructor (NaN credits).
+  const named = model !== undefined && Object.hasOwn(rates, model) ? rates[model] : undefined;
+  return named ?? (Object.hasOwn(rates, "default") ? rates.default : undefined) ?? 1;
 }
 
 export function creditsFor(durationSeconds: number, model: string | undefined, rates: CreditRates): number {

@@ -61,7 +61,12 @@ export async function proxyTranscribe(
       .set(useKey, { state: "used", jobId }, { expireIn: tokenUseMs })
       .commit();
   }
-  const json = { ...answer.json, statusUrl: jobId ? `/ttt/status/${encodeURIComponent(jobId)}` : undefined };
+  const json = {
+    ok: true,
+    ...answer.json,
+    jobId,
+    statusUrl: jobId ? `/ttt/status/${encodeURIComponent(jobId)}` : undefined,
+  };
   return { status: answer.status, json };
 }
 

@@ -1,4 +1,11 @@
 /** The stored record of one metered transcription (`POST /transcribe`) and its public view. */
+export interface TranscriptSegment {
+  start: number;
+  end: number;
+  text: string;
+  words?: { start: number; end: number; word: string; confidence?: number }[];
+}
+
 export type MeteredStatus = "holding" | "queued" | "completed" | "failed" | "expired" | "forward_failed";
 
 export interface MeteredRequest {
@@ -11,6 +18,8 @@ export interface MeteredRequest {
   /** False once the hold was released (settled, failed or expired). */
   holdActive: boolean;
   estimatedDurationSeconds?: number;
+  /** Seconds of audio the transcription service measured before recognising (what the price is from). */
+  measuredDurationSeconds?: number;
   chargedCredits: number;
   releasedCredits: number;
   transcript?: string;
@@ -19,6 +28,9 @@ export interface MeteredRequest {
   durationSeconds?: number;
   model?: string;
   truncated?: boolean;
+  /** The recogniser's timings as the transcription service sent them (seconds from the start). */
+  segments?: TranscriptSegment[];
+  confidence?: number;
   error?: string;
   webhookId?: string;
   createdAt: string;
@@ -39,7 +51,8 @@ export function requestView(record: MeteredRequest, live?: Record<string, unknow
     credits: {
       held: record.holdActive ? record.heldCredits : 0,
       charged: record.chargedCredits,
-      refunded: record.releasedCredits,
+      /** The hold given back when the request settled (the charge, if any, is taken separately). */
+      released: record.releasedCredits,
     },
     result: record.status === "completed"
       ? {
@@ -48,6 +61,8 @@ export function requestView(record: MeteredRequest, live?: Record<string, unknow
         language: record.language ?? null,
         durationSeconds: record.durationSeconds ?? null,
         truncated: record.truncated ?? false,
+        confidence: record.confidence ?? null,
+        segments: record.segments ?? [],
       }
       : null,
     error: record.error ?? null,

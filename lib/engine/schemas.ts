@@ -34,3 +34,36 @@ export const JobIdParam = z.object({ id: z.string().min(1).max(200) });
 export const RequestIdParam = z.object({ requestId: z.string().min(1).max(200) });
 
 export const MetaQuery = z.object({ url: z.string().min(1).max(2048) });
+
+/** Who may run the engine's admin routes: the seed's ENGINE_ADMIN_KEY, or Kiln's admin (token or console). */
+export const engineAdminAuth = ["engine_admin", "admin"];
+
+export const BalanceSchema = z.object({
+  userId: z.string(),
+  balance: z.number().int().describe("All credits, held ones included."),
+  heldCredits: z.number().int().describe("Reserved by transcriptions in flight."),
+  availableCredits: z.number().int().describe("balance − heldCredits: what the user can spend now."),
+  updatedAt: z.string(),
+});
+
+export const HoldSchema = z.object({
+  requestId: z.string(),
+  userId: z.string(),
+  credits: z.number().int(),
+  status: z.string(),
+  url: z.string(),
+  jobId: z.string().nullable(),
+  createdAt: z.string(),
+});
+
+export const LedgerEntrySchema = z.object({
+  id: z.string(),
+  sequence: z.number().int(),
+  type: z.enum(["grant", "hold", "release", "charge", "refund"]),
+  amount: z.number().int(),
+  reason: z.string(),
+  reference: z.string().optional(),
+  balanceAfter: z.number().int(),
+  heldAfter: z.number().int(),
+  createdAt: z.string(),
+});

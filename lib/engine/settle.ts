@@ -1,7 +1,10 @@
 /**
  * Settling metered transcriptions: the transcription service's webhook (completed → charge
- * `max(1, ceil(minutes × rate[model]))` and release the hold; failed → release in full) and the
- * sweep that releases holds nobody settled in time. The request record is checked in the same
+ * `max(1, ceil(minutes × rate[model]))` of the measured audio and release the hold; failed →
+ * release in full) and the sweep that releases holds nobody settled in time. Never a discount: a
+ * price the hold and the available balance cannot pay (a result that arrives after its hold
+ * expired, or from a service that skipped the duration check) settles as refused — nothing charged,
+ * no transcript kept. The request record is checked in the same
  * commit as the ledger entries, so twenty concurrent deliveries of one webhook charge once.
  */
 import type { KvStore } from "../store/types.ts";
@@ -30,11 +33,31 @@ export const TranscriptionWebhook = z.looseObject({
     durationSeconds: z.number().nonnegative().nullish(),
     truncated: z.boolean().optional(),
     model: z.string().nullish(),
+    confidence: z.number().min(0).max(1).nullish(),
+    segments: z.array(z.object({
+      start: z.number().nonnegative(),
+      end: z.number().nonnegative(),
+      text: z.string(),
+      words: z.array(z.object({
+        start: z.number().nonnegative(),
+        end: z.number().nonnegative(),
+        word: z.string(),
+        confidence: z.number().min(0).max(1).optional(),
+      })).optional(),
+    })).optional(),
   }).nullish(),
   error: z.union([z.string(), z.looseObject({ message: z.string().optional(), code: z.string().optional() })])
     .nullish(),
 });
 export type TranscriptionWebhook = z.infer<typeof TranscriptionWebhook>;
+
+/** Sent (signed, synchronously) once the audio is measured and before it is recognised. */
+export const MeasuredDuration = z.object({
+  type: z.literal("transcription.measured"),
+  requestId: z.string().min(1).max(200),
+  id: z.string().optional(),
+  durationSeconds: z.number().nonnegative(),
+});
 
 export interface SettleOutcome {
   requestId: string;
@@ -65,20 +88,22 @@ export async function settleFromWebhook(
     return { requestId, status: "failed", releasedCredits: first.value.heldCredits, chargedCredits: 0 };
   }
 
-  const seconds = payload.result?.durationSeconds ?? payload.durationSeconds ?? 0;
+  const reported = payload.result?.durationSeconds ?? payload.durationSeconds ?? 0;
   const model = payload.result?.model ?? payload.model;
-  const price = creditsFor(seconds, model ?? undefined, rates);
   const { outcome } = await updateAccount<SettleOutcome>(kv, first.value.userId, async (account) => {
     const stored = await kv.get<MeteredRequest>(engineKeys.request(requestId));
     const record = stored.value!;
     if (record.status === "completed" || record.status === "failed") {
       return { done: { requestId, status: "duplicate", chargedCredits: record.chargedCredits } };
     }
+    // The authorised measurement, unless the result reports more audio: the larger is the price.
+    const seconds = Math.max(record.measuredDurationSeconds ?? 0, reported);
+    const price = creditsFor(seconds, model ?? undefined, rates);
     const release = record.holdActive ? record.heldCredits : 0;
-    // Never below zero: a late webhook after the hold expired charges at most what is available.
     const chargeable = account.balance - (account.held - release);
-    const charged = Math.min(price, Math.max(0, chargeable));
     const now = new Date().toISOString();
+    if (price > chargeable) return refusedUnpaid(record, stored, { release, price, seconds, webhookId, now });
+    const charged = price;
     const next: MeteredRequest = {
       ...record,
       status: "completed",
@@ -89,6 +114,8 @@ export async function settleFromWebhook(
       summary: payload.result?.summary ?? undefined,
       language: payload.result?.language ?? undefined,
       truncated: payload.result?.truncated,
+      segments: payload.result?.segments ?? [],
+      confidence: payload.result?.confidence ?? undefined,
       durationSeconds: seconds,
       model: model ?? undefined,
       webhookId,
@@ -118,6 +145,41 @@ export async function settleFromWebhook(
   });
   if (outcome.status === "completed") log.info("metered_transcription_settled", { ...outcome, webhookId });
   return outcome;
+}
+
+/** A result nobody can pay for: release the hold, charge nothing, keep no transcript. */
+function refusedUnpaid(
+  record: MeteredRequest,
+  stored: Deno.KvEntryMaybe<MeteredRequest>,
+  facts: { release: number; price: number; seconds: number; webhookId: string; now: string },
+) {
+  const next: MeteredRequest = {
+    ...record,
+    status: "failed",
+    holdActive: false,
+    chargedCredits: 0,
+    releasedCredits: facts.release,
+    durationSeconds: facts.seconds,
+    error:
+      `insufficient_credits: the result costs ${facts.price} credits, more than were held and available.`,
+    webhookId: facts.webhookId,
+    updatedAt: facts.now,
+    settledAt: facts.now,
+  };
+  return {
+    entries: facts.release > 0
+      ? [{ type: "release" as const, amount: facts.release, reason: "unpaid", reference: record.requestId }]
+      : [],
+    checks: [stored],
+    sets: () => [{ key: engineKeys.request(record.requestId), value: next }],
+    deletes: [engineKeys.holdByTime(Date.parse(record.createdAt), record.requestId)],
+    outcome: {
+      requestId: record.requestId,
+      status: "failed" as const,
+      chargedCredits: 0,
+      releasedCredits: facts.release,
+    },
+  };
 }
 
 /** A failure reported after the hold already expired: record it, nothing left to release. */

@@ -45,6 +45,8 @@ export async function setupEngine(services: Services): Promise<EngineService> {
     retryBaseMs: values.ENGINE_RETRY_BASE_MS,
     breaker,
     log,
+    // A local TTT_BASE (the default) is served in-process: no socket, no outside caller's limits.
+    fetch: services.selfFetch,
   });
   const engine = createEngineService({
     kv: services.kv,
@@ -56,8 +58,11 @@ export async function setupEngine(services: Services): Promise<EngineService> {
       ? createOEmbedProvider(values.ENGINE_META_OEMBED_URL)
       : localMetadataProvider,
     webhookSecret,
+    limiter: services.rateLimiter,
+    send: services.selfFetch,
     settings: {
       rates: values.ENGINE_CREDIT_RATES,
+      transcribesPerMinute: values.ENGINE_TRANSCRIBES_PER_MINUTE,
       transcribeTimeoutMs: values.ENGINE_TRANSCRIBE_TIMEOUT_MS,
       holdTtlMs: values.ENGINE_HOLD_TTL_MINUTES * 60_000,
       vendLimitPerHour: values.ENGINE_VEND_LIMIT_PER_HOUR,
@@ -73,17 +78,20 @@ export async function setupEngine(services: Services): Promise<EngineService> {
       scheme: "bearer",
       bearerFormat: "JWT",
       description: "User JWT (HS256, ENGINE_JWT_SECRET)",
+      "x-kiln-obtain": "./deno task -q token <userId>  (or POST /v1/admin/users/{id}/token)",
     },
     service: {
       type: "http",
       scheme: "bearer",
       description: "Vended 15-minute service token, scope ttt:transcribe",
+      "x-kiln-obtain": "POST /v1/vend-token with a user token (costs 1 credit)",
     },
     engine_admin: {
       type: "apiKey",
       in: "header",
       name: "X-API-Key",
       description: "ENGINE_ADMIN_KEY (or Bearer)",
+      "x-kiln-secret": "ENGINE_ADMIN_KEY",
     },
   });
   registerEngineHealth(services, engine, {

@@ -57,6 +57,17 @@ export function staticTokenResolver(
   };
 }
 
+/** Tries each resolver in order and returns the first principal (e.g. the admin token, then a session). */
+export function firstOf(...resolvers: AuthResolver[]): AuthResolver {
+  return async (request) => {
+    for (const resolve of resolvers) {
+      const principal = await resolve(request);
+      if (principal) return principal;
+    }
+    return null;
+  };
+}
+
 export function unauthorized(message = "Missing or invalid credentials.", realm = "kiln"): KilnError {
   return new KilnError("unauthorized", "unauthorized", message, {
     headers: { "www-authenticate": `Bearer realm="${realm}"` },

@@ -1,37 +1,85 @@
 /**
  * Reading request input safely: bodies are refused by Content-Length or cut off while streaming
- * once they pass the route's limit (never buffered whole first), the media type is checked before
- * parsing, and zod issues become one 422 shape for every route.
+ * once they pass the route's limit (never buffered whole first), must keep arriving (a deadline
+ * between chunks and one for the whole body, so a trickling sender cannot hold a handler forever),
+ * the media type is checked before parsing, JSON nesting and multipart part counts are bounded
+ * before a parser sees them, and zod issues become one 422 shape for every route.
  */
 import type { z } from "zod";
 import { KilnError } from "../errors.ts";
+import { late, within } from "../sleep.ts";
 import { httpErrors } from "./problem.ts";
 
-/** Reads at most `limit` bytes of the body; a longer body is a 413 before or while it streams. */
-export async function readBodyLimited(request: Request, limit: number): Promise<Uint8Array<ArrayBuffer>> {
+/** Default gap allowed between body chunks (KILN_BODY_TIMEOUT_MS). */
+export const defaultBodyTimeoutMs = 30_000;
+/** The whole body may take the gap plus one second per this many bytes of the route's limit. */
+const minimumBytesPerSecond = 32 * 1024;
+/** Deeper JSON is refused before JSON.parse and zod recurse into it. */
+export const maxJsonDepth = 64;
+/** Parts one multipart body may have. */
+export const maxMultipartParts = 200;
+
+/**
+ * The request's body as a stream that enforces `limit` (413, by Content-Length before reading) and
+ * the arrival deadlines (408); null when there is no body. Every route reads its body through this.
+ */
+export function guardedBody(
+  request: Pick<Request, "headers" | "body">,
+  limit: number,
+  timeoutMs = defaultBodyTimeoutMs,
+): ReadableStream<Uint8Array<ArrayBuffer>> | null {
   const declared = Number(request.headers.get("content-length") ?? NaN);
   if (Number.isFinite(declared) && declared > limit) throw httpErrors.tooLarge(limit);
-  if (!request.body) return new Uint8Array();
+  if (!request.body) return null;
   const reader = request.body.getReader();
+  const deadline = performance.now() + timeoutMs + (limit / minimumBytesPerSecond) * 1000;
+  let total = 0;
+  return new ReadableStream<Uint8Array<ArrayBuffer>>({
+    async pull(controller) {
+      const next = await within(reader.read(), Math.min(timeoutMs, deadline - performance.now()));
+      if (next === late) {
+        await reader.cancel().catch(() => {});
+        return controller.error(httpErrors.bodyTimeout());
+      }
+      if (next.done) return controller.close();
+      total += next.value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        return controller.error(httpErrors.tooLarge(limit));
+      }
+      controller.enqueue(next.value as Uint8Array<ArrayBuffer>);
+    },
+    cancel: (reason) => reader.cancel(reason),
+  });
+}
+
+/** `request` with its body guarded by `guardedBody`, for handlers that read the raw body themselves. */
+export function withGuardedBody(request: Request, limit: number, timeoutMs?: number): Request {
+  const body = guardedBody(request, limit, timeoutMs);
+  return body ? new Request(request, { body, duplex: "half" } as RequestInit) : request;
+}
+
+/** Reads at most `limit` bytes of the body; a longer body is a 413 before or while it streams. */
+export async function readBodyLimited(
+  request: Pick<Request, "headers" | "body">,
+  limit: number,
+  timeoutMs?: number,
+): Promise<Uint8Array<ArrayBuffer>> {
+  const body = guardedBody(request, limit, timeoutMs);
+  if (!body) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  while (true) {
-    const { done, value } = await reader.read();
-    if (done) break;
-    total += value.byteLength;
-    if (total > limit) {
-      await reader.cancel().catch(() => {});
-      throw httpErrors.tooLarge(limit);
-    }
-    chunks.push(value);
+  for await (const chunk of body) {
+    chunks.push(chunk);
+    total += chunk.byteLength;
   }
-  const body = new Uint8Array(total);
+  const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
-    body.set(chunk, offset);
+    out.set(chunk, offset);
     offset += chunk.byteLength;
   }
-  return body;
+  return out;
 }
 
 /** The media type without parameters, lower-cased ("" when absent). */
@@ -47,33 +95,104 @@ export function isJsonMediaType(type: string): boolean {
 export async function readJsonBody(
   request: Request,
   limit: number,
+  timeoutMs?: number,
 ): Promise<{ value: unknown; text: string }> {
-  const bytes = await readBodyLimited(request, limit);
+  const bytes = await readBodyLimited(request, limit, timeoutMs);
   const type = mediaType(request);
   if (bytes.byteLength > 0 && !isJsonMediaType(type)) {
     throw httpErrors.unsupportedMediaType(["application/json"]);
   }
   const text = new TextDecoder().decode(bytes);
   if (text.trim() === "") return { value: undefined, text };
+  return { value: parseJson(text), text };
+}
+
+/** JSON.parse behind a nesting limit: 400 for bytes that are not JSON or nest deeper than allowed. */
+export function parseJson(text: string): unknown {
+  if (jsonDepth(text) > maxJsonDepth) {
+    throw new KilnError("malformed", "json_too_deep", `The JSON nests deeper than ${maxJsonDepth} levels.`, {
+      details: { maxDepth: maxJsonDepth },
+    });
+  }
   try {
-    return { value: JSON.parse(text), text };
+    return JSON.parse(text);
   } catch (error) {
     throw httpErrors.malformedJson(error instanceof Error ? error.message : "unreadable");
   }
 }
 
+/** The deepest nesting of arrays and objects in a JSON text, counted outside strings. */
+function jsonDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (inString) {
+      if (char === 92) i++; // backslash: skip the escaped character
+      else if (char === 34) inString = false;
+    } else if (char === 34) inString = true;
+    else if (char === 91 || char === 123) deepest = Math.max(deepest, ++depth);
+    else if (char === 93 || char === 125) depth--;
+  }
+  return deepest;
+}
+
 /** Parses a multipart/form-data body within the limit (415 for another media type). */
-export async function readMultipartBody(request: Request, limit: number): Promise<FormData> {
+export async function readMultipartBody(
+  request: Request,
+  limit: number,
+  timeoutMs?: number,
+): Promise<FormData> {
   if (mediaType(request) !== "multipart/form-data") {
     throw httpErrors.unsupportedMediaType(["multipart/form-data"]);
   }
-  const bytes = await readBodyLimited(request, limit);
+  const bytes = await readBodyLimited(request, limit, timeoutMs);
+  const boundary = /boundary="?([^";]+)"?/i.exec(request.headers.get("content-type") ?? "")?.[1];
+  if (boundary && countOccurrences(bytes, `--${boundary}`) > maxMultipartParts + 1) {
+    throw new KilnError(
+      "too_large",
+      "too_many_parts",
+      `A form may have at most ${maxMultipartParts} parts.`,
+      {
+        details: { maxParts: maxMultipartParts },
+      },
+    );
+  }
   try {
     return await new Response(bytes, { headers: { "content-type": request.headers.get("content-type")! } })
       .formData();
   } catch {
     throw new KilnError("malformed", "malformed_multipart", "The multipart body could not be parsed.");
   }
+}
+
+function countOccurrences(bytes: Uint8Array, needle: string): number {
+  const pattern = new TextEncoder().encode(needle);
+  let count = 0;
+  for (
+    let at = bytes.indexOf(pattern[0]);
+    at >= 0 && at <= bytes.length - pattern.length;
+    at = bytes.indexOf(pattern[0], at + 1)
+  ) {
+    let match = true;
+    for (let j = 1; j < pattern.length && match; j++) match = bytes[at + j] === pattern[j];
+    if (match) count++;
+  }
+  return count;
+}
+
+/** Parses an HTML form post (application/x-www-form-urlencoded) into its string fields. */
+export async function readFormBody(
+  request: Request,
+  limit: number,
+  timeoutMs?: number,
+): Promise<Record<string, string>> {
+  if (mediaType(request) !== "application/x-www-form-urlencoded") {
+    throw httpErrors.unsupportedMediaType(["application/x-www-form-urlencoded"]);
+  }
+  const text = new TextDecoder().decode(await readBodyLimited(request, limit, timeoutMs));
+  return Object.fromEntries(new URLSearchParams(text));
 }
 
 export interface ValidationIssue {

@@ -5,6 +5,7 @@
  * path cheap — the generic middleware cost more than routing the request.
  */
 import type { MiddlewareHandler } from "hono";
+import { KilnError } from "../errors.ts";
 import type { AppEnv } from "./env.ts";
 
 const allowMethods = "GET, HEAD, POST, PUT, PATCH, DELETE";
@@ -35,4 +36,26 @@ export function corsFromAllowList(origins: string[]): MiddlewareHandler<AppEnv> 
       c.res.headers.set("access-control-expose-headers", exposeHeaders);
     }
   };
+}
+
+/**
+ * Refuses a cross-site browser request that needs no CORS preflight to *do* something (a multipart
+ * form post): any website could otherwise make its visitors' browsers start jobs here. Browsers say
+ * where a request comes from (`Sec-Fetch-Site`, else `Origin`); same-origin pages, direct
+ * navigation, allow-listed origins and non-browser clients (which send neither) pass.
+ */
+export function assertNotCrossSite(request: Request, publicUrl: string, origins: string[]): void {
+  const origin = request.headers.get("origin");
+  if (origin && origins.includes(origin)) return;
+  const site = request.headers.get("sec-fetch-site");
+  const crossSite = site !== null
+    ? site !== "same-origin" && site !== "none"
+    : origin !== null && origin !== new URL(request.url).origin && origin !== new URL(publicUrl).origin;
+  if (crossSite) {
+    throw new KilnError(
+      "forbidden",
+      "cross_site_request",
+      "Uploads are accepted from this site's own pages (or origins in KILN_CORS_ORIGINS) only.",
+    );
+  }
 }

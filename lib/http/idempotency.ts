@@ -72,7 +72,11 @@ export interface IdempotencyOptions {
   staleMs?: number;
   /** Largest serialised response kept for replay. Default 4 MiB. */
   maxResponseBytes?: number;
-  /** Which statuses are kept. Default: everything below 500 except 408 and 429 (transient). */
+  /**
+   * Which statuses are kept. Default: everything below 500 except 408 and 429 (transient) and 401
+   * and 403 (an answer about the credentials, not the request: it must never replay to a caller
+   * who has the right ones, nor block them).
+   */
   shouldStore?: (status: number) => boolean;
   /** Clock in ms since the epoch (tests inject one); the waiting timeout itself uses real time. */
   now?: () => number;
@@ -134,7 +138,7 @@ export function createIdempotencyStore(kv: KvStore, options: IdempotencyOptions 
   const heartbeatMs = Math.max(1, Math.floor(staleMs / 3));
   const maxResponseBytes = options.maxResponseBytes ?? 4 * 1024 * 1024;
   const shouldStore = options.shouldStore ??
-    ((status: number) => status < 500 && status !== 408 && status !== 429);
+    ((status: number) => status < 500 && ![401, 403, 408, 429].includes(status));
   const now = options.now ?? Date.now;
   const log = options.logger ?? createLogger();
   const emit = options.onEvent ?? (() => {});

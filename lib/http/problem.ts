@@ -4,7 +4,7 @@
  * failure the same way and never leaks a stack trace.
  */
 import type { ErrorKind } from "../errors.ts";
-import { KilnError } from "../errors.ts";
+import { KilnError, withoutServerPaths } from "../errors.ts";
 
 export const statusOfKind: Record<ErrorKind, number> = {
   malformed: 400,
@@ -13,6 +13,7 @@ export const statusOfKind: Record<ErrorKind, number> = {
   forbidden: 403,
   not_found: 404,
   method_not_allowed: 405,
+  request_timeout: 408,
   conflict: 409,
   gone: 410,
   too_large: 413,
@@ -32,6 +33,7 @@ const titles: Record<number, string> = {
   403: "Forbidden",
   404: "Not Found",
   405: "Method Not Allowed",
+  408: "Request Timeout",
   409: "Conflict",
   410: "Gone",
   413: "Content Too Large",
@@ -51,6 +53,9 @@ export interface ProblemDocument {
   detail: string;
   code: string;
   requestId?: string;
+  error: string;
+  message: string;
+  ok: false;
   [member: string]: unknown;
 }
 
@@ -71,14 +76,19 @@ export function toProblem(
   if (known.retryAfterSeconds !== undefined && !headers.has("retry-after")) {
     headers.set("retry-after", String(Math.max(1, Math.ceil(known.retryAfterSeconds))));
   }
+  const detail = withoutServerPaths(known.message);
   const body: ProblemDocument = {
     ...known.details,
     type: `urn:kiln:problem:${known.code}`,
     title: titles[status] ?? "Error",
     status,
-    detail: known.message,
+    detail,
     code: known.code,
     requestId,
+    // The originals' clients read these: `error` (the short code), `message` (the detail), `ok`.
+    error: known.code,
+    message: detail,
+    ok: false,
   };
   return { status, body, headers };
 }
@@ -98,6 +108,10 @@ export const httpErrors = {
     }),
   malformedJson: (reason: string) =>
     new KilnError("malformed", "malformed_json", `The body is not valid JSON: ${reason}`),
+  bodyTimeout: () =>
+    new KilnError("request_timeout", "body_timeout", "The request body stopped arriving; send it again.", {
+      headers: { connection: "close" },
+    }),
   tooLarge: (limit: number) =>
     new KilnError(
       "too_large",

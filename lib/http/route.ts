@@ -7,18 +7,23 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { KilnError } from "../errors.ts";
+import { toHex } from "../hmac.ts";
 import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { forbidden, type Principal, unauthorized } from "./auth.ts";
 import { ipRateLimitKey } from "./client_ip.ts";
-import { readJsonBody, readMultipartBody, validate } from "./body.ts";
+import { assertNotCrossSite } from "./cors.ts";
+import { readFormBody, readJsonBody, readMultipartBody, validate, withGuardedBody } from "./body.ts";
 import type { AppEnv } from "./env.ts";
+import { keepInProcessMark } from "./in_process.ts";
 import { fingerprintRequest, type StoredResponse, validateIdempotencyKey } from "./idempotency.ts";
 import { problemResponse } from "./problem.ts";
 import { rateLimitError, rateLimitHeaders, type RateLimitRule } from "./rate_limit.ts";
 
 export type Method = "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
 type AnySchema = z.ZodType;
+/** A plain JSON Schema object (or `{$ref}`) for the OpenAPI document. */
+export type JsonSchema = Record<string, unknown>;
 type Out<S> = S extends z.ZodType ? z.output<S> : undefined;
 
 export interface RouteContext<P, Q, B> {
@@ -56,16 +61,29 @@ export interface RouteSpec<
   params?: P;
   query?: Q;
   body?: B;
-  /** json (default) or multipart; multipart bodies arrive as FormData and skip the body schema. */
-  bodyType?: "json" | "multipart";
-  /** Bytes; default KILN_MAX_BODY_BYTES. */
-  bodyLimit?: number;
+  /**
+   * json (default), form (an HTML form post) or multipart; form and multipart fields are validated
+   * by the body schema too (files as File values). Multipart without a schema arrives as FormData.
+   */
+  bodyType?: "json" | "form" | "multipart";
+  /**
+   * Bytes, or a function of the services when a setting decides it; default KILN_MAX_BODY_BYTES.
+   * Applies to raw bodies a handler reads itself as well.
+   */
+  bodyLimit?: number | ((services: Services) => number);
   /** Replays the stored response for a repeated Idempotency-Key (or the key `idempotencyKeyFrom` finds in the body). */
   idempotent?: boolean;
   idempotencyKeyFrom?: (body: Out<B>) => string | undefined;
   rateLimit?: { rule: RateLimitRule; by: "ip" | "principal" };
-  /** Documented responses for OpenAPI (status → description and optional schema). */
-  responses?: Record<number, { description: string; schema?: AnySchema }>;
+  /** Documented responses for OpenAPI (status → description and a zod or JSON Schema). */
+  responses?: Record<number, { description: string; schema?: AnySchema | JsonSchema }>;
+  /** OpenAPI only: what the schemas above cannot say. */
+  openapi?: {
+    /** JSON Schema of the body, when the validating schema is deliberately looser (a union checked later). */
+    body?: JsonSchema;
+    /** Documented failures, status → when (each a problem+json response). */
+    errors?: Record<number, string>;
+  };
   handle(
     context: RouteContext<Out<P>, Out<Q>, B extends AnySchema ? Out<B> : FormData | undefined>,
   ): Promise<RouteResult> | RouteResult;
@@ -108,7 +126,7 @@ async function runRoute(
   spec: RouteSpec<AnySchema, AnySchema, AnySchema>,
 ): Promise<Response> {
   const services = c.get("services");
-  const request = c.req.raw;
+  let request = c.req.raw;
   const url = new URL(request.url);
   const extraHeaders: Record<string, string> = {};
   try {
@@ -117,6 +135,9 @@ async function runRoute(
       ? validate(spec.query, Object.fromEntries(url.searchParams), "query")
       : undefined;
     const principal = await authenticate(request, spec, services);
+    if (method !== "GET" && spec.bodyType === "multipart") {
+      assertNotCrossSite(request, services.config.publicUrl, services.config.corsOrigins);
+    }
 
     if (spec.rateLimit) {
       const key = spec.rateLimit.by === "principal" && principal
@@ -127,19 +148,27 @@ async function runRoute(
       if (!decision.allowed) throw rateLimitError(decision);
     }
 
-    const limit = spec.bodyLimit ?? services.config.maxBodyBytes;
+    const limit = typeof spec.bodyLimit === "function"
+      ? spec.bodyLimit(services)
+      : spec.bodyLimit ?? services.config.maxBodyBytes;
+    const timeoutMs = services.config.bodyTimeoutMs;
     let body: unknown;
     let bodyText = "";
     if (method !== "GET" && spec.bodyType === "multipart") {
-      const form = await readMultipartBody(request, limit);
-      body = form;
+      const form = await readMultipartBody(request, limit, timeoutMs);
+      body = spec.body ? validate(spec.body, Object.fromEntries(form), "body") : form;
       // An idempotent upload is fingerprinted by its fields and file contents (not its bytes: the
       // multipart boundary differs on every send), so the same key with another file is a 422.
       if (spec.idempotent) bodyText = await formFingerprint(form);
+    } else if (method !== "GET" && spec.body && spec.bodyType === "form") {
+      body = validate(spec.body, await readFormBody(request, limit, timeoutMs), "body");
     } else if (method !== "GET" && spec.body) {
-      const parsed = await readJsonBody(request, limit);
+      const parsed = await readJsonBody(request, limit, timeoutMs);
       bodyText = parsed.text;
       body = validate(spec.body, parsed.value ?? {}, "body");
+    } else {
+      // A handler that reads the raw body (a signed callback, a blob upload) gets it limited too.
+      request = keepInProcessMark(request, withGuardedBody(request, limit, timeoutMs));
     }
 
     const execute = async (): Promise<Response> => {
@@ -199,7 +228,12 @@ async function authenticate(
   throw unauthorized();
 }
 
-/** Scope = principal (or client address) + method + path: one caller's key never replays for another. */
+/**
+ * Scope = who is calling + method + path, so one caller's key never replays for another: the
+ * principal the route authenticated; else (a route that checks credentials in its handler) a digest
+ * of the credentials presented, so an anonymous request and the token holder never share a record;
+ * else the client address.
+ */
 async function runIdempotent(
   c: Context<AppEnv>,
   principal: Principal | undefined,
@@ -209,7 +243,8 @@ async function runIdempotent(
   bodyText: string,
   execute: () => Promise<Response>,
 ): Promise<Response> {
-  const owner = principal ? `${principal.kind}:${principal.id}` : `ip:${c.get("clientIp")}`;
+  const owner = principal ? `${principal.kind}:${principal.id}` : await presentedCredentials(c.req.raw) ??
+    `ip:${c.get("clientIp")}`;
   const fingerprint = await fingerprintRequest(method, path, bodyText);
   const { response, replayed } = await c.get("services").idempotency.run(
     `${owner} ${method} ${path}`,
@@ -231,6 +266,18 @@ async function runIdempotent(
   return new Response(response.body, { status: response.status, headers });
 }
 
+/** A digest of the Authorization / X-API-Key headers, or undefined when neither is sent. */
+async function presentedCredentials(request: Request): Promise<string | undefined> {
+  const authorization = request.headers.get("authorization");
+  const apiKey = request.headers.get("x-api-key");
+  if (authorization === null && apiKey === null) return undefined;
+  const digest = await crypto.subtle.digest(
+    "SHA-256",
+    new TextEncoder().encode(`${authorization ?? ""}\n${apiKey ?? ""}`),
+  );
+  return `credentials:${toHex(new Uint8Array(digest))}`;
+}
+
 async function toStored(response: Response): Promise<StoredResponse> {
   const headers: Record<string, string> = {};
   response.headers.forEach((value, name) => {
@@ -245,11 +292,7 @@ async function formFingerprint(form: FormData): Promise<string> {
     if (typeof value === "string") parts.push(`${name}=${value}`);
     else {
       const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await value.arrayBuffer()));
-      parts.push(
-        `${name}=file:${value.name}:${
-          Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("")
-        }`,
-      );
+      parts.push(`${name}=file:${value.name}:${toHex(digest)}`);
     }
   }
   return JSON.stringify(parts);

@@ -14,8 +14,10 @@ export function contentSecurityPolicy(nonce?: string): string {
     "default-src 'self'",
     `script-src 'self'${inline}`,
     `style-src 'self'${inline}`,
-    "img-src 'self' data: https:",
-    "media-src 'self' blob:",
+    // Producers' images (dish photos, logos) live on their CDNs; an image cannot run code.
+    "img-src 'self' data: https: http:",
+    // Remote media (a transcribed link played back in the studio) is no more than img-src allows.
+    "media-src 'self' blob: https:",
     "font-src 'self'",
     "connect-src 'self'",
     "object-src 'none'",
@@ -38,7 +40,10 @@ export function securityHeaders(): MiddlewareHandler<AppEnv> {
     headers.set("referrer-policy", "strict-origin-when-cross-origin");
     headers.set("x-frame-options", "DENY");
     headers.set("cross-origin-opener-policy", "same-origin");
-    headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
+    // A page that needs a device (the voice ordering page's microphone) sets its own policy.
+    if (!headers.has("permissions-policy")) {
+      headers.set("permissions-policy", "camera=(), microphone=(), geolocation=()");
+    }
     if (
       !headers.has("content-security-policy") && (headers.get("content-type") ?? "").startsWith("text/html")
     ) {

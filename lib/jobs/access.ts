@@ -1,16 +1,18 @@
 /**
- * Who may see or cancel a job through the generic job routes. A job without an owner is readable
- * by whoever holds its unguessable id (the id is the capability); an owned job only by its owner
- * or an admin. An inaccessible job looks exactly like a missing one, so ids cannot be probed.
+ * Who may see or cancel a job through the generic job routes: admins; the job's owner, when it has
+ * one; and — for kinds that opt in with `access: "id"` (the home page's demo job) — whoever holds
+ * its unguessable id. A module's jobs (a metered transcription, a conversion) are served only by
+ * that module's own authorised routes. An inaccessible job looks exactly like a missing one, so ids
+ * cannot be probed.
  */
 import { KilnError } from "../errors.ts";
 import type { Principal } from "../http/auth.ts";
 import type { JobEngine, JobRecord } from "./types.ts";
 
 export function mayAccessJob(job: JobRecord, principal: Principal | undefined): boolean {
-  if (!job.owner) return true;
-  if (!principal) return false;
-  return principal.kind === "admin" || `${principal.kind}:${principal.id}` === job.owner;
+  if (principal?.kind === "admin") return true;
+  if (job.owner) return principal !== undefined && `${principal.kind}:${principal.id}` === job.owner;
+  return job.access === "id";
 }
 
 export async function accessibleJob(

@@ -1,6 +1,6 @@
 /**
- * Reading and steering jobs from outside a handler: get, cancel, retry a dead letter, list dead
- * letters, count by state. Each change is one version-checked atomic, retried on conflict.
+ * Reading and steering jobs from outside a handler: get, cancel, retry a dead letter, count by
+ * state (listing is in list.ts). Each change is one version-checked atomic, retried on conflict.
  */
 import { KilnError } from "../errors.ts";
 import { type EngineContext, reportFinished } from "./context.ts";
@@ -101,6 +101,7 @@ export async function retryJob(ctx: EngineContext, id: string): Promise<JobRecor
     const next = nextRecord(record, {
       status: "queued",
       attempts: 0,
+      crashes: undefined,
       runAt: now,
       progress: 0,
       step: undefined,
@@ -120,30 +121,6 @@ export async function retryJob(ctx: EngineContext, id: string): Promise<JobRecor
   throw new KilnError("unavailable", "job_contended", "The job is changing too fast; try again.", {
     retryAfterSeconds: 1,
   });
-}
-
-export async function listFailedJobs(
-  ctx: EngineContext,
-  options: { kind?: string; limit?: number } = {},
-): Promise<JobRecord[]> {
-  const limit = Math.max(1, Math.min(options.limit ?? 50, 1_000));
-  const now = ctx.now();
-  const ids: string[] = [];
-  for await (
-    const entry of ctx.kv.list<{ kind: string }>({ prefix: jobKeys.deadPrefix }, { reverse: true })
-  ) {
-    if (options.kind && entry.value.kind !== options.kind) continue;
-    ids.push(entry.key[3] as string);
-    if (ids.length >= limit) break;
-  }
-  const records: JobRecord[] = [];
-  for (let i = 0; i < ids.length; i += 10) {
-    const entries = await ctx.kv.getMany<JobRecord[]>(ids.slice(i, i + 10).map((id) => jobKeys.job(id)));
-    for (const { value } of entries) {
-      if (value && value.status === "failed" && !isExpired(value, now)) records.push(value);
-    }
-  }
-  return records;
 }
 
 export async function countJobs(ctx: EngineContext): Promise<JobCounts> {

@@ -7,6 +7,7 @@
 import { errorMessage } from "../log.ts";
 import { type EngineContext, reportFinished } from "./context.ts";
 import { jobKeys } from "./keys.ts";
+import { ownerState } from "./presence.ts";
 import { startRun } from "./run.ts";
 import {
   hasRoom,
@@ -46,10 +47,27 @@ export async function handleJobMessage(ctx: EngineContext, id: string): Promise<
     }
 
     let recovered = false;
+    let crashed = false;
     if (record.status === "running") {
       if ((record.leaseUntil ?? 0) > now) return; // a live worker holds it: duplicate message
+      const owner = await ownerState(ctx, record, now);
+      if (typeof owner === "object") return await ctx.queue.send(id, owner.decideInMs);
       recovered = true;
-      if (record.attempts >= record.maxAttempts) return void await failLost(ctx, entry, record, now);
+      crashed = owner === "dead";
+      if (crashed && (record.crashes ?? 0) >= ctx.crashRetries) {
+        return void await failUnhandled(ctx, entry, record, now, {
+          code: "process_crashed",
+          message: `The process running attempt ${record.attempts} ended before it finished (a crash, an ` +
+            "out-of-memory kill or kill -9). It was not run again in case this job caused it; inspect it " +
+            "and retry it from the admin API.",
+        });
+      }
+      if (record.attempts >= record.maxAttempts) {
+        return void await failUnhandled(ctx, entry, record, now, {
+          code: "worker_lost",
+          message: "Worker lost during the final attempt",
+        });
+      }
     } else if (record.runAt > now + earlySlackMs && !record.waitingForSlot) {
       // Early or stale message: keep the wake-up for when the job is due.
       await ctx.queue.send(id, record.runAt - now);
@@ -88,6 +106,7 @@ export async function handleJobMessage(ctx: EngineContext, id: string): Promise<
       leaseOwner: ctx.workerId,
       startedAt: now,
       waitingForSlot: undefined,
+      ...(crashed ? { crashes: (record.crashes ?? 0) + 1 } : {}),
     }, now);
     stageWrite(ctx, tx, record, claimed);
     const result = await commitTx(ctx, tx);
@@ -96,7 +115,7 @@ export async function handleJobMessage(ctx: EngineContext, id: string): Promise<
       return; // someone else claimed or cancelled it
     }
     const fields = { jobId: id, kind: record.kind, attempt: claimed.attempts };
-    if (recovered) ctx.log.warn("job_recovered", { ...fields, previousOwner: record.leaseOwner });
+    if (recovered) ctx.log.warn("job_recovered", { ...fields, previousOwner: record.leaseOwner, crashed });
     const run = startRun(ctx, claimed, result.versionstamp);
     ctx.running.set(id, run);
     ctx.log.info("job_started", fields);
@@ -112,31 +131,36 @@ async function onlySlotChanged(ctx: EngineContext, entry: Deno.KvEntry<JobRecord
   return fresh.versionstamp === entry.versionstamp;
 }
 
-/** A job whose worker died during its last allowed attempt becomes a dead letter, not a fourth run. */
-async function failLost(ctx: EngineContext, entry: Deno.KvEntry<JobRecord>, record: JobRecord, now: number) {
+/**
+ * Fails a running job whose handler cannot settle it (its process died, or its worker was lost on
+ * the final attempt): a dead letter with `error`, then the kind's `onAbandoned` hook.
+ */
+async function failUnhandled(
+  ctx: EngineContext,
+  entry: Deno.KvEntry<JobRecord>,
+  record: JobRecord,
+  now: number,
+  reason: { code: string; message: string },
+) {
   try {
     const tx = beginTx(ctx);
     tx.op.check(entry);
     await stageRelease(ctx, tx, record);
-    const error = {
-      message: "Worker lost during the final attempt",
-      code: "worker_lost",
-      attempt: record.attempts,
-      at: now,
-    };
+    const error = { ...reason, attempt: record.attempts, at: now };
     const next = finishedRecord(record, "failed", { error }, now);
     stageWrite(ctx, tx, record, next);
     const result = await commitTx(ctx, tx);
-    if (result.ok) {
-      reportFinished(ctx, next);
-      ctx.log.error("job_failed", {
-        jobId: record.id,
-        kind: record.kind,
-        attempt: record.attempts,
-        error: error.message,
-      });
-    }
+    if (!result.ok) return;
+    reportFinished(ctx, next);
+    ctx.log.error("job_failed", {
+      jobId: record.id,
+      kind: record.kind,
+      attempt: record.attempts,
+      code: reason.code,
+      error: reason.message,
+    });
+    await ctx.definitions.get(record.kind)?.hooks?.onAbandoned?.(next);
   } catch (error) {
-    ctx.log.error("job_fail_lost_failed", { jobId: record.id, error: errorMessage(error) });
+    ctx.log.error("job_fail_unhandled_failed", { jobId: record.id, error: errorMessage(error) });
   }
 }

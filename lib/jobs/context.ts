@@ -22,7 +22,11 @@ export interface EngineContext {
   log: Logger;
   now: () => number;
   workerId: string;
+  /** When this process's engine was created: an attempt claimed before it belongs to a dead predecessor. */
+  startedAt: number;
   leaseMs: number;
+  /** Process deaths a job may survive before it is quarantined as a poison job. */
+  crashRetries: number;
   pendingGraceMs: number;
   progressIntervalMs: number;
   slotRecheckMs: number;

@@ -8,10 +8,12 @@ import type { ChangeFeed } from "../live/types.ts";
 import { randomId } from "../ids.ts";
 import { errorMessage, type Logger } from "../log.ts";
 import type { Scheduler } from "../scheduler.ts";
-import { cancelJob, countJobs, getJob, listFailedJobs, retryJob } from "./admin.ts";
+import { cancelJob, countJobs, getJob, retryJob } from "./admin.ts";
+import { listJobs } from "./list.ts";
 import { handleJobMessage } from "./claim.ts";
 import { type EngineContext, jobTopic } from "./context.ts";
 import { enqueueJob } from "./enqueue.ts";
+import { startPresence } from "./presence.ts";
 import { createSweeper } from "./sweep.ts";
 import type { JobEngine, JobQueue, JobRecord } from "./types.ts";
 
@@ -33,6 +35,13 @@ export interface JobEngineOptions {
   /** How often a job waiting for a "queue" concurrency slot re-checks (a release also wakes it). */
   slotRecheckMs?: number;
   now?: () => number;
+  /**
+   * Process deaths a job may survive (default 0). A job whose process ended mid-attempt — a crash,
+   * an out-of-memory kill, `kill -9` — is otherwise failed with `process_crashed` at the next start
+   * instead of being run again, so a poison job cannot crash the server on every restart. Jobs
+   * released by a graceful stop, and leases that lapsed while their process lived, are not crashes.
+   */
+  crashRetries?: number;
   /** Called when a job reaches succeeded, failed or cancelled (e.g. `metrics.jobsFinished.inc`). */
   onFinished?: (job: JobRecord) => void;
   /**
@@ -51,7 +60,9 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
     log: options.log,
     now: options.now ?? Date.now,
     workerId: options.workerId ?? `worker-${randomId(8)}`,
+    startedAt: (options.now ?? Date.now)(),
     leaseMs: options.leaseMs ?? 30_000,
+    crashRetries: options.crashRetries ?? 0,
     pendingGraceMs: options.pendingGraceMs ?? 10_000,
     progressIntervalMs: options.progressIntervalMs ?? 250,
     slotRecheckMs: options.slotRecheckMs ?? 1_000,
@@ -69,6 +80,7 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
   const waiting = new Set<string>();
   let started = false;
   let initialSweep: Promise<void> = Promise.resolve();
+  let presence: { stop(): Promise<void> } | undefined;
 
   const startWaiting = () => {
     for (const id of waiting) {
@@ -96,20 +108,24 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
   };
 
   return {
-    define(kind, schema, handler, defaults) {
+    define(kind, schema, handler, options = {}) {
       if (ctx.definitions.has(kind)) throw new Error(`job kind "${kind}" is already defined`);
-      ctx.definitions.set(kind, { kind, schema, handler, defaults });
+      const { onAbandoned, ...defaults } = options;
+      ctx.definitions.set(kind, { kind, schema, handler, defaults, hooks: { onAbandoned } });
     },
     enqueue: (kind, input, enqueueOptions) => enqueueJob(ctx, kind, input, enqueueOptions),
     get: (id) => getJob(ctx, id),
     cancel: (id, reason) => cancelJob(ctx, id, reason),
     retry: (id) => retryJob(ctx, id),
-    listFailed: (listOptions) => listFailedJobs(ctx, listOptions),
+    list: (listOptions) => listJobs(ctx, listOptions),
+    listFailed: (listOptions) => listJobs(ctx, { ...listOptions, status: "failed" }),
+    kinds: () => [...ctx.definitions.keys()].sort(),
     counts: () => countJobs(ctx),
     topic: jobTopic,
     start() {
       if (started) return;
       started = true;
+      presence = startPresence(ctx);
       ctx.queue.listen(onJob);
       // A restarted process picks up its work at once; the interval sweep keeps recovering.
       initialSweep = sweeper.sweep({ initial: true }).catch((error) => {
@@ -129,6 +145,7 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
         clearTimeout(timer);
       }
       await Promise.all([...ctx.running.values()].map((job) => job.release()));
+      await presence?.stop();
       ctx.log.info("job_engine_stopped", { released: ctx.running.size });
     },
   };

@@ -41,6 +41,7 @@ const optionsSchema = z.object({
     mode: z.enum(["queue", "reject"]).optional(),
   }).optional(),
   owner: z.string().min(1).max(256).optional(),
+  access: z.literal("id").optional(),
 });
 
 export async function enqueueJob<Input>(
@@ -105,6 +106,7 @@ export async function enqueueJob<Input>(
     if (options.idempotencyKey) record.idempotencyKey = options.idempotencyKey;
     if (options.concurrency) record.concurrency = options.concurrency;
     if (options.owner) record.owner = options.owner;
+    if (options.access) record.access = options.access;
 
     const tx = beginTx(ctx);
     if (idemKey) tx.op.check({ key: idemKey, versionstamp: idemVersion }).set(idemKey, record.id);

@@ -19,6 +19,8 @@ export const jobKeys = {
   /** Failed jobs (dead letters) by finish time. */
   dead: (finishedAt: number, id: string): Deno.KvKey => [root, "dead", finishedAt, id],
   deadPrefix: [root, "dead"] as Deno.KvKey,
+  /** A process's sign of life (`WorkerPresence`): tells a crashed lease holder from a slow one. */
+  worker: (workerId: string): Deno.KvKey => [root, "workers", workerId],
   /** Concurrency slot of a key: `{ holders, waiting }`. */
   slot: (key: string): Deno.KvKey => [root, "slots", key],
   /** Stored result of `ctx.checkpoint(name)`. */

@@ -5,6 +5,7 @@
  * cancelled or taken over — the handler is aborted and nothing more is committed (exactly-once
  * completion).
  */
+import { withoutServerPaths } from "../errors.ts";
 import { errorMessage } from "../log.ts";
 import { backoffDelay } from "./backoff.ts";
 import { type EngineContext, reportFinished, type RunningJob } from "./context.ts";
@@ -21,7 +22,13 @@ import {
   stageWrite,
   type Tx,
 } from "./transition.ts";
-import { type JobContext, type JobError, type JobRecord, PermanentJobError } from "./types.ts";
+import {
+  InvalidInputJobError,
+  type JobContext,
+  type JobError,
+  type JobRecord,
+  PermanentJobError,
+} from "./types.ts";
 
 const maxCheckpointBytes = 60 * 1024;
 const maxErrorMessage = 1_000;
@@ -217,7 +224,9 @@ export function startRun(ctx: EngineContext, record: JobRecord, versionstamp: st
     else if (outcome === "retry") log.warn("job_retry_scheduled", { ...fields, delayMs });
     else {
       reportFinished(ctx, current);
-      log.error("job_failed", { ...fields, permanent });
+      // Bad input is the caller's problem (a warning); anything else is the service's (an error).
+      const level = thrown instanceof InvalidInputJobError ? "warn" : "error";
+      log[level]("job_failed", { ...fields, permanent });
     }
   };
 
@@ -280,7 +289,7 @@ export function startRun(ctx: EngineContext, record: JobRecord, versionstamp: st
 }
 
 function jobError(thrown: unknown, attempt: number, at: number): JobError {
-  const message = errorMessage(thrown).slice(0, maxErrorMessage) || "Job failed";
+  const message = withoutServerPaths(errorMessage(thrown)).slice(0, maxErrorMessage) || "Job failed";
   const code = typeof thrown === "object" && thrown !== null && "code" in thrown &&
       typeof thrown.code === "string"
     ? thrown.code

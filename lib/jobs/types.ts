@@ -41,6 +41,12 @@ export interface EnqueueOptions {
   concurrency?: ConcurrencyLimit;
   /** Who may read the job through generic routes (e.g. "user:42"); admins may read all. */
   owner?: string;
+  /**
+   * "id": whoever holds the job's unguessable id may read and cancel it through the generic
+   * `/api/jobs/:id` routes (the home page's demo job). Default: only its `owner` and admins — a
+   * module's jobs are served by that module's own, authorised routes.
+   */
+  access?: "id";
 }
 
 /** The stored job record. `revision` increases on every write and is the live-event seq. */
@@ -77,6 +83,9 @@ export interface JobRecord<Input = unknown, Result = unknown> {
   /** Queued only because its "queue" concurrency slot was full; a freed slot may wake it early. */
   waitingForSlot?: boolean;
   owner?: string;
+  access?: "id";
+  /** Times a process died while running this job and it was run again (see `crashRetries`). */
+  crashes?: number;
   revision: number;
 }
 
@@ -113,6 +122,22 @@ export interface JobDefinition<Input = unknown, Result = unknown> {
   handler: JobHandler<Input, Result>;
   /** Defaults for enqueue options of this kind. */
   defaults?: Omit<EnqueueOptions, "idempotencyKey" | "delay" | "concurrency" | "owner">;
+  hooks?: JobHooks<Input>;
+}
+
+/** What `define` takes besides the handler: defaults for enqueue options, and the kind's hooks. */
+export type JobKindOptions<Input, Result> =
+  & NonNullable<JobDefinition<Input, Result>["defaults"]>
+  & JobHooks<Input>;
+
+export interface JobHooks<Input> {
+  /**
+   * Called once when the engine itself fails a job whose handler got no chance to clean up: the
+   * process running it died (`process_crashed`), or its worker was lost during the final attempt
+   * (`worker_lost`). Modules settle their own records here (a task marked failed, a hold
+   * released). Best effort: a throw is logged, and a crash right after the commit skips it.
+   */
+  onAbandoned?(job: JobRecord<Input>): Promise<void>;
 }
 
 /** Thrown by a handler to fail the job at once, without further retries. */
@@ -122,6 +147,18 @@ export class PermanentJobError extends Error {
     super(message);
     this.name = "PermanentJobError";
     this.code = code;
+  }
+}
+
+/**
+ * A permanent failure caused by what the caller sent (a corrupt upload, media without audio, a
+ * scanned PDF): the job fails at once and the engine logs it as a warning, not an error — the
+ * service worked, the input did not.
+ */
+export class InvalidInputJobError extends PermanentJobError {
+  constructor(message: string, code?: string) {
+    super(message, code);
+    this.name = "InvalidInputJobError";
   }
 }
 
@@ -150,7 +187,7 @@ export interface JobEngine {
     kind: string,
     schema: z.ZodType<Input>,
     handler: JobHandler<Input, Result>,
-    defaults?: JobDefinition<Input, Result>["defaults"],
+    options?: JobKindOptions<Input, Result>,
   ): void;
   /** Validates `input` with the kind's schema (KilnError "invalid" otherwise) and stores the job. */
   enqueue<Input>(kind: string, input: Input, options?: EnqueueOptions): Promise<JobRecord<Input>>;
@@ -159,8 +196,12 @@ export interface JobEngine {
   cancel(id: string, reason?: string): Promise<JobRecord | null>;
   /** Re-queues a failed (dead-letter) job with a fresh attempt budget. */
   retry(id: string): Promise<JobRecord>;
+  /** Jobs in one status (default failed), optionally of one kind (lib/jobs/list.ts says in which order). */
+  list(options?: { status?: JobStatus; kind?: string; limit?: number }): Promise<JobRecord[]>;
   /** Failed jobs, newest first (the dead-letter list). */
   listFailed(options?: { kind?: string; limit?: number }): Promise<JobRecord[]>;
+  /** The job kinds defined in this process. */
+  kinds(): string[];
   counts(): Promise<JobCounts>;
   /** The live topic carrying this job's snapshots (`type: "job"`, data = public view). */
   topic(id: string): string;

@@ -14,6 +14,8 @@ export interface PublicJobView {
   attempts: number;
   maxAttempts: number;
   error?: string;
+  /** The error's stable code, e.g. `process_crashed` for a job quarantined after its process died. */
+  errorCode?: string;
   createdAt: number;
   updatedAt: number;
   startedAt?: number;
@@ -35,6 +37,7 @@ export function publicJobView(record: JobRecord): PublicJobView {
   };
   if (record.step !== undefined) view.step = record.step;
   if (record.error) view.error = record.error.message;
+  if (record.error?.code) view.errorCode = record.error.code;
   if (record.startedAt !== undefined) view.startedAt = record.startedAt;
   if (record.finishedAt !== undefined) view.finishedAt = record.finishedAt;
   return view;

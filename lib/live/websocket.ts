@@ -38,6 +38,11 @@ export interface ServeWebSocketOptions {
   /** Shapes an event's `data` for this client; `undefined` skips the event. */
   map?: (event: LiveEvent) => unknown;
   /**
+   * Shapes the whole message of an event, for clients of another protocol (default
+   * `{type, seq, data}`, with `data` from `map`); `undefined` skips the event.
+   */
+  frame?: (event: LiveEvent) => unknown;
+  /**
    * Called once when the socket opens, as in `sseResponse`: LiveEvents (e.g. a state snapshot
    * carrying the record's seq) are sent as ordinary events and delivery continues after the highest
    * of their seqs; any other value is sent as `{type:"snapshot", data}`; `undefined` sends nothing.
@@ -62,6 +67,10 @@ export function isWebSocketUpgrade(request: Request): boolean {
 /** Upgrades `request` and streams `topic` over the socket. Returns the 101 response to send. */
 export function serveWebSocket(options: ServeWebSocketOptions): Response {
   const { request, feed, topic, onMessage, map } = options;
+  const frame = options.frame ?? ((event: LiveEvent) => {
+    const data = map ? map(event) : event.data;
+    return data === undefined ? undefined : { type: event.type, seq: event.seq, data };
+  });
   const log = options.log ?? silentLogger;
   const heartbeatMs = options.heartbeatMs ?? 30_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
@@ -99,15 +108,15 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
   function subscribe(after: number) {
     subscription?.close();
     subscription = feed.subscribe(topic, after, (event) => {
-      let data: unknown;
+      let message: unknown;
       try {
-        data = map ? map(event) : event.data;
+        message = frame(event);
       } catch (error) {
-        // A broken map must not leave a silent socket behind: close so the client sees it.
+        // A broken map or frame must not leave a silent socket behind: close so the client sees it.
         log.error("live.ws_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
         return close(1011, "internal error");
       }
-      if (data !== undefined) send({ type: event.type, seq: event.seq, data });
+      if (message !== undefined) send(message);
     }, {
       onReset: (reset) => send({ type: "reset", ...reset }),
       onClose: () => close(1012, "service restarting"),
@@ -141,7 +150,8 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
       const value = await options.initial();
       if (isEventList(value)) {
         for (const event of value) {
-          send({ type: event.type, seq: event.seq, data: map ? map(event) : event.data });
+          const message = frame(event);
+          if (message !== undefined) send(message);
           after = Math.max(after, event.seq);
         }
       } else if (value !== undefined) send({ type: "snapshot", data: value });

@@ -1,11 +1,19 @@
 /**
  * Running media command-line tools (ffmpeg, espeak-ng). A missing binary becomes a typed
  * MissingToolError naming the install line, so a job fails with a message an operator can act on
- * and `/health` can say the same; a failing run carries the tool's stderr.
+ * and `/health` can say the same; a failing run carries the tool's stderr. Every run is contained
+ * (time limit, memory cap): these tools parse user media.
  */
+import {
+  ContainedError,
+  type ContainedOutput,
+  type ContainLimits,
+  runContained,
+} from "../contain/process.ts";
+import { wavHeader } from "./wav.ts";
 
 export const mediaInstallLine =
-  "apt-get install -y --no-install-recommends ffmpeg espeak-ng fonts-dejavu-core";
+  "apt-get install -y --no-install-recommends ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
 
 export class MissingToolError extends Error {
   readonly tool: string;
@@ -27,30 +35,56 @@ export class ToolFailedError extends Error {
   }
 }
 
-/** Runs `binary` with `args`; throws MissingToolError or ToolFailedError. The signal kills it. */
+/**
+ * Limits of one tool run: generous for real media (a 100 MB upload, a long narration), fatal for a
+ * file crafted to make a decoder spin or allocate without end.
+ */
+export const toolLimits: ContainLimits = { timeoutMs: 15 * 60_000, memoryBytes: 2 * 1024 * 1024 * 1024 };
+
+/** A run that outlived its time limit (and was killed): hostile input or a stuck tool. */
+export class ToolTimeoutError extends Error {
+  readonly tool: string;
+  constructor(tool: string, timeoutMs: number) {
+    super(`${tool} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`);
+    this.name = "ToolTimeoutError";
+    this.tool = tool;
+  }
+}
+
+export interface RunToolOptions {
+  /** Kills the tool when aborted (job cancelled, engine stopping). */
+  signal?: AbortSignal;
+  cwd?: string;
+  /** Kills the tool after this long and throws ToolTimeoutError (default `toolLimits.timeoutMs`). */
+  timeoutMs?: number;
+  /** Resident memory cap; past it the tool is killed (ContainedError `contained_memory`). */
+  memoryBytes?: number;
+}
+
+/**
+ * Runs `binary` with `args` contained (lib/contain/process.ts): throws MissingToolError,
+ * ToolFailedError, ToolTimeoutError, ContainedError past the memory cap, or the signal's reason.
+ */
 export async function runTool(
   binary: string,
   args: string[],
-  options: { signal?: AbortSignal; cwd?: string } = {},
+  options: RunToolOptions = {},
 ): Promise<Uint8Array> {
-  let output: Deno.CommandOutput;
+  const limits = {
+    timeoutMs: options.timeoutMs ?? toolLimits.timeoutMs,
+    memoryBytes: options.memoryBytes ?? toolLimits.memoryBytes,
+  };
+  let output: ContainedOutput;
   try {
-    output = await new Deno.Command(binary, {
-      args,
-      cwd: options.cwd,
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-      signal: options.signal,
-    }).output();
+    output = await runContained(binary, args, { limits, signal: options.signal, cwd: options.cwd });
   } catch (error) {
     if (error instanceof Deno.errors.NotFound) throw new MissingToolError(binary);
+    if (error instanceof ContainedError && error.code === "contained_timeout") {
+      throw new ToolTimeoutError(binary, limits.timeoutMs);
+    }
     throw error;
   }
-  options.signal?.throwIfAborted();
-  if (!output.success) {
-    throw new ToolFailedError(binary, output.code, new TextDecoder().decode(output.stderr));
-  }
+  if (!output.success) throw new ToolFailedError(binary, output.code, output.stderr);
   return output.stdout;
 }
 
@@ -71,19 +105,6 @@ export async function toolAvailable(binary: string, versionFlag = "-version"): P
 
 /** Duration in seconds of a PCM WAV file, read from its header (no ffprobe needed). */
 export function wavDurationSeconds(bytes: Uint8Array): number {
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  let offset = 12;
-  let byteRate = 0;
-  while (offset + 8 <= bytes.byteLength) {
-    const id = String.fromCharCode(...bytes.subarray(offset, offset + 4));
-    let size = view.getUint32(offset + 4, true);
-    if (id === "fmt ") byteRate = view.getUint32(offset + 16, true);
-    if (id === "data") {
-      // espeak-ng writes to a pipe-friendly header with size 0x7fffffff when streaming; trust the file.
-      if (size === 0 || offset + 8 + size > bytes.byteLength) size = bytes.byteLength - offset - 8;
-      return byteRate > 0 ? size / byteRate : 0;
-    }
-    offset += 8 + size + (size % 2);
-  }
-  return 0;
+  const { dataBytes, byteRate } = wavHeader(bytes);
+  return byteRate > 0 ? dataBytes / byteRate : 0;
 }

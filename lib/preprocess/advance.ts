@@ -10,7 +10,7 @@ import { readied, taskRecords, writeAll } from "./batches.ts";
 import { processedFiles } from "./finalize.ts";
 import { preprocessKeys as keys } from "./keys.ts";
 import { phaseNamed } from "./phases.ts";
-import type { BatchFile, BatchRecord } from "./types.ts";
+import type { BatchRecord } from "./types.ts";
 
 export async function advancePhase(
   kv: KvStore,
@@ -22,13 +22,7 @@ export async function advancePhase(
   const start = await kv.get<BatchRecord>(keys.batch(batchId));
   if (!start.value || start.value.status !== phaseName || start.value.ready) return { batch: start.value };
   const { files } = await processedFiles(kv, batchId);
-  const candidates: BatchFile[] = files.map((file) => ({
-    r2_key: file.r2_key,
-    file_name: file.file_name,
-    file_size: file.file_size,
-    content_type: file.content_type,
-  }));
-  const discovered = phase.discover(candidates);
+  const discovered = phase.discover(files);
   await writeAll(kv, taskRecords(batchId, phase.name, discovered, Date.now()));
 
   for (let round = 0; round < 20; round++) {

@@ -8,7 +8,7 @@ import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { preprocessKeys as keys } from "./keys.ts";
 import { firstPhase, phaseNamed } from "./phases.ts";
-import type { BatchFile, BatchMessage, BatchRecord, TaskRecord } from "./types.ts";
+import type { BatchFile, BatchMessage, BatchRecord, FinalizeContext, TaskRecord } from "./types.ts";
 
 const mutationsPerCommit = 200;
 
@@ -69,6 +69,7 @@ export async function createBatch(
   await writeAll(kv, [
     ...taskRecords(batchId, phase.name, taskFiles, now.getTime()),
     ...passthrough.map((file, index): [Deno.KvKey, unknown] => [keys.passthrough(batchId, index), file]),
+    ...contextChunks(batchId, message.context),
   ]);
 
   for (let round = 0; round < 20; round++) {
@@ -141,6 +142,27 @@ export function finishedFields(batch: BatchRecord): Partial<BatchRecord> {
   return allFailed
     ? { status: "ERROR", error: `All ${batch.tasks_total} tasks failed.`, completed_at: at, updated_at: at }
     : { status: "DONE", completed_at: at, updated_at: at };
+}
+
+/** 16 000 UTF-16 units are at most 48 KB of UTF-8: each chunk fits a KV value. */
+const contextChunkLength = 16_000;
+
+function contextChunks(batchId: string, context: FinalizeContext): [Deno.KvKey, string][] {
+  const json = JSON.stringify(context);
+  if (json === "{}") return [];
+  const chunks: [Deno.KvKey, string][] = [];
+  for (let index = 0; index * contextChunkLength < json.length; index++) {
+    const chunk = json.slice(index * contextChunkLength, (index + 1) * contextChunkLength);
+    chunks.push([keys.contextChunk(batchId, index), chunk]);
+  }
+  return chunks;
+}
+
+/** The finalize context the batch's message carried (`{}` when none). */
+export async function readContext(kv: KvStore, batchId: string): Promise<FinalizeContext> {
+  let json = "";
+  for await (const entry of kv.list<string>({ prefix: keys.context(batchId) })) json += entry.value;
+  return json ? JSON.parse(json) : {};
 }
 
 export async function getBatch(kv: KvStore, batchId: string): Promise<BatchRecord> {

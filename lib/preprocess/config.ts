@@ -29,7 +29,8 @@ export const preprocessVariables = {
   },
   PREPROCESS_WORKERS: {
     schema: z.coerce.number().int().min(0).max(64).optional(),
-    doc: "Web Workers converting TIFFs (default: CPU cores; 0 leaves every task to external workers).",
+    doc:
+      "Contained child processes converting TIFFs (default: CPU cores; 0 leaves every task to external workers).",
   },
   PREPROCESS_SERVICE_TOKEN: {
     schema: secret(),

@@ -5,11 +5,13 @@
  * - sharp (libvips + libjpeg-turbo, native) decodes and encodes plain 8-bit gray/RGB/RGBA pages
  *   itself, and encodes every other page after utif2 decoded it;
  * - without sharp (no native addon, or no FFI permission) utif2 decodes and imagescript encodes.
- * Pure bytes in, bytes out, so the same code runs in the Web Worker pool and single-threaded
+ * Pure bytes in, bytes out, so the same code runs in the contained worker processes and single-threaded
  * (benchmark baseline). Failures a retry cannot fix throw `ConversionError`.
  */
 import UTIF from "utif2";
 import { Image } from "imagescript";
+import { ConversionError } from "./convert_error.ts";
+import { checkTiffStructure } from "./tiff_structure.ts";
 
 export const jpegQuality = 95;
 
@@ -33,13 +35,7 @@ export interface ConvertedPage {
   jpeg: Uint8Array;
 }
 
-/** The file cannot be converted (corrupt, truncated, unsupported variant): retrying will not help. */
-export class ConversionError extends Error {
-  constructor(message: string, readonly code = "unsupported_tiff") {
-    super(message);
-    this.name = "ConversionError";
-  }
-}
+export { ConversionError };
 
 // utif2's CMYK path reads `window.UDOC`; Deno (and its workers) have no `window`.
 const globals = globalThis as unknown as { window?: unknown };
@@ -53,9 +49,10 @@ export async function convertTiff(tiff: Uint8Array): Promise<ConvertedPage[]> {
   for (const [index, ifd] of pages.entries()) {
     const page = index + 1;
     const { width, height } = checkPage(ifd, page);
+    const gray = isGray(ifd);
     const jpeg = sharp && natively(ifd)
-      ? await encodeNatively(sharp, tiff, directories.indexOf(ifd), page)
-      : await encodeRgba(decodePage(buffer, ifd, directories, page), width, height);
+      ? await encodeNatively(sharp, tiff, directories.indexOf(ifd), page, gray)
+      : await encodeRgba(decodePage(buffer, ifd, directories, page), width, height, gray);
     converted.push({ page, width, height, jpeg });
   }
   return converted;
@@ -67,11 +64,23 @@ function natively(ifd: UTIF.IFD): boolean {
   return (photometric === 1 || photometric === 2) && (tag(ifd, 258) ?? 1) === 8 && (tag(ifd, 284) ?? 1) === 1;
 }
 
-async function encodeNatively(sharp: Sharp, tiff: Uint8Array, directory: number, page: number) {
+/** Grayscale pages (black- or white-is-zero, any depth) become single-channel grayscale JPEGs. */
+function isGray(ifd: UTIF.IFD): boolean {
+  const photometric = tag(ifd, 262) ?? 2;
+  return photometric === 0 || photometric === 1;
+}
+
+async function encodeNatively(
+  sharp: Sharp,
+  tiff: Uint8Array,
+  directory: number,
+  page: number,
+  gray: boolean,
+) {
   try {
     const output = await sharp(tiff, { page: directory, limitInputPixels: maxPixelsPerPage })
       .removeAlpha()
-      .toColourspace("srgb")
+      .toColourspace(gray ? "b-w" : "srgb")
       .jpeg({ quality: jpegQuality, chromaSubsampling: "4:4:4" })
       .toBuffer();
     return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
@@ -80,25 +89,29 @@ async function encodeNatively(sharp: Sharp, tiff: Uint8Array, directory: number,
   }
 }
 
-async function encodeRgba(rgba: Uint8Array, width: number, height: number): Promise<Uint8Array> {
+async function encodeRgba(
+  rgba: Uint8Array,
+  width: number,
+  height: number,
+  gray: boolean,
+): Promise<Uint8Array> {
   if (!sharp) {
+    // imagescript writes colour JPEGs only: a gray page is encoded with three equal channels.
     const image = new Image(width, height);
     image.bitmap.set(rgba);
     return await image.encodeJPEG(jpegQuality);
   }
-  const output = await sharp(rgba, { raw: { width, height, channels: 4 } })
-    .removeAlpha()
+  const pixels = sharp(rgba, { raw: { width, height, channels: 4 } });
+  // utif2 gives gray as R = G = B: keep one channel (16-bit samples are already scaled to 8 bits).
+  const output = await (gray ? pixels.extractChannel(0).toColourspace("b-w") : pixels.removeAlpha())
     .jpeg({ quality: jpegQuality, chromaSubsampling: "4:4:4" })
     .toBuffer();
   return new Uint8Array(output.buffer, output.byteOffset, output.byteLength);
 }
 
 function readDirectories(buffer: ArrayBuffer): { directories: UTIF.IFD[]; pages: UTIF.IFD[] } {
-  const bytes = new Uint8Array(buffer);
-  const order = String.fromCharCode(bytes[0] ?? 0, bytes[1] ?? 0);
-  if (bytes.length < 8 || (order !== "II" && order !== "MM")) {
-    throw new ConversionError("Not a TIFF file (missing II/MM byte-order header).", "not_a_tiff");
-  }
+  // Not a TIFF, directory loops, forged counts and oversized files are refused before any parser runs.
+  checkTiffStructure(new Uint8Array(buffer));
   let directories: UTIF.IFD[];
   try {
     directories = UTIF.decode(buffer);

@@ -4,6 +4,8 @@
  * error payload to the callback URL, signed with PREPROCESS_CALLBACK_SECRET. Callbacks go through
  * the same version-checked transition as local results, so duplicates and late ones are no-ops.
  */
+import type { BlobStore } from "../blobs/types.ts";
+import { validateBlobKey } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import { isTerminalBatch, listTasks } from "./batches.ts";
@@ -11,7 +13,7 @@ import { preprocessKeys as keys } from "./keys.ts";
 import { outputKey, phaseNamed } from "./phases.ts";
 import type { PreprocessDeps, PreprocessService } from "./service.ts";
 import { leaseTask } from "./tasks.ts";
-import type { BatchRecord, CallbackBody, OutputFile } from "./types.ts";
+import type { BatchRecord, CallbackBody, OutputFile, TaskRecord } from "./types.ts";
 
 export interface WorkerContract {
   TASK_ID: string;
@@ -68,30 +70,54 @@ export async function handleCallback(
   if (body.batch_id !== batchId || body.task_id !== taskId) {
     throw new KilnError("invalid", "callback_mismatch", "task_id and batch_id must match the callback URL.");
   }
-  const task = (await deps.kv.get<{ input: { r2_key: string }; phase: string; attempts: number }>(
-    keys.task(batchId, taskId),
-  )).value;
+  const task = (await deps.kv.get<TaskRecord>(keys.task(batchId, taskId))).value;
   if (!task) throw new KilnError("not_found", "task_not_found", `No task ${taskId} in batch ${batchId}.`);
 
-  if (body.status === "success") {
-    const reported: OutputFile[] = body.outputs?.map((output) => ({ ...output })) ??
-      [{ key: body.output_r2_key, file_name: body.output_file_name, size: body.output_file_size, page: 1 }];
-    const phase = phaseNamed(task.phase);
-    const result = await service.settle(batchId, taskId, {
-      kind: "completed",
-      outputs: phase.handleResult(task.input as never, reported),
-    });
+  const failure = async (error: string) => {
+    const final = task.attempts >= deps.settings.maxAttempts;
+    const result = await service.settle(
+      batchId,
+      taskId,
+      final ? { kind: "failed", error } : {
+        kind: "retry",
+        error,
+        notBefore: Date.now() + service.retryDelay(task.attempts),
+      },
+    );
     return { applied: result.changed, task_status: result.task?.status ?? "unknown" };
-  }
-  const final = task.attempts >= deps.settings.maxAttempts;
-  const result = await service.settle(
-    batchId,
-    taskId,
-    final ? { kind: "failed", error: body.error } : {
-      kind: "retry",
-      error: body.error,
-      notBefore: Date.now() + service.retryDelay(task.attempts),
-    },
-  );
+  };
+  if (body.status === "error") return await failure(body.error);
+
+  const reported: OutputFile[] = body.outputs?.map((output) => ({ ...output })) ??
+    [{ key: body.output_r2_key, file_name: body.output_file_name, size: body.output_file_size, page: 1 }];
+  const measured = await measureOutputs(deps.blobs, task.input.r2_key, reported);
+  if (typeof measured === "string") return await failure(measured);
+  const phase = phaseNamed(task.phase);
+  const result = await service.settle(batchId, taskId, {
+    kind: "completed",
+    outputs: phase.handleResult(task.input as never, measured),
+  });
   return { applied: result.changed, task_status: result.task?.status ?? "unknown" };
+}
+
+/**
+ * The reported outputs with the sizes the blob store holds (a worker's claim is not a size), or
+ * why the success cannot be taken: an output that is missing or outside the input's directory.
+ */
+async function measureOutputs(
+  blobs: BlobStore,
+  inputKey: string,
+  reported: OutputFile[],
+): Promise<OutputFile[] | string> {
+  const directory = inputKey.slice(0, inputKey.lastIndexOf("/") + 1);
+  const measured: OutputFile[] = [];
+  for (const output of reported) {
+    if (!output.key.startsWith(directory)) {
+      return `Output ${output.key} is outside ${directory || "the root"}.`;
+    }
+    const info = await blobs.head(validateBlobKey(output.key));
+    if (!info) return `Output ${output.key} is not in the blob store.`;
+    measured.push({ ...output, size: info.size });
+  }
+  return measured;
 }

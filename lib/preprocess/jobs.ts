@@ -6,9 +6,9 @@
  */
 import { z } from "zod";
 import { errorMessage } from "../log.ts";
-import { PermanentJobError } from "../jobs/types.ts";
+import { InvalidInputJobError, type JobRecord, PermanentJobError } from "../jobs/types.ts";
 import { advancePhase } from "./advance.ts";
-import { getBatch, listTasks } from "./batches.ts";
+import { getBatch, listTasks, readContext } from "./batches.ts";
 import { postFinalize, processedFiles } from "./finalize.ts";
 import { firstPhase, type PhaseDependencies, phaseNamed } from "./phases.ts";
 import { UnconvertibleError } from "./pool.ts";
@@ -75,6 +75,12 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
     return { status: batch.status, tasks_total: batch.tasks_total };
   }, { maxAttempts: 10 });
 
+  // The engine failed a task itself (its process died converting it): the batch still finishes.
+  const settleAbandoned = async (job: JobRecord<z.infer<typeof TaskInput>>) => {
+    const error = job.error?.message ?? "The conversion was abandoned.";
+    await service.settle(job.input.batchId, job.input.taskId, { kind: "failed", error }, `local:${job.id}`);
+  };
+
   jobs.define("preprocess.task", TaskInput, async ({ input, attempt, signal, jobId }) => {
     const { batchId, taskId } = input;
     const owner = `local:${jobId}`;
@@ -105,7 +111,9 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
       const permanent = error instanceof UnconvertibleError;
       if (permanent || attempt >= settings.maxAttempts) {
         await service.settle(batchId, taskId, { kind: "failed", error: message }, owner);
-        throw new PermanentJobError(message, permanent ? error.code : "task_attempts_exhausted");
+        // A file that cannot be converted is the sender's problem; running out of attempts is ours.
+        if (permanent) throw new InvalidInputJobError(message, error.code);
+        throw new PermanentJobError(message, "task_attempts_exhausted");
       }
       await service.settle(batchId, taskId, {
         kind: "retry",
@@ -114,13 +122,14 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
       }, owner);
       throw error;
     }
-  }, { maxAttempts: settings.maxAttempts, backoff });
+  }, { maxAttempts: settings.maxAttempts, backoff, onAbandoned: settleAbandoned });
 
   jobs.define("preprocess.finalize", BatchInput, async ({ input, signal }) => {
     const batch = await getBatch(kv, input.batchId);
     if (batch.finalize !== "pending" || !settings.workerUrl) return { skipped: true };
     const { files, failed } = await processedFiles(kv, input.batchId);
     const payload = {
+      ...(await readContext(kv, input.batchId)),
       batch_id: batch.batch_id,
       status: batch.status,
       files,

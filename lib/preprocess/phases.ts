@@ -22,6 +22,8 @@ export interface PhaseDependencies {
 
 export interface Phase {
   name: string;
+  /** How ingest sees its outputs (Arke's `preprocessor_tags`); the phase name when absent. */
+  tag?: string;
   /** The files of the message this phase works on (one task each); the rest pass through. */
   discover(files: BatchFile[]): BatchFile[];
   /** Runs one task in this process and returns its outputs. */
@@ -42,6 +44,7 @@ export function outputKey(inputKey: string, page: number): string {
 
 export const tiffConversionPhase: Phase = {
   name: "TIFF_CONVERSION",
+  tag: "TiffConverter",
   discover: (files) =>
     files.filter((file) => tiffPattern.test(file.r2_key) || tiffPattern.test(file.file_name)),
   async execute(input, deps, signal) {

@@ -1,19 +1,21 @@
 /**
- * A fixed pool of Web Workers (workers/tiff_to_jpeg.ts) fed from one queue, so at most `size`
- * conversions run at once and the HTTP event loop never decodes a pixel. Workers start on first
- * use and stop after a quiet spell; a worker that hangs past the timeout (a hostile file) or
- * crashes is replaced and its conversion fails with a retryable error.
+ * TIFF conversion on a contained pool (lib/contain/pool.ts) of child processes running
+ * workers/tiff_to_jpeg.ts: at most `size` conversions at once, the HTTP event loop never decodes a
+ * pixel, and a hostile file — a directory chain that loops, a decompression bomb, a decoder that
+ * hangs — costs one child, killed at its time or memory limit, never the server.
  */
+import { ContainedFailure, createContainedPool } from "../contain/pool.ts";
+import { ContainedError, type ContainLimits } from "../contain/process.ts";
 import type { PhaseResultPage } from "./phases.ts";
 
 export interface ConversionPool {
   readonly size: number;
   convert(tiff: Uint8Array, signal?: AbortSignal): Promise<PhaseResultPage[]>;
   stats(): { workers: number; busy: number; queued: number };
-  close(): void;
+  close(): Promise<void>;
 }
 
-/** Thrown for files the converter refuses (corrupt, unsupported): not worth retrying. */
+/** Thrown for files the converter refuses (corrupt, unsupported, over a limit): not worth retrying. */
 export class UnconvertibleError extends Error {
   constructor(message: string, readonly code: string) {
     super(message);
@@ -21,127 +23,48 @@ export class UnconvertibleError extends Error {
   }
 }
 
-interface Pending {
-  id: number;
-  tiff: Uint8Array;
-  resolve(pages: PhaseResultPage[]): void;
-  reject(error: Error): void;
-  signal?: AbortSignal;
-}
+/** One conversion: 2 minutes and 1.5 GiB (a 120-megapixel page decodes to 480 MB of RGBA). */
+export const conversionLimits: ContainLimits = { timeoutMs: 120_000, memoryBytes: 1536 * 1024 * 1024 };
 
-interface Slot {
-  worker: Worker;
-  current?: Pending;
-  timer?: ReturnType<typeof setTimeout>;
-}
-
-const workerUrl = new URL("../../workers/tiff_to_jpeg.ts", import.meta.url);
+const workerModule = new URL("../../workers/tiff_to_jpeg.ts", import.meta.url);
 
 export function createConversionPool(
   size: number,
-  options: { timeoutMs?: number; idleMs?: number } = {},
+  options: { limits?: ContainLimits; idleMs?: number } = {},
 ): ConversionPool {
-  const timeoutMs = options.timeoutMs ?? 120_000;
-  const idleMs = options.idleMs ?? 10_000;
-  const queue: Pending[] = [];
-  const slots: Slot[] = [];
-  let nextId = 1;
-  let idleTimer: ReturnType<typeof setTimeout> | undefined;
-  let closed = false;
-
-  const spawn = (): Slot => {
-    const slot: Slot = { worker: new Worker(workerUrl, { type: "module" }) };
-    slot.worker.onmessage = (event) => finish(slot, event.data);
-    slot.worker.onerror = (event) => {
-      event.preventDefault();
-      replace(slot, new Error(`Conversion worker crashed: ${event.message}`));
-    };
-    slots.push(slot);
-    return slot;
-  };
-
-  const replace = (slot: Slot, error: Error) => {
-    clearTimeout(slot.timer);
-    slot.worker.terminate();
-    slots.splice(slots.indexOf(slot), 1);
-    slot.current?.reject(error);
-    pump();
-  };
-
-  const finish = (
-    slot: Slot,
-    message: { id: number; pages?: PhaseResultPage[]; error?: string; code?: string; permanent?: boolean },
-  ) => {
-    const job = slot.current;
-    clearTimeout(slot.timer);
-    slot.current = undefined;
-    if (job && job.id === message.id) {
-      if (message.pages) job.resolve(message.pages);
-      else if (message.permanent) {
-        job.reject(new UnconvertibleError(message.error ?? "unconvertible", message.code!));
-      } else job.reject(new Error(message.error ?? "conversion failed"));
-    }
-    pump();
-  };
-
-  const pump = () => {
-    if (closed) return;
-    while (queue.length > 0) {
-      const slot = slots.find((candidate) => !candidate.current) ??
-        (slots.length < size ? spawn() : undefined);
-      if (!slot) return;
-      const job = queue.shift()!;
-      if (job.signal?.aborted) {
-        job.reject(job.signal.reason);
-        continue;
-      }
-      slot.current = job;
-      slot.timer = setTimeout(
-        () => replace(slot, new Error(`Conversion took longer than ${timeoutMs} ms`)),
-        timeoutMs,
-      );
-      const copy = job.tiff.slice().buffer;
-      slot.worker.postMessage({ id: job.id, tiff: copy }, [copy]);
-    }
-    scheduleIdleStop();
-  };
-
-  const scheduleIdleStop = () => {
-    clearTimeout(idleTimer);
-    if (slots.some((slot) => slot.current) || queue.length > 0 || slots.length === 0) return;
-    idleTimer = setTimeout(stopWorkers, idleMs);
-    Deno.unrefTimer(idleTimer);
-  };
-
-  const stopWorkers = () => {
-    for (const slot of slots.splice(0)) {
-      clearTimeout(slot.timer);
-      slot.worker.terminate();
-      slot.current?.reject(new Error("Conversion pool stopped"));
-    }
-  };
-
+  const pool = createContainedPool({
+    module: workerModule,
+    size,
+    limits: options.limits ?? conversionLimits,
+    idleMs: options.idleMs,
+    // sharp loads libvips as a native addon (FFI) and reads the CPU count.
+    permissions: ["--allow-read", "--allow-env", "--allow-ffi", "--allow-sys"],
+  });
   return {
     size,
-    convert(tiff, signal) {
-      if (closed) return Promise.reject(new Error("Conversion pool is closed"));
-      if (size < 1) return Promise.reject(new Error("No local conversion workers (PREPROCESS_WORKERS=0)"));
-      return new Promise((resolve, reject) => {
-        clearTimeout(idleTimer);
-        queue.push({ id: nextId++, tiff, resolve, reject, signal });
-        pump();
-      });
+    async convert(tiff, signal) {
+      try {
+        const { json, buffers } = await pool.run({ json: null, buffers: [tiff] }, signal);
+        const pages = json as Omit<PhaseResultPage, "jpeg">[];
+        return pages.map((page, index) => ({ ...page, jpeg: buffers[index] }));
+      } catch (error) {
+        if (error instanceof ContainedFailure && error.code !== "conversion_crashed") {
+          throw new UnconvertibleError(error.message, error.code ?? "unsupported_tiff");
+        }
+        // Over the memory cap is a property of the file; a timeout may be a busy machine (retried).
+        if (error instanceof ContainedError && error.code === "contained_memory") {
+          throw new UnconvertibleError(
+            `The TIFF is too large to convert: ${error.message}`,
+            "tiff_too_large",
+          );
+        }
+        throw error;
+      }
     },
-    stats: () => ({
-      workers: slots.length,
-      busy: slots.filter((slot) => slot.current).length,
-      queued: queue.length,
-    }),
-    close() {
-      closed = true;
-      clearTimeout(idleTimer);
-      stopWorkers();
-      for (const job of queue.splice(0)) job.reject(new Error("Conversion pool is closed"));
+    stats() {
+      const { children, busy, queued } = pool.stats();
+      return { workers: children, busy, queued };
     },
+    close: () => pool.close(),
   };
 }

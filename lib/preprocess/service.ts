@@ -4,23 +4,18 @@
  * settling a task, starting finalize).
  */
 import type { KvStore } from "../store/types.ts";
+import { listPage } from "../store/page.ts";
 import type { BlobStore } from "../blobs/types.ts";
 import type { JobEngine } from "../jobs/types.ts";
 import type { ChangeFeed } from "../live/types.ts";
 import type { Logger } from "../log.ts";
 import { createBatch, getBatch, isTerminalBatch, listTasks } from "./batches.ts";
-import { preprocessTopic } from "./keys.ts";
+import { preprocessKeys, preprocessTopic } from "./keys.ts";
 import type { ConversionPool } from "./pool.ts";
 import { batchViewToken } from "./signing.ts";
 import { resetBatch, settleTask, type TaskOutcome, type TransitionResult } from "./tasks.ts";
-import {
-  type BatchMessage,
-  type BatchRecord,
-  type BatchStatusView,
-  statusView,
-  type TaskView,
-  taskView,
-} from "./types.ts";
+import { type QueueMessage, resolveMessage } from "./message.ts";
+import { type BatchRecord, type BatchStatusView, statusView, type TaskView, taskView } from "./types.ts";
 import { secretsEqual } from "../http/auth.ts";
 
 export interface PreprocessSettings {
@@ -68,7 +63,9 @@ export function createPreprocessService(deps: PreprocessDeps) {
     pool: deps.pool,
     blobs: deps.blobs,
 
-    async submit(message: BatchMessage): Promise<{ created: boolean; body: Record<string, unknown> }> {
+    /** Starts a batch from any form of Arke's queue message (see `message.ts`). */
+    async submit(queued: QueueMessage): Promise<{ created: boolean; body: Record<string, unknown> }> {
+      const message = await resolveMessage(queued, deps.blobs);
       const { batch, created, advancedTo } = await createBatch(kv, message, settings.workerUrl !== undefined);
       await this.continueBatch(batch, advancedTo);
       if (created) await publish(batch);
@@ -79,6 +76,15 @@ export function createPreprocessService(deps: PreprocessDeps) {
       const batch = await getBatch(kv, batchId);
       if (!detail) return statusView(batch);
       return { ...statusView(batch), tasks: (await listTasks(kv, batchId)).map(taskView) };
+    },
+
+    /** Batches in id order, each with its links (the admin console's list). */
+    async list(options: { limit: number; cursor?: string }) {
+      const page = await listPage<BatchRecord>(kv, { prefix: preprocessKeys.batches() }, options);
+      const items = await Promise.all(
+        page.items.map(async (batch) => ({ ...statusView(batch), ...(await links(batch.batch_id)) })),
+      );
+      return { items, nextCursor: page.cursor ?? null };
     },
 
     async reset(batchId: string): Promise<BatchStatusView> {

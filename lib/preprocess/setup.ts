@@ -41,6 +41,12 @@ export async function setupPreprocess(services: Services): Promise<void> {
   definePreprocessJobs(deps, service);
   services.preprocess = { ...service, deps };
   services.auth["preprocess-service"] = staticTokenResolver("preprocess-service", serviceToken);
+  services.securitySchemes["preprocess-service"] = {
+    type: "http",
+    scheme: "bearer",
+    description: "PREPROCESS_SERVICE_TOKEN of the ingest queue and external workers",
+    "x-kiln-secret": "PREPROCESS_SERVICE_TOKEN",
+  };
 
   services.health.register("preprocess", () =>
     Promise.resolve({

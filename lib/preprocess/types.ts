@@ -2,23 +2,43 @@
 import { z } from "zod";
 
 export const maxFilesPerBatch = 1000;
+/** Largest file `PUT /preprocess/blobs/…` accepts. */
+export const maxBlobUploadBytes = 512 * 1024 * 1024;
 
 export const BatchId = z.string().regex(/^[A-Za-z0-9_.-]{1,100}$/, "letters, digits, _ . - (≤ 100)");
 
+/**
+ * A file as Arke's ingest worker describes it. Fields Kiln does not use (`source_file`,
+ * `preprocessor_tags` …) are kept: pass-through files go back to ingest exactly as they came.
+ */
 export const BatchFile = z.object({
   r2_key: z.string().min(1).max(1024),
   file_name: z.string().min(1).max(255),
   file_size: z.number().int().min(0),
   content_type: z.string().max(200).optional(),
-});
+  /** Path inside the upload ("/images/photo1.tiff"); ingest rebuilds directories from it. */
+  logical_path: z.string().min(1).max(1024).optional(),
+  cid: z.string().max(200).optional(),
+  /** Ingest's per-directory settings (ocr, describe, pinax …), handed back with every file. */
+  processing_config: z.record(z.string(), z.unknown()).optional(),
+}).loose();
 export type BatchFile = z.infer<typeof BatchFile>;
 
-/** The seed's queue message (extra fields are kept by the ingest side, ignored here). */
-export const BatchMessage = z.object({
-  batch_id: BatchId,
-  files: z.array(BatchFile).min(1).max(maxFilesPerBatch),
-}).loose();
-export type BatchMessage = z.infer<typeof BatchMessage>;
+/** What ingest's later stages need back at finalize (Initial Discovery results), passed through. */
+export const FinalizeContext = z.object({
+  root_pi: z.string().max(200).optional(),
+  node_pis: z.record(z.string(), z.string().max(200)).optional(),
+  node_tips: z.record(z.string(), z.string().max(200)).optional(),
+  node_versions: z.record(z.string(), z.number()).optional(),
+});
+export type FinalizeContext = z.infer<typeof FinalizeContext>;
+
+/** A queue message of any form, resolved (`message.ts`): its batch id, every file, and the context. */
+export interface BatchMessage {
+  batch_id: string;
+  files: BatchFile[];
+  context: FinalizeContext;
+}
 
 export const CallbackBody = z.discriminatedUnion("status", [
   z.object({

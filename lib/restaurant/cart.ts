@@ -2,6 +2,11 @@
  * Cart math, in integer minor units only. Tax is computed once, on the subtotal, rounding half up;
  * every total anywhere (tool results, display cards, the order) comes from `cartTotals`.
  */
+/** Lines one cart may hold: its display card (one update, ≤ 3.5 KB) must still fit. */
+export const maxCartLines = 20;
+/** Largest order total, in minor units: the money cap of every display update. */
+export const maxCartTotalMinor = 100_000_000;
+
 export interface CartLine {
   itemId: string;
   name: string;

@@ -37,9 +37,13 @@ export async function putMenu(kv: KvStore, tenantId: string, menu: Menu): Promis
 }
 
 export async function getMenu(kv: KvStore, tenantId: string): Promise<Menu> {
-  const { value } = await kv.get<Menu>(restaurantKeys.menu(tenantId));
-  if (!value) throw new KilnError("not_found", "menu_not_found", "This tenant has no menu yet.");
-  return value;
+  const menu = await findMenu(kv, tenantId);
+  if (!menu) throw new KilnError("not_found", "menu_not_found", "This tenant has no menu yet.");
+  return menu;
+}
+
+export async function findMenu(kv: KvStore, tenantId: string): Promise<Menu | null> {
+  return (await kv.get<Menu>(restaurantKeys.menu(tenantId))).value;
 }
 
 /** By id, else by name (exact, then partial), ignoring case; only available dishes. */

@@ -1,12 +1,13 @@
 /**
  * The restaurant assistant: sessions (a conversation session plus a cart record), menus and tool
- * execution. A tool's state change is one version-checked write of the cart record; its display
- * updates then go through the conversation service like any producer's, so the screen shows them.
+ * execution. A tool is all or nothing: its display updates are validated like any producer's, then
+ * the cart record (version-checked) and the updates commit in one atomic, so a failing call leaves
+ * both the cart and the screen as they were.
  */
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { ConversationService } from "../conversation/service.ts";
-import { parseUpdate } from "../conversation/updates.ts";
+import { MAX_UPDATE_BYTES, parseUpdate } from "../conversation/updates.ts";
 import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import { restaurantKeys } from "./keys.ts";
@@ -65,13 +66,23 @@ export function createRestaurantService(
       return { ...value, totals: runTool("get_cart_items", {}, value, menu).result.cart };
     },
 
+    /**
+     * Stonepot's `POST /api/restaurant/sessions/:id/display`: one display update for a session's
+     * screen (a session its voice backend initialised counts, cart or not).
+     */
+    async display(sessionId: string, update: unknown) {
+      const session = await conversation.store.require(sessionId);
+      const [stored] = await conversation.writeTrusted(session.value, [update]);
+      return stored;
+    },
+
     async deleteSession(sessionId: string) {
       await load(sessionId);
       await conversation.store.remove(sessionId);
     },
 
     async runTool(sessionId: string, name: string, args: unknown) {
-      if (!(name in toolArgs)) {
+      if (!Object.hasOwn(toolArgs, name)) {
         throw new KilnError("not_found", "unknown_tool", `No tool named ${JSON.stringify(name)}.`, {
           details: { tools: Object.keys(toolArgs) },
         });
@@ -97,21 +108,34 @@ export function createRestaurantService(
         const entry = await load(sessionId);
         const menu = await getMenu(kv, entry.value.tenantId);
         const outcome = runTool(tool, parsed.data, entry.value, menu);
-        if (outcome.session) {
-          const commit = await kv.atomic().check(entry)
-            .set(restaurantKeys.session(sessionId), outcome.session, { expireIn: ttlMs * 2 }).commit();
-          if (!commit.ok) continue;
-        }
-        if (outcome.updates.length > 0) {
-          // Tool output goes through the same schema as any producer's update.
-          await conversation.store.append(
-            sessionId,
-            outcome.updates.map((update) => parseUpdate(update, "tool")),
-          );
+        // All or nothing: the display updates are validated first (same schema as any producer's),
+        // then the cart change and the updates commit in one atomic.
+        const updates = outcome.updates.map((update) => parseUpdate(fitCard(update), "tool"));
+        const next = outcome.session;
+        try {
+          await conversation.store.append(sessionId, updates, {
+            stage: next
+              ? (operation) =>
+                operation.check(entry).set(restaurantKeys.session(sessionId), next, { expireIn: ttlMs * 2 })
+              : undefined,
+          });
+        } catch (error) {
+          if (error instanceof KilnError && error.code === "session_busy") continue;
+          throw error;
         }
         return { tool, ...outcome.result };
       }
       throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
     },
   };
+}
+
+/**
+ * A cart card too big for one display update (many lines with long notes) is shown with its totals
+ * only, so no tool call — finalizing included — can fail for the size of what it displays.
+ */
+function fitCard(update: { type: string; data: Record<string, unknown> }) {
+  if (!Array.isArray(update.data.items)) return update;
+  const size = new TextEncoder().encode(JSON.stringify(update)).length;
+  return size <= MAX_UPDATE_BYTES ? update : { ...update, data: { ...update.data, items: [] } };
 }

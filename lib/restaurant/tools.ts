@@ -4,7 +4,15 @@
  * emits; `toolCatalog()` is the JSON a voice model is configured from.
  */
 import { z } from "zod";
-import { addLine, cartTotals, displayLines, setQuantity } from "./cart.ts";
+import {
+  addLine,
+  type CartLine,
+  cartTotals,
+  displayLines,
+  maxCartLines,
+  maxCartTotalMinor,
+  setQuantity,
+} from "./cart.ts";
 import { findMenuItem, type Menu } from "./menu.ts";
 import type { RestaurantSession } from "./session.ts";
 
@@ -85,6 +93,33 @@ function notFound(menu: Menu, ref: { itemId?: string; name?: string }): ToolOutc
   };
 }
 
+/** A change that would take the cart past its limits is refused, and the cart stays as it was. */
+function overLimit(session: RestaurantSession, cart: CartLine[], menu: Menu): ToolOutcome | undefined {
+  if (cart.length > maxCartLines) {
+    return {
+      result: {
+        ok: false,
+        error: "cart_full",
+        message: `The cart holds at most ${maxCartLines} different dishes.`,
+        cart: cartView(session, menu),
+      },
+      updates: [],
+    };
+  }
+  if (cartTotals(cart, menu.currency, menu.taxRateBasisPoints).totalMinor > maxCartTotalMinor) {
+    return {
+      result: {
+        ok: false,
+        error: "cart_total_too_large",
+        message: "That would take the order past the largest total an order may have.",
+        cart: cartView(session, menu),
+      },
+      updates: [],
+    };
+  }
+  return undefined;
+}
+
 function isPlausibleAddress(address: string): boolean {
   return address.length >= 8 && /\d/.test(address) && /[A-Za-z]{3,}/.test(address);
 }
@@ -125,6 +160,8 @@ export function runTool(
         notes: args.notes,
       };
       const next = { ...session, cart: addLine(session.cart, line) };
+      const refused = overLimit(session, next.cart, menu);
+      if (refused) return refused;
       const cart = cartView(next, menu);
       const [item] = displayLines([line]);
       return {
@@ -143,6 +180,8 @@ export function runTool(
         return { result: { ok: false, error: "not_in_cart", cart: cartView(session, menu) }, updates: [] };
       }
       const next = { ...session, cart: setQuantity(session.cart, dish.id, args.quantity) };
+      const refused = overLimit(session, next.cart, menu);
+      if (refused) return refused;
       const cart = cartView(next, menu);
       return { result: { ok: true, cart }, session: next, updates: [{ type: "cart_updated", data: cart }] };
     }

@@ -27,7 +27,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
     return {
       kv: store.kv,
       scheduler,
-      secrets: createSharedSecretStore(store.kv, log),
+      secrets: createSharedSecretStore(store.kv),
       shared: true,
       close: store.close,
     };
@@ -39,7 +39,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
   return {
     kv,
     scheduler: createIntervalScheduler(log),
-    secrets: createFileSecretStore(config.dataDir, log),
+    secrets: createFileSecretStore(config.dataDir),
     shared: false,
     close: () => Promise.resolve(kv.close()),
   };

@@ -32,6 +32,8 @@ export const ThemeSchema = z.object({
   }, "must be an https URL").optional(),
   /** Corner radius of cards in px. */
   radius: z.number().int().min(0).max(32).default(12),
+  /** The tenant's currency (ISO 4217), for display updates that name none and a tenant without a menu. */
+  currency: z.string().regex(/^[A-Z]{3}$/, "an ISO 4217 code like INR").optional(),
 });
 
 export type Theme = z.infer<typeof ThemeSchema>;

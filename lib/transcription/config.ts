@@ -76,6 +76,17 @@ export const transcriptionVariables = {
     default: "120000",
     doc: "Time limit for downloading one media file (ms).",
   },
+  MEDIA_RESOLVER: {
+    schema: z.enum(["auto", "builtin", "yt-dlp"]),
+    default: "auto",
+    doc:
+      "How a URL that answers a web page (TikTok video pages and short links) becomes media: `auto` uses yt-dlp when `YT_DLP_BINARY` runs, else Kiln's own TikTok page reader (`builtin`); `yt-dlp` requires it.",
+  },
+  YT_DLP_BINARY: {
+    schema: z.string().min(1),
+    default: "yt-dlp",
+    doc: "The yt-dlp executable (a name on PATH or a path) used by `MEDIA_RESOLVER`.",
+  },
   TTT_ALLOW_PRIVATE_URLS: {
     schema: flag,
     default: "false",

@@ -46,14 +46,20 @@ export async function enqueueWebhook(jobs: JobEngine, payload: TranscriptionWebh
 }
 
 export function defineWebhookJob(
-  dependencies: { kv: KvStore; jobs: JobEngine; log: Logger; settings: TranscriptionSettings },
+  dependencies: {
+    kv: KvStore;
+    jobs: JobEngine;
+    log: Logger;
+    settings: TranscriptionSettings;
+    send: (input: string, init: RequestInit) => Promise<Response>;
+  },
 ): void {
-  const { kv, jobs, settings } = dependencies;
+  const { kv, jobs, settings, send } = dependencies;
   jobs.define(webhookJobKind, WebhookJobInput, async ({ input, attempt, signal, log }) => {
     const signed = await signWebhook(settings.webhookSecret, input.payload, { messageId: input.messageId });
     const record: DeliveryAttempt = { attempt, at: new Date().toISOString() };
     try {
-      const response = await fetch(settings.webhookUrl, {
+      const response = await send(settings.webhookUrl, {
         method: "POST",
         headers: signed.headers,
         body: signed.body,

@@ -7,17 +7,20 @@
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore } from "../blobs/types.ts";
-import { KilnError } from "../errors.ts";
-import { type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
+import { KilnError, withoutServerPaths } from "../errors.ts";
+import { InvalidInputJobError, type JobContext, type JobEngine, PermanentJobError } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
 import type { AsrProvider } from "../providers/asr/types.ts";
 import { extractAudio } from "./audio.ts";
+import { authorizeMeasuredDuration } from "./authorize.ts";
+import { measureAudioQuality } from "./audio_quality.ts";
 import { writeCache } from "./cache.ts";
 import { enqueueWebhook } from "./delivery.ts";
 import { fetchMediaToBlob } from "./fetch_media.ts";
 import { incrementCounter } from "./health.ts";
 import type { TranscriptionSettings } from "./settings.ts";
 import { summarise, truncateText } from "./summary.ts";
+import { fitSegments, truncateSegments, wholeAudioSegment } from "./timings.ts";
 import type { TranscriptionResult } from "./webhook_payload.ts";
 
 export const transcribeJobKind = "tttranscribe.transcribe";
@@ -29,6 +32,8 @@ export const TranscribeJobInput = z.object({
     z.object({ kind: z.literal("upload"), blobKey: z.string().min(1), fileName: z.string().optional() }),
   ]),
   requestId: z.string().min(1).max(200).optional(),
+  /** Ask the caller to authorise the measured duration before recognising (authorize.ts). */
+  authorizeDuration: z.boolean().optional(),
 });
 export type TranscribeJobInput = z.infer<typeof TranscribeJobInput>;
 
@@ -39,7 +44,19 @@ export interface TranscriptionDependencies {
   log: Logger;
   asr: AsrProvider;
   settings: TranscriptionSettings;
+  /** Sends webhooks; serves this app's own receiver in-process (`services.selfFetch`). */
+  send: (input: string, init: RequestInit) => Promise<Response>;
 }
+
+/** Failures caused by the media the caller sent (unreadable, too large, gone): logged as warnings. */
+const inputErrorKinds = new Set([
+  "invalid",
+  "too_large",
+  "unsupported_media_type",
+  "not_found",
+  "forbidden",
+  "gone",
+]);
 
 export function defineTranscribeJob(dependencies: TranscriptionDependencies): void {
   dependencies.jobs.define(
@@ -50,8 +67,35 @@ export function defineTranscribeJob(dependencies: TranscriptionDependencies): vo
       maxAttempts: transcribeMaxAttempts,
       backoff: { type: "exponential", baseMs: 2_000, maxMs: 60_000 },
       ttl: 48 * 60 * 60 * 1000,
+      // Failed by the engine (its process died mid-job): the caller still hears, so its hold is released.
+      onAbandoned: (job) => notifyFailure(dependencies, job.id, job.input, job.error),
     },
   );
+}
+
+async function notifyFailure(
+  dependencies: TranscriptionDependencies,
+  jobId: string,
+  input: TranscribeJobInput,
+  error: { code?: string; message: string } | undefined,
+): Promise<void> {
+  await removeBlobs(dependencies.blobs, jobId, input);
+  if (input.requestId) {
+    await enqueueWebhook(dependencies.jobs, {
+      type: "transcription.failed",
+      id: jobId,
+      requestId: input.requestId,
+      status: "failed",
+      durationSeconds: 0,
+      error: { code: error?.code ?? "transcription_failed", message: error?.message ?? "Failed." },
+      timestamp: new Date().toISOString(),
+    });
+  }
+  await incrementCounter(dependencies.kv, "failed");
+}
+
+function mediaKeyOf(jobId: string): string {
+  return `tttranscribe/${jobId}/media`;
 }
 
 async function runTranscription(
@@ -62,7 +106,7 @@ async function runTranscription(
   try {
     const result = await transcribe(dependencies, context);
     if (input.source.kind === "url") await writeCache(dependencies.kv, input.source.url, result);
-    await removeBlobs(dependencies.blobs, context);
+    await removeBlobs(dependencies.blobs, context.jobId, input);
     if (input.requestId) {
       await enqueueWebhook(dependencies.jobs, {
         type: "transcription.completed",
@@ -88,53 +132,73 @@ async function runTranscription(
     const code = error instanceof KilnError || error instanceof PermanentJobError
       ? error.code ?? "transcription_failed"
       : "transcription_failed";
-    const message = error instanceof Error ? error.message : String(error);
-    await removeBlobs(dependencies.blobs, context);
-    if (input.requestId) {
-      await enqueueWebhook(dependencies.jobs, {
-        type: "transcription.failed",
-        id: context.jobId,
-        requestId: input.requestId,
-        status: "failed",
-        durationSeconds: 0,
-        error: { code, message },
-        timestamp: new Date().toISOString(),
-      });
-    }
-    await context.checkpoint("counted", () => incrementCounter(dependencies.kv, "failed").then(() => true));
-    throw new PermanentJobError(message, code);
+    const message = withoutServerPaths(error instanceof Error ? error.message : String(error));
+    await context.checkpoint(
+      "counted",
+      () => notifyFailure(dependencies, context.jobId, input, { code, message }).then(() => true),
+    );
+    const badInput = error instanceof KilnError && inputErrorKinds.has(error.kind);
+    throw badInput ? new InvalidInputJobError(message, code) : new PermanentJobError(message, code);
   }
 }
 
 async function transcribe(
-  { blobs, asr, settings }: TranscriptionDependencies,
+  dependencies: TranscriptionDependencies,
   context: JobContext<TranscribeJobInput>,
 ): Promise<TranscriptionResult> {
-  const { source } = context.input;
+  const { blobs, asr, settings } = dependencies;
+  const { source, requestId, authorizeDuration } = context.input;
   await context.progress(5, "Downloading media");
   const mediaKey = await context.checkpoint("media", async () => {
     if (source.kind === "upload") return source.blobKey;
-    const key = `tttranscribe/${context.jobId}/media`;
+    const key = mediaKeyOf(context.jobId);
     await fetchMediaToBlob(source.url, key, {
       blobs,
       policy: { allowPrivate: settings.allowPrivateUrls },
       limits: { maxBytes: settings.maxMediaBytes, timeoutMs: settings.fetchTimeoutMs },
+      resolver: settings.mediaResolver,
       signal: context.signal,
     });
     return key;
   });
   const recognised = await context.checkpoint("recognised", async () => {
+    const started = performance.now();
     await context.progress(25, "Extracting audio");
     const workDirectory = await Deno.makeTempDir({ prefix: "tttranscribe-" });
     try {
       const mediaPath = await localCopy(blobs, mediaKey, workDirectory);
       const audioPath = `${workDirectory}/audio.wav`;
       const { durationSeconds } = await extractAudio(mediaPath, audioPath, context.signal);
+      if (authorizeDuration && requestId) {
+        // Priced from what was decoded here, never from what the media server claimed.
+        await context.progress(35, `Authorising ${Math.round(durationSeconds)} s of audio`);
+        await authorizeMeasuredDuration(dependencies, {
+          id: context.jobId,
+          requestId,
+          durationSeconds,
+          attempt: context.attempt,
+        }, context.signal);
+      }
       await context.progress(40, `Transcribing ${Math.round(durationSeconds)} s of audio`);
-      const output = await asr.transcribe({ path: audioPath, signal: context.signal });
+      const [output, audio] = await Promise.all([
+        asr.transcribe({ path: audioPath, signal: context.signal }),
+        measureAudioQuality(audioPath),
+      ]);
       // Cut before checkpointing: a stored checkpoint must stay well under KV's 64 KiB value limit.
       const { text, truncated } = truncateText(output.text, settings.keepTextMax);
-      return { text, truncated, language: output.language ?? "en", durationSeconds };
+      const timed = output.segments.length > 0
+        ? output.segments
+        : wholeAudioSegment(output.text, durationSeconds);
+      return {
+        text,
+        truncated,
+        language: output.language ?? "en",
+        durationSeconds,
+        segments: fitSegments(truncateSegments(timed, settings.keepTextMax)),
+        confidence: output.confidence ?? null,
+        audioQuality: audio.quality,
+        processingSeconds: Math.round(performance.now() - started) / 1000,
+      };
     } finally {
       await Deno.remove(workDirectory, { recursive: true }).catch(() => {});
     }
@@ -146,6 +210,10 @@ async function transcribe(
     truncated: recognised.truncated,
     language: recognised.language,
     durationSeconds: recognised.durationSeconds,
+    segments: recognised.segments ?? [],
+    confidence: recognised.confidence ?? null,
+    audioQuality: recognised.audioQuality ?? null,
+    processingSeconds: recognised.processingSeconds ?? null,
   };
 }
 
@@ -160,7 +228,6 @@ async function localCopy(blobs: BlobStore, key: string, workDirectory: string): 
   return path;
 }
 
-async function removeBlobs(blobs: BlobStore, context: JobContext<TranscribeJobInput>): Promise<void> {
-  const { source } = context.input;
-  await blobs.delete(source.kind === "upload" ? source.blobKey : `tttranscribe/${context.jobId}/media`);
+async function removeBlobs(blobs: BlobStore, jobId: string, input: TranscribeJobInput): Promise<void> {
+  await blobs.delete(input.source.kind === "upload" ? input.source.blobKey : mediaKeyOf(jobId));
 }

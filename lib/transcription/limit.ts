@@ -1,11 +1,13 @@
 /**
- * The per-client token bucket on transcribe and estimate (status polling is exempt). Runs the
+ * The per-client token bucket on transcribe and estimate (status polling is exempt; so are calls
+ * this process's own engine makes in-process). Runs the
  * platform limiter with a rule built from RATE_LIMIT_CAPACITY / RATE_LIMIT_REFILL_PER_MIN — the
  * route spec's static `rateLimit` cannot read configuration, so routes wrap their work in this.
  * RateLimit-* headers go on every answer, errors included, as the platform's own limiter does.
  */
 import { KilnError } from "../errors.ts";
 import { ipRateLimitKey } from "../http/client_ip.ts";
+import { isInProcess } from "../http/in_process.ts";
 import {
   type RateLimiter,
   rateLimitError,
@@ -16,10 +18,13 @@ import {
 export async function withTranscriptionToken<T>(
   limiter: RateLimiter,
   rule: RateLimitRule,
-  clientIp: string,
+  caller: { request: Request; clientIp: string },
   work: () => Promise<T>,
 ): Promise<{ value: T; headers: Record<string, string> }> {
-  const decision = await limiter.consume(rule, `ip:${ipRateLimitKey(clientIp)}`);
+  // This process's own engine limits each user before it forwards; the per-address bucket is for
+  // outside callers, and spending it on the engine would make a burst of users an outage for all.
+  if (isInProcess(caller.request)) return { value: await work(), headers: {} };
+  const decision = await limiter.consume(rule, `ip:${ipRateLimitKey(caller.clientIp)}`);
   const headers = rateLimitHeaders(decision);
   if (!decision.allowed) throw rateLimitError(decision);
   try {

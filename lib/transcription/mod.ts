@@ -20,7 +20,9 @@ export interface TranscriptionService {
   settings: TranscriptionSettings;
   asr: AsrProvider;
   rateLimitRule: RateLimitRule;
-  accept(request: { source: TranscriptionSource; requestId?: string }): Promise<Accepted>;
+  accept(
+    request: { source: TranscriptionSource; requestId?: string; authorizeDuration?: boolean },
+  ): Promise<Accepted>;
   estimate(url: string): Promise<Estimate>;
   status(id: string): Promise<TranscriptionStatus>;
   health(): Promise<{ httpStatus: number; body: Record<string, unknown> }>;

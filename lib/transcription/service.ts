@@ -27,6 +27,24 @@ export interface Accepted {
   /** Always "queued" on the wire (the seed contract); a cache hit is complete at once — see status. */
   status: "queued";
   cached: boolean;
+  /** ISO 8601: when the transcription was first accepted (a repeated requestId keeps the first). */
+  submittedAt: string;
+  /** The media URL as accepted; null for an upload. */
+  url: string | null;
+  /** Seconds until the result is expected (0 for a cache hit). */
+  estimatedProcessingTime: number;
+}
+
+/** The 202 body: Kiln's fields plus the seed's aliases (`requestId`/`request_id` = id, `statusPollUrl`). */
+export function acceptedBody(accepted: Accepted, publicUrl: string) {
+  const statusUrl = `${publicUrl}/tttranscribe/status/${accepted.id}`;
+  return {
+    ...accepted,
+    requestId: accepted.id,
+    request_id: accepted.id,
+    statusUrl,
+    statusPollUrl: statusUrl,
+  };
 }
 
 export type TranscriptionSource =
@@ -37,21 +55,24 @@ const recordTtlMs = 48 * 60 * 60 * 1000;
 
 export async function acceptTranscription(
   dependencies: TranscriptionDependencies,
-  request: { source: TranscriptionSource; requestId?: string },
+  request: { source: TranscriptionSource; requestId?: string; authorizeDuration?: boolean },
 ): Promise<Accepted> {
   const { kv, jobs, blobs, settings } = dependencies;
   const { requestId } = request;
+  const authorizeDuration = request.authorizeDuration && requestId ? true : undefined;
   if (requestId) {
     const existing = await kv.get<string>(transcriptionKeys.request(requestId));
-    if (existing.value) return { id: existing.value, status: "queued", cached: false };
+    if (existing.value) return await acceptedBefore(dependencies, existing.value);
   }
   let input: TranscribeJobInput;
+  let mediaUrl: string | null = null;
   if (request.source.kind === "url") {
     const url = parseMediaUrl(request.source.url);
     await assertPublicUrl(url, { allowPrivate: settings.allowPrivateUrls });
     const cached = await readCache(kv, url.toString(), { count: true });
     if (cached) return await acceptFromCache(dependencies, url.toString(), cached, requestId);
-    input = { source: { kind: "url", url: url.toString() }, requestId };
+    mediaUrl = url.toString();
+    input = { source: { kind: "url", url: url.toString() }, requestId, authorizeDuration };
   } else {
     const { file } = request.source;
     if (file.size === 0) throw new KilnError("invalid", "empty_file", "The uploaded file is empty.");
@@ -64,22 +85,53 @@ export async function acceptTranscription(
     }
     const blobKey = `tttranscribe/uploads/${randomId()}`;
     await blobs.put(blobKey, file.stream(), { contentType: file.type || "application/octet-stream" });
-    input = { source: { kind: "upload", blobKey, fileName: file.name || undefined }, requestId };
+    input = {
+      source: { kind: "upload", blobKey, fileName: file.name || undefined },
+      requestId,
+      authorizeDuration,
+    };
   }
   const job = await jobs.enqueue(transcribeJobKind, input, {
     idempotencyKey: requestId ? `request:${requestId}` : undefined,
   });
   if (requestId) await kv.set(transcriptionKeys.request(requestId), job.id, { expireIn: recordTtlMs });
   if (job.attempts === 0 && job.status === "queued") await incrementCounter(kv, "accepted");
-  return { id: job.id, status: "queued", cached: false };
+  return {
+    id: job.id,
+    status: "queued",
+    cached: false,
+    submittedAt: new Date(job.createdAt).toISOString(),
+    url: mediaUrl,
+    estimatedProcessingTime: processingGuessSeconds(defaultDurationSeconds),
+  };
+}
+
+/** The answer to a repeated requestId: the first transcription, as it was accepted. */
+async function acceptedBefore({ kv, jobs }: TranscriptionDependencies, id: string): Promise<Accepted> {
+  const [job, record] = await Promise.all([
+    jobs.get(id),
+    kv.get<CachedTranscription>(transcriptionKeys.transcription(id)),
+  ]);
+  const input = job?.input as TranscribeJobInput | undefined;
+  return {
+    id,
+    status: "queued",
+    cached: Boolean(record.value),
+    submittedAt: new Date(job?.createdAt ?? record.value?.createdAt ?? Date.now()).toISOString(),
+    url: (input?.source.kind === "url" ? input.source.url : record.value?.url) ?? null,
+    estimatedProcessingTime: job && ["queued", "running"].includes(job.status)
+      ? processingGuessSeconds(defaultDurationSeconds)
+      : 0,
+  };
 }
 
 async function acceptFromCache(
-  { kv, jobs }: TranscriptionDependencies,
+  dependencies: TranscriptionDependencies,
   url: string,
   result: TranscriptionResult,
   requestId: string | undefined,
 ): Promise<Accepted> {
+  const { kv, jobs } = dependencies;
   const record: CachedTranscription = { id: randomId(), url, requestId, result, createdAt: Date.now() };
   const operation = kv.atomic().set(transcriptionKeys.transcription(record.id), record, {
     expireIn: recordTtlMs,
@@ -91,7 +143,7 @@ async function acceptFromCache(
   const committed = await operation.commit();
   if (!committed.ok && requestId) {
     const winner = await kv.get<string>(transcriptionKeys.request(requestId));
-    return { id: winner.value ?? record.id, status: "queued", cached: true };
+    if (winner.value) return await acceptedBefore(dependencies, winner.value);
   }
   await incrementCounter(kv, "accepted");
   await incrementCounter(kv, "completed");
@@ -106,7 +158,14 @@ async function acceptFromCache(
       timestamp: new Date().toISOString(),
     });
   }
-  return { id: record.id, status: "queued", cached: true };
+  return {
+    id: record.id,
+    status: "queued",
+    cached: true,
+    submittedAt: new Date(record.createdAt).toISOString(),
+    url,
+    estimatedProcessingTime: 0,
+  };
 }
 
 export interface Estimate {
@@ -148,9 +207,14 @@ export async function estimateTranscription(
     cached: Boolean(cached),
     estimatedDurationSeconds: duration,
     estimatedCredits: Math.max(1, Math.ceil(duration / 60)),
-    estimatedProcessingSeconds: cached ? 0 : Math.ceil(5 + duration * 0.2),
+    estimatedProcessingSeconds: cached ? 0 : processingGuessSeconds(duration),
     basis,
   };
+}
+
+/** Download, decoding and recognition take about a fifth of real time, plus a fixed start-up. */
+function processingGuessSeconds(durationSeconds: number): number {
+  return Math.ceil(5 + durationSeconds * 0.2);
 }
 
 /** A HEAD request's Content-Length (no redirects followed, short timeout); undefined when unknown. */
@@ -163,7 +227,9 @@ async function contentLength(url: URL): Promise<number | undefined> {
     });
     await response.body?.cancel();
     const length = Number(response.headers.get("content-length"));
-    return response.ok && length > 0 ? length : undefined;
+    // A web page's size says nothing about the media it shows (a TikTok page, for one).
+    const page = (response.headers.get("content-type") ?? "").startsWith("text/html");
+    return response.ok && !page && length > 0 ? length : undefined;
   } catch {
     return undefined;
   }

@@ -2,6 +2,7 @@
 import type { Config } from "../../fresh.config.ts";
 import type { SecretStore } from "../secrets.ts";
 import type { AsrSettings } from "../providers/asr/select.ts";
+import type { PageResolverSettings } from "./resolve/page.ts";
 
 export interface TranscriptionSettings {
   sharedSecret: string;
@@ -15,6 +16,7 @@ export interface TranscriptionSettings {
   maxMediaBytes: number;
   fetchTimeoutMs: number;
   allowPrivateUrls: boolean;
+  mediaResolver: PageResolverSettings;
   publicUrl: string;
   version: string;
 }
@@ -53,6 +55,7 @@ export async function loadTranscriptionSettings(
     maxMediaBytes: values.TTT_MAX_MEDIA_BYTES,
     fetchTimeoutMs: values.TTT_FETCH_TIMEOUT_MS,
     allowPrivateUrls: values.TTT_ALLOW_PRIVATE_URLS,
+    mediaResolver: { mode: values.MEDIA_RESOLVER, ytDlpBinary: values.YT_DLP_BINARY },
     publicUrl: config.publicUrl,
     version: config.version,
   };

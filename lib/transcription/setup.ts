@@ -18,10 +18,17 @@ export async function setupTranscription(
   const { config, kv, jobs, blobs, log, secrets } = services;
   const settings = await loadTranscriptionSettings(config, secrets);
   const asr = options.asr ?? selectAsrProvider(settings.asr);
-  const dependencies = { kv, jobs, blobs, log, asr, settings };
+  const dependencies = { kv, jobs, blobs, log, asr, settings, send: services.selfFetch };
   defineTranscribeJob(dependencies);
   defineWebhookJob(dependencies);
   services.auth[engineAuthKind] = engineAuthResolver(settings.sharedSecret);
+  services.securitySchemes[engineAuthKind] = {
+    type: "apiKey",
+    in: "header",
+    name: "X-Engine-Auth",
+    description: "TTT_SHARED_SECRET, shared with the business engine",
+    "x-kiln-secret": "TTT_SHARED_SECRET",
+  };
   services.health.register("tttranscribe", () => transcriptionHealthCheck(asr));
   services.metrics.collect(
     "tttranscribe_transcriptions",

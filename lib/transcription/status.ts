@@ -9,7 +9,7 @@ import { type DeliveryLog, readDeliveryLog } from "./delivery.ts";
 import { transcribeJobKind } from "./job.ts";
 import { transcriptionKeys } from "./keys.ts";
 import type { CachedTranscription } from "./service.ts";
-import type { TranscriptionResult } from "./webhook_payload.ts";
+import { type ResultView, resultView } from "./result_view.ts";
 
 export interface TranscriptionStatus {
   id: string;
@@ -20,10 +20,14 @@ export interface TranscriptionStatus {
   estimatedCompletion?: string;
   cached: boolean;
   requestId?: string;
+  /** The seed's alias of `id`. */
+  request_id: string;
   createdAt: string;
+  /** The seed's name for `createdAt`. */
+  submittedAt: string;
   completedAt?: string;
   attempts: number;
-  result?: TranscriptionResult;
+  result?: ResultView;
   error?: { code: string; message: string };
   webhook?: DeliveryLog;
 }
@@ -52,10 +56,12 @@ export async function transcriptionStatus(
       currentStep: "Completed (cached)",
       cached: true,
       requestId: record.requestId,
+      request_id: id,
       createdAt: new Date(record.createdAt).toISOString(),
+      submittedAt: new Date(record.createdAt).toISOString(),
       completedAt: new Date(record.createdAt).toISOString(),
       attempts: 0,
-      result: record.result,
+      result: resultView(record.result),
     });
   }
   throw new KilnError("not_found", "transcription_not_found", "No transcription with this id.");
@@ -68,7 +74,9 @@ function fromJob(job: JobRecord, now: number): TranscriptionStatus {
     progress: job.progress,
     cached: false,
     requestId: input.requestId,
+    request_id: job.id,
     createdAt: new Date(job.createdAt).toISOString(),
+    submittedAt: new Date(job.createdAt).toISOString(),
     attempts: job.attempts,
   };
   switch (job.status) {
@@ -100,7 +108,7 @@ function fromJob(job: JobRecord, now: number): TranscriptionStatus {
         progress: 100,
         currentStep: "Completed",
         completedAt: new Date(job.finishedAt ?? job.updatedAt).toISOString(),
-        result: job.result as TranscriptionResult,
+        result: resultView(job.result),
       };
     default:
       return {

@@ -4,12 +4,35 @@
  */
 import { z } from "zod";
 
+const seconds = z.number().min(0);
+
+export const TimedSegment = z.object({
+  start: seconds,
+  end: seconds,
+  text: z.string(),
+  words: z.array(z.object({
+    start: seconds,
+    end: seconds,
+    word: z.string(),
+    confidence: z.number().min(0).max(1).optional(),
+  })).optional(),
+});
+
 export const TranscriptionResult = z.object({
   transcription: z.string(),
   summary: z.string(),
   truncated: z.boolean(),
   language: z.string(),
-  durationSeconds: z.number().min(0),
+  /** Seconds of audio Kiln measured from the decoded media. */
+  durationSeconds: seconds,
+  /** Recogniser timings, in order (results stored before timings existed have none). */
+  segments: z.array(TimedSegment).default([]),
+  /** 0–1 from the decoder's scores; null when the recogniser gives none. */
+  confidence: z.number().min(0).max(1).nullable().default(null),
+  /** Graded from the audio's speech-to-noise level and clipping (audio_quality.ts). */
+  audioQuality: z.enum(["high", "medium", "low", "silent"]).nullable().default(null),
+  /** Seconds spent decoding and recognising the audio. */
+  processingSeconds: seconds.nullable().default(null),
 });
 export type TranscriptionResult = z.infer<typeof TranscriptionResult>;
 

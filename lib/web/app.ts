@@ -7,6 +7,7 @@ import { Hono } from "hono";
 import { serveStatic } from "hono/deno";
 import { corsFromAllowList } from "../http/cors.ts";
 import type { AppEnv } from "../http/env.ts";
+import { pathGuard } from "../http/path_guard.ts";
 import { problemResponse } from "../http/problem.ts";
 import { requestContext } from "../http/request_context.ts";
 import { securityHeaders } from "../http/security_headers.ts";
@@ -24,6 +25,7 @@ export function buildApp(
 ): Hono<AppEnv> {
   const app = new Hono<AppEnv>();
   app.use(requestContext(services));
+  app.use(pathGuard());
   app.use(securityHeaders());
   app.use(corsFromAllowList(services.config.corsOrigins));
 

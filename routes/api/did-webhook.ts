@@ -11,6 +11,10 @@ export const handler: Handlers = {
     query: WebhookQuery,
     body: z.record(z.string(), z.unknown()),
     bodyLimit: 64 * 1024,
+    responses: {
+      200: { description: "`{received: true, duplicate}`; a replay changes nothing." },
+      401: { description: "The job token in the URL is wrong, or the render is not the job's." },
+    },
     async handle({ query, body, services, log }) {
       const outcome = await receiveWebhook(
         services.kv,

@@ -10,7 +10,12 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "The upload options (avatars, video types, sentiments, categories, models, size limit)",
     tags: ["doc-to-video"],
-    handle: ({ services }) => ({ json: pageOptions(services) }),
+    responses: {
+      200: {
+        description: "`{avatars, apiTypes, sentiments, categories, models, defaultModel, maxBytes, …}`.",
+      },
+    },
+    handle: async ({ services }) => ({ json: await pageOptions(services) }),
   }),
   POST: define.post({
     summary:

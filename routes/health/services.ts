@@ -6,6 +6,12 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "Upstream services: transcription probe, circuit breaker state and transitions, traffic",
     tags: ["operations"],
+    responses: {
+      200: {
+        description:
+          "`{status, services: {tttranscribe: {baseUrl, probe, circuitBreaker, traffic}, metadata}}`.",
+      },
+    },
     async handle({ services }) {
       return { headers: { "cache-control": "no-store" }, json: await servicesHealth(services.engine!) };
     },

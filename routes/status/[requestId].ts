@@ -5,13 +5,20 @@ import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
   GET: define.get({
-    summary: "A metered transcription: status, transcript and credits charged/refunded (owner only)",
+    summary: "A metered transcription: status, transcript and credits held/charged/released (owner only)",
     tags: ["engine"],
     auth: "user",
     params: RequestIdParam,
+    responses: {
+      200: {
+        description:
+          "`{requestId, status, progress, currentStep, credits: {held, charged, refunded}, result, error}`.",
+      },
+      404: { description: "No such request for this user (`request_not_found`)." },
+    },
     async handle({ principal, params, services }) {
       const view = await services.engine!.status(principalUserId(principal), params.requestId);
-      return { headers: { "cache-control": "no-store" }, json: view };
+      return { headers: { "cache-control": "no-store" }, json: { ok: true, ...view } };
     },
   }),
 };

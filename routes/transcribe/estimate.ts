@@ -8,8 +8,14 @@ export const handler: Handlers = {
     tags: ["engine"],
     auth: "user",
     body: MediaUrlBody,
+    responses: {
+      200: { description: "`{url, estimatedCredits, estimatedDurationSeconds, upstream}`." },
+      502: {
+        description: "The transcription service failed (503 unavailable or circuit open, 504 timeout).",
+      },
+    },
     async handle({ body, services }) {
-      return { json: await services.engine!.estimate(body.url) };
+      return { json: { ok: true, ...await services.engine!.estimate(body.url) } };
     },
   }),
 };

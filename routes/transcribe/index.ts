@@ -18,7 +18,7 @@ export const handler: Handlers = {
       const started = await services.engine!.startTranscription(principalUserId(principal), body.url);
       return {
         status: 202,
-        json: { ...started, statusUrl: `/status/${started.requestId}` },
+        json: { ok: true, ...started, statusUrl: `/status/${started.requestId}` },
       };
     },
   }),

@@ -13,6 +13,14 @@ export const handler: Handlers = {
     auth: "service",
     scopes: [serviceScope],
     body: MediaUrlBody,
+    responses: {
+      202: { description: "`{id, status, statusUrl}` from the transcription service." },
+      409: { description: "This service token already started a transcription (`token_already_used`)." },
+      502: {
+        description:
+          "The service kept failing (`upstream_error`); 503 unavailable or circuit open, 504 timeout.",
+      },
+    },
     async handle({ principal, body, services }) {
       const caller = principal as ServicePrincipal;
       const answer = await services.engine!.proxyTranscribe(

@@ -1,24 +1,41 @@
 import { z } from "zod";
+import { readJsonBody, validate } from "../../lib/http/body.ts";
 import { define } from "../../lib/http/route.ts";
 import { engineAuthKind } from "../../lib/transcription/auth.ts";
+import { withSeedBadRequest } from "../../lib/transcription/bad_request.ts";
 import { withTranscriptionToken } from "../../lib/transcription/limit.ts";
 import { transcriptionOf } from "../../lib/transcription/require.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
+const EstimateBody = z.object({ url: z.string().min(1).max(2048) });
+
 export const handler: Handlers = {
   POST: define.post({
     summary: "Estimate duration and credits for a media URL",
-    description: "Needs `X-Engine-Auth`. Uses the cached result when there is one, else the file size.",
+    description:
+      "Needs `X-Engine-Auth`. Body `{url}`. Uses the cached result when there is one, else the file size.",
     tags: ["transcription"],
     auth: engineAuthKind,
-    body: z.object({ url: z.string().min(1).max(2048) }),
-    async handle({ body, services, clientIp }) {
+    // Read below, not by a body schema: a body without a usable url is the seed's 400, not a 422.
+    responses: {
+      200: { description: "`{estimatedDurationSeconds, estimatedCredits, …}`." },
+      400: { description: "No usable url in the body (the seed's status)." },
+      422: {
+        description: "Not an http(s) URL, or a private address (`url_not_allowed`, `url_unresolvable`).",
+      },
+      429: { description: "The client's token bucket is empty (`Retry-After`)." },
+    },
+    async handle({ request, services, clientIp }) {
       const transcription = transcriptionOf(services);
       const { value, headers } = await withTranscriptionToken(
         services.rateLimiter,
         transcription.rateLimitRule,
-        clientIp,
-        () => transcription.estimate(body.url),
+        { request, clientIp },
+        () =>
+          withSeedBadRequest(async () => {
+            const parsed = await readJsonBody(request, 16 * 1024);
+            return transcription.estimate(validate(EstimateBody, parsed.value ?? {}, "body").url);
+          }),
       );
       return { json: value, headers };
     },

@@ -8,6 +8,9 @@ export const handler: Handlers = {
     description:
       "`status` is `degraded` (still 200) when ffmpeg or the ASR provider is unavailable; `problems` says why.",
     tags: ["transcription"],
+    responses: {
+      200: { description: "`{status: healthy|degraded, environment, tools, jobs, cache, problems?}`." },
+    },
     async handle({ services }) {
       const { httpStatus, body } = await transcriptionOf(services).health();
       return { status: httpStatus, json: body, headers: { "cache-control": "no-store" } };

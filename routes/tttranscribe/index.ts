@@ -6,6 +6,9 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "Transcription service: name, version and endpoints",
     tags: ["transcription"],
+    responses: {
+      200: { description: "`{service, version, apiVersion, platform, baseUrl, asrProvider, endpoints}`." },
+    },
     handle({ services }) {
       return { json: transcriptionOf(services).info() };
     },

@@ -4,11 +4,16 @@ import { define } from "../../lib/http/route.ts";
 import { engineAuthKind } from "../../lib/transcription/auth.ts";
 import { withTranscriptionToken } from "../../lib/transcription/limit.ts";
 import { transcriptionOf } from "../../lib/transcription/require.ts";
-import type { TranscriptionSource } from "../../lib/transcription/service.ts";
+import { acceptedBody, type TranscriptionSource } from "../../lib/transcription/service.ts";
+import { withSeedBadRequest } from "../../lib/transcription/bad_request.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 const requestIdSchema = z.string().min(1).max(200).optional();
-const JsonBody = z.object({ url: z.string().min(1).max(2048), requestId: requestIdSchema });
+const JsonBody = z.object({
+  url: z.string().min(1).max(2048),
+  requestId: requestIdSchema,
+  authorizeDuration: z.boolean().optional(),
+});
 const UploadFields = z.object({ file: z.instanceof(File), requestId: requestIdSchema });
 
 export const handler: Handlers = {
@@ -20,24 +25,25 @@ export const handler: Handlers = {
     tags: ["transcription"],
     auth: engineAuthKind,
     // The body is read below: this route takes JSON or multipart, and the wrapper handles one of them.
-    responses: { 202: { description: 'Accepted: `{id, status: "queued", statusUrl}`.' } },
+    responses: {
+      202: {
+        description:
+          'Accepted: `{id, requestId, request_id, status: "queued", submittedAt, estimatedProcessingTime, url, statusUrl, statusPollUrl, cached}`.',
+      },
+      400: { description: "No usable url in the body (the seed's status)." },
+    },
     async handle({ request, services, clientIp }) {
       const transcription = transcriptionOf(services);
       const { value: accepted, headers } = await withTranscriptionToken(
         services.rateLimiter,
         transcription.rateLimitRule,
-        clientIp,
-        async () =>
-          transcription.accept(await readTranscribeRequest(request, transcription.settings.maxMediaBytes)),
+        { request, clientIp },
+        () =>
+          withSeedBadRequest(async () =>
+            transcription.accept(await readTranscribeRequest(request, transcription.settings.maxMediaBytes))
+          ),
       );
-      return {
-        status: 202,
-        headers,
-        json: {
-          ...accepted,
-          statusUrl: `${transcription.settings.publicUrl}/tttranscribe/status/${accepted.id}`,
-        },
-      };
+      return { status: 202, headers, json: acceptedBody(accepted, transcription.settings.publicUrl) };
     },
   }),
 };
@@ -45,7 +51,7 @@ export const handler: Handlers = {
 async function readTranscribeRequest(
   request: Request,
   maxMediaBytes: number,
-): Promise<{ source: TranscriptionSource; requestId?: string }> {
+): Promise<{ source: TranscriptionSource; requestId?: string; authorizeDuration?: boolean }> {
   if (mediaType(request) === "multipart/form-data") {
     const form = await readMultipartBody(request, maxMediaBytes + 64 * 1024);
     const fields = validate(UploadFields, {
@@ -56,5 +62,9 @@ async function readTranscribeRequest(
   }
   const parsed = await readJsonBody(request, 16 * 1024);
   const body = validate(JsonBody, parsed.value ?? {}, "body");
-  return { source: { kind: "url", url: body.url }, requestId: body.requestId };
+  return {
+    source: { kind: "url", url: body.url },
+    requestId: body.requestId,
+    authorizeDuration: body.authorizeDuration,
+  };
 }

@@ -1,124 +1,52 @@
+import { z } from "zod";
+import TranscriptionStudio from "../../islands/TranscriptionStudio.tsx";
 import { define } from "../../lib/http/route.ts";
 import { transcriptionOf } from "../../lib/transcription/require.ts";
+import { StudioId } from "../../lib/transcription/studio.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
-/** The page shows exactly the `/tttranscribe/health` document (its JSON route). */
-interface HealthDocument {
-  status: string;
-  version: string;
-  environment: Record<string, boolean | string>;
-  tools: {
-    ffmpeg: { available: boolean; detail?: string };
-    asr: { provider: string; available: boolean; detail?: string };
-  };
-  problems?: string[];
-  jobs: { accepted: number; inProgress: number; completed: number; failed: number };
-  cache: { hits: number; misses: number; hitRate: number; ttlHours: number };
+interface Data {
+  maxBytes: number;
+  recogniser: string;
+  openId?: string;
 }
 
-export const title = "Transcription service";
+export const title = "Transcription studio";
 
 export const handler: Handlers = {
   GET: define.get({
-    summary: "Transcription service status page (HTML); its data is GET /tttranscribe/health",
+    summary: "Transcription studio (HTML): a link or a file in, live progress, the timed transcript out",
+    description: "Its data: `POST /api/transcription`, `GET /api/transcription/:id` and its `events`. " +
+      "`?id=` opens a transcription the studio started.",
     tags: ["transcription"],
-    async handle({ services, render }) {
-      const { body } = await transcriptionOf(services).health();
-      return render(body);
+    query: z.object({ id: StudioId.optional() }),
+    handle({ query, services, render }) {
+      const transcription = transcriptionOf(services);
+      return render(
+        {
+          maxBytes: transcription.settings.maxMediaBytes,
+          recogniser: transcription.settings.asr.provider,
+          openId: query.id,
+        } satisfies Data,
+      );
     },
   }),
 };
 
-const endpoints: [string, string, string][] = [
-  [
-    "POST",
-    "/tttranscribe/transcribe",
-    "JSON {url, requestId?} or a multipart file → 202 {id, status, statusUrl}",
-  ],
-  ["POST", "/tttranscribe/estimate", "{url} → estimatedDurationSeconds, estimatedCredits"],
-  ["GET", "/tttranscribe/status/:id", "status, progress, currentStep, result, webhook attempts"],
-  ["GET", "/tttranscribe/health", "the data on this page, as JSON"],
-];
-
-export default function TranscriptionPage({ data }: PageProps<HealthDocument>) {
-  const healthy = data.status === "healthy";
-  const percent = Math.round(data.cache.hitRate * 100);
+export default function TranscriptionPage({ data }: PageProps<Data>) {
   return (
     <>
-      <h1>Transcription service</h1>
+      <h1>Transcription studio</h1>
       <p class="lead">
-        Speech to text for a media URL or an uploaded recording, as durable jobs that survive restarts. The
-        business engine calls it with <code>X-Engine-Auth</code>{" "}
-        and receives a signed webhook when each transcription finishes.
+        Paste a media or TikTok link, or drop an audio or video file, and get the transcript with timestamps:
+        click a line to hear it, copy it, or download it as text, subtitles (SRT) or captions (WebVTT).
       </p>
-      <div class={healthy ? "banner" : "banner error"} role="status">
-        <strong>{healthy ? "Ready" : "Degraded"}</strong>{" "}
-        <span class={healthy ? "badge ok" : "badge warn"}>{data.status}</span>{" "}
-        <span class="muted">recogniser: {data.tools.asr.provider}</span>
-        {data.problems && (
-          <ul>
-            {data.problems.map((problem) => <li key={problem}>{problem}</li>)}
-          </ul>
-        )}
-      </div>
-      <h2>Activity</h2>
-      <div class="grid">
-        <div class="card">
-          <h3>Transcriptions</h3>
-          <p>
-            <strong>{data.jobs.completed}</strong> completed, <strong>{data.jobs.inProgress}</strong>{" "}
-            in progress, <strong>{data.jobs.failed}</strong> failed
-          </p>
-          <p class="muted">{data.jobs.accepted} accepted in total</p>
-        </div>
-        <div class="card">
-          <h3>Cache</h3>
-          <p>
-            <strong>{percent} %</strong> hit rate
-          </p>
-          <p class="muted">
-            {data.cache.hits} hits, {data.cache.misses} misses; results kept {data.cache.ttlHours} h
-          </p>
-        </div>
-        <div class="card">
-          <h3>Tools</h3>
-          <p>
-            ffmpeg{" "}
-            <span class={data.tools.ffmpeg.available ? "badge ok" : "badge warn"}>
-              {data.tools.ffmpeg.available ? "installed" : "missing"}
-            </span>
-          </p>
-          <p>
-            {data.tools.asr.provider} recogniser{" "}
-            <span class={data.tools.asr.available ? "badge ok" : "badge warn"}>
-              {data.tools.asr.available ? "ready" : "unavailable"}
-            </span>
-          </p>
-        </div>
-      </div>
-      <h2>Configuration</h2>
-      <table>
-        <tbody>
-          {Object.entries(data.environment).map(([name, value]) => (
-            <tr key={name}>
-              <th scope="row">
-                <code>{name}</code>
-              </th>
-              <td>{String(value)}</td>
-            </tr>
-          ))}
-        </tbody>
-      </table>
-      <h2>API</h2>
-      <ul class="stack">
-        {endpoints.map(([method, path, what]) => (
-          <li key={path}>
-            <span class="method">{method}</span> <code>{path}</code> <span class="muted">— {what}</span>
-          </li>
-        ))}
-      </ul>
+      <TranscriptionStudio maxBytes={data.maxBytes} openId={data.openId} />
       <p class="muted">
-        Full schemas in the <a href="/docs#tag-transcription">API documentation</a>.
+        Recogniser:{" "}
+        {data.recogniser === "local" ? "offline (pocketsphinx, English)" : data.recogniser}. Service health is
+        in the <a href="/admin/services">admin console</a>; the API the business engine calls is in the{" "}
+        <a href="/docs#tag-transcription">docs</a>.
       </p>
     </>
   );

@@ -14,12 +14,24 @@ export const handler: Handlers = {
     body: VendTokenBody,
     idempotent: true,
     idempotencyKeyFrom: (body) => body.clientRequestId,
+    responses: {
+      200: {
+        description:
+          "`{token, tokenType, expiresIn, expiresAt, scope, balanceAfter}`; the same token on a replay.",
+      },
+      402: { description: "Not a credit left (`insufficient_credits`, with `balance` and `required`)." },
+      429: { description: "ENGINE_VEND_LIMIT_PER_HOUR tokens this hour (`vend_limit`, with `Retry-After`)." },
+    },
     async handle({ principal, body, services }) {
       const { vended, quota } = await services.engine!.vendToken(
         principalUserId(principal),
         body.clientRequestId,
       );
-      return { status: 200, json: vended, headers: quota ? rateLimitHeaders(quota) : undefined };
+      return {
+        status: 200,
+        json: { ok: true, ...vended },
+        headers: quota ? rateLimitHeaders(quota) : undefined,
+      };
     },
   }),
 };

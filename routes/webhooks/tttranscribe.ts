@@ -10,6 +10,10 @@ export const handler: Handlers = {
     description:
       "Standard Webhooks signature + timestamp within ±5 minutes (and X-TTTranscribe-Signature when present); 401 otherwise. Repeated deliveries settle once.",
     tags: ["engine"],
+    responses: {
+      200: { description: "`{received: true, …}`: settled now, or already settled by an earlier delivery." },
+      401: { description: "Bad or missing signature, or a timestamp outside ±5 minutes." },
+    },
     async handle({ request, services }) {
       // The signature covers the exact bytes, so the body is read raw here, not by a body schema.
       const { text } = await readJsonBody(request, webhookBodyLimit);

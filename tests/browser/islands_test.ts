@@ -34,6 +34,38 @@ Deno.test({
 });
 
 Deno.test({
+  name: "the sample job survives a reload: the page reconnects and replays the steps it missed",
+  ignore: chromiumPath.ignore,
+  async fn() {
+    await using harness = await browserHarness(chromiumPath.path);
+    const page = await harness.newPage();
+    await page.goto(`${harness.baseUrl}/`);
+    await page.waitForSelector('kiln-island[data-island="JobDemo"][data-hydrated="true"]', {
+      state: "attached",
+    });
+    await page.getByRole("button", { name: "Run a sample job" }).click();
+    await page.locator('[data-testid="job-steps"] li').first().waitFor();
+    await page.reload();
+    await page.waitForSelector('kiln-island[data-island="JobDemo"][data-hydrated="true"]', {
+      state: "attached",
+    });
+    // Straight after the reload the page shows the same job again, not a fresh "Run" button.
+    await page.locator('[data-testid="job-status"]').waitFor({ timeout: 5_000 });
+    await page.waitForSelector('[data-testid="job-status"]:text("succeeded")', { timeout: 10_000 });
+    assert.deepEqual(await page.locator('[data-testid="job-steps"] li').allTextContents(), [
+      "Warming the kiln",
+      "Loading the job",
+      "Shaping the work",
+      "Firing",
+      "Glazing",
+    ]);
+    // A finished job is shown as finished after another reload, without a stream.
+    await page.reload();
+    await page.waitForSelector('[data-testid="job-status"]:text("succeeded")', { timeout: 5_000 });
+  },
+});
+
+Deno.test({
   name: "a page loads only the islands it uses and stays under the JavaScript budget",
   ignore: chromiumPath.ignore,
   async fn() {

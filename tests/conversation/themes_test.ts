@@ -134,6 +134,7 @@ Deno.test("with OPENROUTER_API_KEY set, generate asks OpenRouter (a loopback fak
   });
   const body = await response.json();
   assert.equal(body.generator, "openrouter");
-  assert.equal(body.theme.name, "Remote");
+  assert.equal(body.theme.name, "Harbour", "the venue keeps its name whatever the model calls the theme");
+  assert.equal(body.theme.colors.primary, theme.colors.primary, "the colours are the model's");
   assert.deepEqual(seen, [{ authorization: "Bearer or-test-key", path: "/chat/completions" }]);
 });

@@ -34,5 +34,36 @@ Deno.test("money in major units becomes integer minor units; line totals are der
   assert.equal(summary.data.items[0].lineTotalMinor, 1497);
   assert.equal(summary.data.totalMinor, 1497);
   assert.throws(() => parseUpdate({ type: "dish_card", name: "Soup", price: -1 }), /priceMinor/);
-  assert.throws(() => parseUpdate({ type: "snippet", code: "x".repeat(3_600) }), /at most/);
+  const hugeCart = Array.from({ length: 100 }, (_, n) => ({ name: `${n} ${"x".repeat(190)}`, price: 1 }));
+  assert.throws(() => parseUpdate({ type: "cart_updated", items: hugeCart }), /at most 16000 bytes/);
+});
+
+Deno.test("a __proto__ member in an update is dropped, never a prototype", () => {
+  const update = parseUpdate(
+    JSON.parse('{"type":"dish_card","data":{"name":"Soup","__proto__":{"priceMinor":1}}}'),
+  );
+  assert.equal(update.data.priceMinor, undefined);
+  assert.equal(Object.getPrototypeOf(update.data), Object.prototype);
+  assert.equal(update.data.extra, undefined, "nothing else was sent");
+});
+
+Deno.test("unknown producer fields are kept under data.extra; the largest go first when an update would be too big", () => {
+  const confirmed = parseUpdate(
+    {
+      type: "order_confirmed",
+      data: {
+        orderId: "ORD-1",
+        total: 1099.35,
+        razorpayOrderId: "order_Nk2",
+        invoice: { lines: "x".repeat(20_000) },
+        billText: "TOTAL 1099.35",
+      },
+    },
+    "body",
+    { currency: "INR" },
+  );
+  assert.equal(confirmed.data.totalMinor, 109_935);
+  assert.deepEqual(confirmed.data.extra, { razorpayOrderId: "order_Nk2", billText: "TOTAL 1099.35" });
+  assert.deepEqual(confirmed.data.extraDropped, ["invoice"]);
+  assert.equal(parseUpdate({ type: "webpage", url: "https://example.com" }).data.extra, undefined);
 });

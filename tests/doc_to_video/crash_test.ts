@@ -5,7 +5,7 @@
 import assert from "node:assert/strict";
 import { systemTool } from "../support/system_tools.ts";
 
-const install = "apt-get install -y ffmpeg espeak-ng fonts-dejavu-core";
+const install = "apt-get install -y ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
 const ffmpeg = systemTool("ffmpeg", ["/usr/bin/ffmpeg", "/usr/local/bin/ffmpeg"], install);
 const espeak = systemTool("espeak-ng", ["/usr/bin/espeak-ng", "/usr/local/bin/espeak-ng"], install);
 const worker = new URL("./crash_worker.ts", import.meta.url).pathname;
@@ -46,12 +46,13 @@ Deno.test({
   async fn() {
     const dataDir = await Deno.makeTempDir({ prefix: "kiln-dtv-crash-" });
     try {
-      const first = await run([dataDir, "start"], /RUNNING (\S+)/, true, 40_000);
+      const first = await run([dataDir, "start"], /RUNNING (\S+)/, true, 90_000);
       assert.equal(first.status.signal, "SIGKILL");
       const jobId = first.match[1];
       assert.match(first.logs, /"event":"document_extracted"/);
 
-      const second = await run([dataDir, "resume", jobId], /DONE (\S+)/, false, 60_000);
+      // The rest of the render runs in the second process: generous on 2 shared cores.
+      const second = await run([dataDir, "resume", jobId], /DONE (\S+)/, false, 180_000);
       assert.equal(second.match[1], "succeeded", second.logs.slice(-3000));
       assert.equal(second.status.code, 0);
       assert.match(second.logs, /"event":"job_recovered"/);

@@ -15,6 +15,9 @@ const config = loadConfig({
   KILN_ACCESS_LOG: "false",
   KILN_JOB_LEASE_MS: "1000",
   KILN_JOB_SWEEP_MS: "200",
+  // The kill plays an external one (a deploy, the OOM killer): this deployment lets a job survive
+  // one process death instead of quarantining it (KILN_JOB_CRASH_RETRIES, default 0).
+  KILN_JOB_CRASH_RETRIES: "1",
   KILN_SHUTDOWN_GRACE_MS: "0",
   DOC_TO_VIDEO_FFMPEG: Deno.env.get("DOC_TO_VIDEO_FFMPEG") ?? "ffmpeg",
   DOC_TO_VIDEO_ESPEAK: Deno.env.get("DOC_TO_VIDEO_ESPEAK") ?? "espeak-ng",
@@ -34,13 +37,13 @@ if (mode === "start") {
   const { job_id } = await response.json();
   while (true) {
     const view = await status(job_id);
-    if (view.step?.startsWith("Rendering slide")) break;
+    if (view.step?.startsWith("Narrating sentence")) break;
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
   console.log(`RUNNING ${job_id}`);
   await new Promise(() => {}); // killed here
 } else {
-  const deadline = Date.now() + 40_000;
+  const deadline = Date.now() + 150_000;
   let view = await status(jobId);
   while (Date.now() < deadline && !["succeeded", "failed", "cancelled"].includes(view.status)) {
     await new Promise((resolve) => setTimeout(resolve, 50));

@@ -3,9 +3,10 @@ import { sweepExpiredWork } from "../../lib/doc_to_video/cleanup.ts";
 import { validateDocumentText } from "../../lib/doc_to_video/document_text.ts";
 import { blobKeys } from "../../lib/doc_to_video/keys.ts";
 import { checkScript, detectLanguage } from "../../lib/doc_to_video/script_rules.ts";
-import { summarise } from "../../lib/doc_to_video/summariser.ts";
+import { summariseSections } from "../../lib/doc_to_video/summariser.ts";
+import { checkSections, keyPointOf, scriptText } from "../../lib/doc_to_video/sections.ts";
+import { parseSections } from "../../lib/doc_to_video/script_writer.ts";
 import { PermanentJobError } from "../../lib/jobs/types.ts";
-import { webVtt, wrapLines } from "../../lib/media/slideshow.ts";
 import { testKiln } from "../support/kiln.ts";
 import { arabicText, englishParagraphs, englishPdf } from "./pdfs.ts";
 import { finished, submitOk } from "./helpers.ts";
@@ -42,20 +43,53 @@ Deno.test("script rules are language-aware: en 50–400 words at 150 wpm, ar 40�
   assert.match(checkScript(words(350, "extraordinarily"), "en").problem!, /characters/);
 });
 
-Deno.test("the offline summariser writes valid scripts in the document's language and category", () => {
-  const english = summarise(englishParagraphs.join("\n"), "en", "summarize", 120);
-  assert.ok(checkScript(english, "en").valid, checkScript(english, "en").problem);
-  assert.match(english, /^Here is a short summary/);
-  const arabic = summarise(arabicText.join("\n"), "ar", "explanation", 160);
-  assert.ok(checkScript(arabic, "ar").valid, checkScript(arabic, "ar").problem);
-  assert.match(arabic, /^دعوني أشرح/);
+Deno.test("the offline summariser writes valid sectioned scripts in the document's language and category", () => {
+  const english = summariseSections([{ text: englishParagraphs.join("\n") }], "en", "summarize", 120);
+  assert.ok(checkSections(english, "en").valid, checkSections(english, "en").problem);
+  assert.ok(english.length >= 2, "a long untitled text is cut into sections");
+  assert.match(scriptText(english), /^Here is a short summary/);
+  for (const section of english) assert.ok(section.title.length > 0 && section.keyPoints.length <= 3);
+  const arabic = summariseSections([{ text: arabicText.join("\n") }], "ar", "explanation", 160);
+  assert.ok(checkSections(arabic, "ar").valid, checkSections(arabic, "ar").problem);
+  assert.match(scriptText(arabic), /^دعوني أشرح/);
 });
 
-Deno.test("slides wrap by characters and captions are WebVTT from the running sum of durations", () => {
-  assert.deepEqual(wrapLines("one two three four five", 9), ["one two", "three", "four five"]);
+Deno.test("the summariser keeps the document's headings as section titles, in reading order, with pages", () => {
+  const parts = [
+    {
+      title: "Costs",
+      page: 2,
+      text: "Panels cost less every year. Prices fell by eighty percent in ten years.",
+    },
+    {
+      title: "Outlook",
+      page: 3,
+      text: "Solar could lead the world within ten years. Panels get cheaper and better.",
+    },
+  ];
+  const sections = summariseSections(parts, "en", "summarize", 60);
+  assert.deepEqual(sections.map((section) => [section.title, section.page]), [["Costs", 2], ["Outlook", 3]]);
+  assert.match(sections[1].text, /That is the essence of the document\.$/);
+});
+
+Deno.test("LLM answers become sections: headings with page citations, key points, and a fallback for plain prose", () => {
+  const answer =
+    "## How panels work [p. 2]\nLight frees electrons. The current flows.\n- Light frees electrons\n" +
+    "- Twenty percent efficiency\n\n## **Costs** [page 3]\nPrices fell fast.\n- Prices fell";
+  assert.deepEqual(parseSections(answer), [
+    {
+      title: "How panels work",
+      text: "Light frees electrons. The current flows.",
+      keyPoints: ["Light frees electrons", "Twenty percent efficiency"],
+      page: 2,
+    },
+    { title: "Costs", text: "Prices fell fast.", keyPoints: ["Prices fell"], page: 3 },
+  ]);
+  const plain = parseSections("One sentence here. Two sentences here. Three here now. Four here now. Five.");
+  assert.ok(plain.length >= 2 && plain.every((section) => section.title && section.text));
   assert.equal(
-    webVtt(["Hello.", "World."], [1.25, 2]),
-    "WEBVTT\n\n1\n00:00:00.000 --> 00:00:01.250\nHello.\n\n2\n00:00:01.250 --> 00:00:03.250\nWorld.\n",
+    keyPointOf("Modern panels convert about twenty percent of the sunlight, which is a lot."),
+    "Modern panels convert about twenty percent",
   );
 });
 

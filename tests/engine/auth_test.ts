@@ -12,7 +12,7 @@ Deno.test("a user JWT opens the user's own balance; a missing or bad one is a 40
   assert.equal(ok.status, 200);
   assert.deepEqual(
     { ...(await ok.json()), updatedAt: undefined },
-    { userId: "alice", balance: 0, heldCredits: 0, availableCredits: 0, updatedAt: undefined },
+    { ok: true, userId: "alice", balance: 0, heldCredits: 0, availableCredits: 0, updatedAt: undefined },
   );
 
   const missing = await kiln.request("/v1/credits/balance");

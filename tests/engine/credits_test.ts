@@ -91,7 +91,29 @@ Deno.test("credits/add is idempotent per clientRequestId, even under concurrency
   }
   assert.equal((await balance(kiln, token)).balance, 10);
   const later = await add();
-  assert.equal((await later.json()).balance.balance, 10);
+  assert.equal(later.status, 200);
+  const replay: Json = await later.json();
+  assert.deepEqual([replay.ok, replay.replayed, replay.balance.balance, replay.newBalance], [
+    true,
+    true,
+    10,
+    10,
+  ]);
+});
+
+Deno.test("the same clientRequestId for two users credits both (idempotency is per user)", async () => {
+  await using kiln = await engineKiln();
+  const users = ["ines", "jon"];
+  const tokens = await Promise.all(users.map((user) => userToken(kiln, user)));
+  for (const userId of users) {
+    const response = await kiln.request("/v1/credits/add", {
+      json: { userId, amount: 4, clientRequestId: "purchase-1" },
+      headers: adminHeaders,
+    });
+    assert.equal(response.status, 201, userId);
+    assert.equal((await response.json()).replayed, false);
+  }
+  for (const token of tokens) assert.equal((await balance(kiln, token)).balance, 4);
 });
 
 Deno.test("transactions are listed newest first and paged with a cursor", async () => {

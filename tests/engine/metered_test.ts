@@ -89,7 +89,7 @@ Deno.test("metered flow: estimate, hold, webhook charges max(1, ceil(minutes × 
     .json();
   assert.equal(status.status, "completed");
   assert.equal(status.result.transcription, "go forward ten meters");
-  assert.deepEqual(status.credits, { held: 0, charged: 3, refunded: 3 });
+  assert.deepEqual(status.credits, { held: 0, charged: 3, released: 3 });
 
   const stranger = await userToken(kiln, "stranger");
   const foreign = await kiln.request(`/status/${started.requestId}`, { headers: bearer(stranger) });
@@ -171,7 +171,7 @@ Deno.test("a failure webhook releases the hold in full; short users get 402 with
   assert.deepEqual([after.balance, after.heldCredits], [3, 0]);
   const status: Json = await (await kiln.request(`/status/${started.requestId}`, { headers: bearer(token) }))
     .json();
-  assert.deepEqual([status.status, status.error, status.credits.refunded], [
+  assert.deepEqual([status.status, status.error, status.credits.released], [
     "failed",
     "media unavailable",
     2,
@@ -198,4 +198,47 @@ Deno.test("a failed forward releases the hold; the sweep releases holds older th
   const status: Json = await (await kiln.request(`/status/${started.requestId}`, { headers: bearer(token) }))
     .json();
   assert.equal(status.status, "expired");
+});
+
+Deno.test("the engine forwards authorizeDuration and raises the hold to the measured price, or answers 402", async () => {
+  await using ttt = fakeTtt();
+  await using kiln = await engineKiln({ TTT_BASE: ttt.base });
+  const token = await userToken(kiln, "mae");
+  await grant(kiln, "mae", 4);
+  const started = await start(kiln, token); // the fake estimates 90 s: 2 credits held
+  const forwarded = JSON.parse(ttt.calls.find((call) => call.path === "/transcribe")!.body);
+  assert.deepEqual([forwarded.requestId, forwarded.authorizeDuration], [started.requestId, true]);
+  const measured = (durationSeconds: number, messageId: string) =>
+    deliver(kiln, { type: "transcription.measured", requestId: started.requestId, durationSeconds }, {
+      messageId,
+    });
+  const raised = await measured(200, "m-1"); // 4 credits: 2 held + 2 of the 2 available
+  assert.equal(raised.status, 200);
+  assert.deepEqual([(await raised.json()).heldCredits, (await balance(kiln, token)).heldCredits], [4, 4]);
+  const refused = await measured(400, "m-2"); // 7 credits: more than held + available
+  assert.equal(refused.status, 402);
+  const problem: Json = await refused.json();
+  assert.deepEqual([problem.code, problem.required, problem.heldCredits, problem.available], [
+    "insufficient_credits",
+    7,
+    4,
+    0,
+  ]);
+  assert.equal((await balance(kiln, token)).heldCredits, 4, "a refusal changes nothing");
+});
+
+Deno.test("never a discount: a late result the balance cannot pay is refused, not charged below its price", async () => {
+  await using ttt = fakeTtt();
+  await using kiln = await engineKiln({ TTT_BASE: ttt.base });
+  const token = await userToken(kiln, "ned");
+  await grant(kiln, "ned", 2);
+  const started = await start(kiln, token); // 2 held
+  assert.equal(await kiln.services.engine!.sweepHolds(Date.now() + 16 * 60_000), 1, "the hold expires");
+  const late = await deliver(kiln, completed(started.requestId, 300)); // 5 credits, 2 available
+  assert.equal(late.status, 200);
+  const view: Json = await (await kiln.request(`/status/${started.requestId}`, { headers: bearer(token) }))
+    .json();
+  assert.deepEqual([view.status, view.credits.charged, view.result], ["failed", 0, null]);
+  assert.match(view.error, /insufficient_credits/);
+  assert.deepEqual([(await balance(kiln, token)).balance, (await balance(kiln, token)).heldCredits], [2, 0]);
 });

@@ -34,7 +34,16 @@ Deno.test("the proxy retries 500s and 429s with backoff, then succeeds; other 4x
   assert.equal(refused.status, 422);
   const problem: Json = await refused.json();
   assert.equal(problem.upstreamStatus, 422);
+  assert.equal(problem.detail, "The transcription service refused the request: unsupported url.");
   assert.equal(ttt.calls.length, 1);
+
+  // An upstream detail that brings its own full stop is not given a second one.
+  ttt.script.set("POST /transcribe", [{ status: 400, body: { detail: "The url is not an absolute URL." } }]);
+  const sentence: Json = await (await transcribe(kiln, await serviceToken(kiln, "u2b"))).json();
+  assert.equal(
+    sentence.detail,
+    "The transcription service refused the request: The url is not an absolute URL.",
+  );
 });
 
 Deno.test("after the retries, upstream failures are 502/503/504 problems naming the upstream status", async () => {
@@ -54,9 +63,29 @@ Deno.test("after the retries, upstream failures are 502/503/504 problems naming 
 
   ttt.script.set("POST /transcribe", range(4).map(() => ({ status: 429, headers: { "retry-after": "7" } })));
   const limited = await transcribe(kiln, await serviceToken(kiln, "u4"));
-  assert.equal(limited.status, 503);
+  assert.equal(limited.status, 429, "rate limited is passed on as rate limited, not as an outage");
   assert.equal(limited.headers.get("retry-after"), "7");
-  assert.equal((await limited.json()).upstreamStatus, 429);
+  const problem429: Json = await limited.json();
+  assert.equal(problem429.code, "upstream_rate_limited");
+  assert.equal(problem429.upstreamStatus, 429);
+});
+
+Deno.test("429s from the transcription service never open the breaker", async () => {
+  await using ttt = fakeTtt();
+  await using kiln = await engineKiln({
+    TTT_BASE: ttt.base,
+    ENGINE_VEND_LIMIT_PER_HOUR: "100",
+    MAX_RETRIES: "0",
+  });
+  ttt.script.set("POST /transcribe", range(8).map(() => ({ status: 429, headers: { "retry-after": "1" } })));
+  for (const n of range(8)) {
+    const response = await transcribe(kiln, await serviceToken(kiln, `limited-${n}`));
+    assert.equal(response.status, 429);
+    await response.body?.cancel();
+  }
+  const health: Json = await (await kiln.request("/health/services")).json();
+  assert.equal(health.services.tttranscribe.circuitBreaker.state, "closed", "8 × 429 > threshold 5");
+  assert.equal((await transcribe(kiln, await serviceToken(kiln, "after"))).status, 202);
 });
 
 Deno.test("a per-call timeout really holds: a hanging upstream gives 504 after the retries", async () => {

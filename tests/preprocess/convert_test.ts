@@ -47,3 +47,21 @@ Deno.test("a multi-page file gives one JPEG per page, each with its own size", a
     assertPixelsClose(await Image.decode(converted[index].jpeg), page, `page ${index + 1}`);
   }
 });
+
+Deno.test("grayscale pages (8 and 16 bits, either byte order) become single-channel grayscale JPEGs", async () => {
+  const { default: sharp } = await import("sharp");
+  for (const colour of ["gray", "gray-white-is-zero", "rgb"] as const) {
+    for (const bits of [8, 16] as const) {
+      for (const bigEndian of [false, true]) {
+        const page: PageSpec = { width: 40, height: 24, colour, bits, compression: "lzw" };
+        const what = `${colour} ${bits}-bit ${bigEndian ? "MM" : "II"}`;
+        const [result] = await convertTiff(await encodeTiff({ pages: [page], bigEndian }));
+        const metadata = await sharp(result.jpeg).metadata();
+        assert.equal(metadata.format, "jpeg", what);
+        assert.equal(metadata.channels, colour === "rgb" ? 3 : 1, what);
+        assert.equal(metadata.space, colour === "rgb" ? "srgb" : "b-w", what);
+        assertPixelsClose(await Image.decode(result.jpeg), page, what);
+      }
+    }
+  }
+});

@@ -13,6 +13,8 @@ function startServer(dataDir: string) {
   return startServerProcess(dataDir, {
     KILN_JOB_LEASE_MS: "1000",
     KILN_JOB_SWEEP_MS: "200",
+    // The kill plays an external one: the files in flight may survive one process death.
+    KILN_JOB_CRASH_RETRIES: "1",
     PREPROCESS_WORKERS: "1",
   });
 }

@@ -42,6 +42,12 @@ async function callback(kiln: TestKiln, url: string, body: unknown, sign = true)
   });
 }
 
+/** What the worker uploads before it calls back: its JPEG (the size finalize must report). */
+const jpegBytes = new Uint8Array(1_234).fill(7);
+async function uploadOutput(kiln: TestKiln, contract: { OUTPUT_R2_KEY: string }) {
+  await kiln.services.blobs.put(contract.OUTPUT_R2_KEY, jpegBytes, { contentType: "image/jpeg" });
+}
+
 function success(contract: { TASK_ID: string; BATCH_ID: string; OUTPUT_R2_KEY: string }) {
   return {
     task_id: contract.TASK_ID,
@@ -101,6 +107,11 @@ Deno.test("external workers: signed callbacks complete tasks once, and ingest he
     });
     assert.equal(forged.status, 401);
 
+    // A success whose JPEG is not in the blob store is not taken: the task goes back to pending.
+    const unproven = await (await callback(kiln, first.CALLBACK_URL, success(first))).json();
+    assert.deepEqual(unproven, { applied: true, task_status: "pending" });
+    await uploadOutput(kiln, first);
+
     // The same success delivered five times at once, then once more late: counted once.
     const concurrent = await Promise.all(
       Array.from({ length: 5 }, () => callback(kiln, first.CALLBACK_URL, success(first))),
@@ -118,6 +129,7 @@ Deno.test("external workers: signed callbacks complete tasks once, and ingest he
     const third = await lease(kiln);
     assert.notEqual(second.TASK_ID, third.TASK_ID);
     assert.equal(await lease(kiln), null, "every task is leased");
+    await uploadOutput(kiln, second);
     await callback(kiln, second.CALLBACK_URL, success(second));
     const error = {
       task_id: third.TASK_ID,
@@ -132,6 +144,7 @@ Deno.test("external workers: signed callbacks complete tasks once, and ingest he
     );
     assert.equal(retried.TASK_ID, third.TASK_ID);
     assert.equal(retried.ATTEMPT, 2);
+    await uploadOutput(kiln, third);
     await callback(kiln, third.CALLBACK_URL, success(third));
 
     const done = await waitForBatch(kiln, "ext1");
@@ -145,13 +158,27 @@ Deno.test("external workers: signed callbacks complete tasks once, and ingest he
     const [finalize] = ingest.received;
     assert.equal(finalize.path, "/api/batches/ext1/enqueue-processed");
     assert.match(finalize.signature ?? "", /^t=\d+,v1=[0-9a-f]{64}$/);
-    const processed = finalize.body.files as { r2_key: string; page_count?: number }[];
+    const processed = finalize.body.files as {
+      r2_key: string;
+      file_size: number;
+      preprocessor_tags?: string[];
+    }[];
     assert.deepEqual(processed.map((file) => file.r2_key).sort(), [
       "staging/ext1/a.pdf",
       "staging/ext1/page-0.jpg",
+      "staging/ext1/page-0.tif",
       "staging/ext1/page-1.jpg",
+      "staging/ext1/page-1.tif",
       "staging/ext1/page-2.jpg",
+      "staging/ext1/page-2.tif",
     ]);
+    const jpegs = processed.filter((file) => file.r2_key.endsWith(".jpg"));
+    assert.deepEqual(
+      jpegs.map((file) => file.file_size),
+      [1_234, 1_234, 1_234],
+      "measured, not the claimed 524288",
+    );
+    assert.deepEqual(jpegs[0].preprocessor_tags, ["TiffConverter"]);
     assert.equal(ingest.calls(), 3, "two failures, then one acknowledged call");
     // A late duplicate callback after DONE changes nothing and never re-finalizes.
     await callback(kiln, first.CALLBACK_URL, success(first));

@@ -8,6 +8,7 @@ import assert from "node:assert/strict";
 import { KilnError } from "../../lib/errors.ts";
 import { createHfAsr } from "../../lib/providers/asr/hf.ts";
 import { createOpenAiAsr } from "../../lib/providers/asr/openai.ts";
+import { type FakeAsr, fakeOpenAi } from "./fake_openai_asr.ts";
 import { testKiln } from "../support/kiln.ts";
 import { waitFor } from "../support/wait.ts";
 import {
@@ -17,17 +18,6 @@ import {
   goForwardWav,
   mediaServer,
 } from "../transcription/_helpers.ts";
-
-interface FakeAsr extends AsyncDisposable {
-  url: string;
-  calls: {
-    path: string;
-    authorization: string | null;
-    contentType: string | null;
-    bytes: number;
-    model?: string;
-  }[];
-}
 
 function fakeHf(loadingResponses: number): FakeAsr {
   const calls: FakeAsr["calls"] = [];
@@ -54,44 +44,13 @@ function fakeHf(loadingResponses: number): FakeAsr {
       );
     }
     const isWav = new TextDecoder().decode(bytes.subarray(0, 4)) === "RIFF";
-    return Response.json({ text: isWav ? " Go forward ten meters." : "?" });
-  });
-  return {
-    url: `http://127.0.0.1:${server.addr.port}`,
-    calls,
-    [Symbol.asyncDispose]: () => server.shutdown(),
-  };
-}
-
-function fakeOpenAi(): FakeAsr {
-  const calls: FakeAsr["calls"] = [];
-  const server = Deno.serve({ hostname: "127.0.0.1", port: 0, onListen: () => {} }, async (request) => {
-    const path = new URL(request.url).pathname;
-    if (path !== "/v1/audio/transcriptions") {
-      return Response.json({ error: { message: "not found" } }, { status: 404 });
-    }
-    if (request.headers.get("authorization") !== "Bearer sk-test") {
-      return Response.json({ error: { message: "Incorrect API key", type: "invalid_request_error" } }, {
-        status: 401,
-      });
-    }
-    const form = await request.formData();
-    const file = form.get("file");
-    calls.push({
-      path,
-      authorization: request.headers.get("authorization"),
-      contentType: request.headers.get("content-type"),
-      bytes: file instanceof File ? file.size : 0,
-      model: String(form.get("model")),
-    });
-    if (!(file instanceof File)) {
-      return Response.json({ error: { message: "file is required" } }, { status: 400 });
-    }
+    // The pipeline's answer with return_timestamps: text plus timestamped chunks.
     return Response.json({
-      task: "transcribe",
-      language: "english",
-      duration: 2.9,
-      text: "Go forward ten meters.",
+      text: isWav ? " Go forward ten meters." : "?",
+      chunks: [{ text: " Go forward", timestamp: [0.46, 1.16] }, {
+        text: " ten meters.",
+        timestamp: [1.17, 2.11],
+      }],
     });
   });
   return {
@@ -119,6 +78,10 @@ Deno.test("HF adapter posts raw audio with the token and waits out a loading mod
     });
     const output = await asr.transcribe({ path, signal: new AbortController().signal });
     assert.equal(output.text, "Go forward ten meters.");
+    assert.deepEqual(output.segments, [
+      { start: 0.46, end: 1.16, text: "Go forward" },
+      { start: 1.17, end: 2.11, text: "ten meters." },
+    ]);
     assert.equal(fake.calls.length, 3, "two 503 loading answers, then the text");
     assert.equal(fake.calls[0].path, "/hf-inference/models/openai/whisper-tiny");
     assert.equal(fake.calls[0].contentType, "audio/wav");
@@ -137,14 +100,31 @@ Deno.test("HF adapter posts raw audio with the token and waits out a loading mod
   }
 });
 
-Deno.test("OpenAI-compatible adapter sends multipart file + model and reads text and language", async () => {
+Deno.test("OpenAI-compatible adapter sends multipart file + model and reads text, language and timings", async () => {
   await using fake = fakeOpenAi();
   const path = await wavFile();
   try {
     const asr = createOpenAiAsr({ apiKey: "sk-test", model: "whisper-1", baseUrl: fake.url });
     const output = await asr.transcribe({ path, signal: new AbortController().signal });
-    assert.deepEqual(output, { text: "Go forward ten meters.", language: "en" });
+    assert.equal(output.text, "Go forward ten meters.");
+    assert.equal(output.language, "en");
+    assert.deepEqual(output.segments, [
+      {
+        start: 0.46,
+        end: 1.16,
+        text: "Go forward",
+        words: [{ start: 0.46, end: 0.63, word: "Go" }, { start: 0.64, end: 1.16, word: "forward" }],
+      },
+      {
+        start: 1.17,
+        end: 2.11,
+        text: "ten meters.",
+        words: [{ start: 1.17, end: 1.52, word: "ten" }, { start: 1.53, end: 2.11, word: "meters" }],
+      },
+    ]);
+    assert.equal(output.confidence, Math.round(Math.exp(-0.2) * 1000) / 1000, "exp(mean avg_logprob)");
     assert.equal(fake.calls[0].model, "whisper-1");
+    assert.deepEqual(fake.calls[0].granularities, ["segment", "word"]);
     assert.match(fake.calls[0].contentType ?? "", /^multipart\/form-data; boundary=/);
     const wrong = createOpenAiAsr({ apiKey: "sk-wrong", model: "whisper-1", baseUrl: fake.url });
     await assert.rejects(
@@ -182,6 +162,11 @@ Deno.test({
     assert.equal(done.status, "completed", JSON.stringify(done.error));
     assert.equal(done.result.transcription, "Go forward", "cut to KEEP_TEXT_MAX characters");
     assert.equal(done.result.truncated, true);
+    assert.deepEqual(
+      done.result.segments.map((segment: { text: string }) => segment.text),
+      ["Go forward"],
+      "the segments are cut where the text is",
+    );
     assert.equal(done.result.language, "en");
     assert.equal(fake.calls.length, 1);
   },

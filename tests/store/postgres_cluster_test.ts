@@ -11,7 +11,7 @@ import type { LiveEvent } from "../../lib/live/types.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { createSharedSecretStore } from "../../lib/secrets.ts";
 import { openPostgresStore, type PostgresStore } from "../../lib/store/postgres/store.ts";
-import { dropTestSchema, testBackend, testSchema } from "../support/backend.ts";
+import { dropTestSchema, postgresOnly, testSchema } from "../support/backend.ts";
 import { waitFor } from "../support/wait.ts";
 
 const url = Deno.env.get("DATABASE_URL") ?? "";
@@ -32,11 +32,13 @@ async function pair(
   }
 }
 
+const ignore = postgresOnly("the two-instance PostgreSQL store tests");
+
 function clusterTest(
   name: string,
   fn: (a: PostgresStore, b: PostgresStore, schema: string) => Promise<void>,
 ): void {
-  Deno.test({ name, ignore: testBackend !== "postgres", fn: () => pair(fn) });
+  Deno.test({ name, ignore, fn: () => pair(fn) });
 }
 
 clusterTest("a write through one instance wakes a watcher on the other", async (a, b) => {
@@ -162,11 +164,11 @@ clusterTest("generated secrets are shared: concurrent first starts agree on one 
   const values = await Promise.all([
     ...Array.from(
       { length: 5 },
-      () => createSharedSecretStore(a.kv, silentLogger).ensure("SIGNING_KEY", undefined),
+      () => createSharedSecretStore(a.kv).ensure("SIGNING_KEY", undefined),
     ),
     ...Array.from(
       { length: 5 },
-      () => createSharedSecretStore(b.kv, silentLogger).ensure("SIGNING_KEY", undefined),
+      () => createSharedSecretStore(b.kv).ensure("SIGNING_KEY", undefined),
     ),
   ]);
   assert.equal(new Set(values).size, 1);

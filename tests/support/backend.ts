@@ -14,6 +14,16 @@ const databaseUrl = Deno.env.get("DATABASE_URL") ?? "";
 
 if (testBackend === "postgres" && !databaseUrl) throw new Error("KILN_BACKEND=postgres needs DATABASE_URL");
 
+/**
+ * `ignore` for tests that need PostgreSQL: true on the Deno KV run, which then says so (the skipped
+ * tests would otherwise show only as "ignored" with no reason).
+ */
+export function postgresOnly(what: string): boolean {
+  if (testBackend === "postgres") return false;
+  console.warn(`ignoring ${what}: they need PostgreSQL; run ./deno task test:postgres`);
+  return true;
+}
+
 export interface TestStore {
   kv: KvStore;
   /** True when wake-ups must go through the queue (any instance may take them). */

@@ -24,10 +24,14 @@ export interface BrowserHarness extends AsyncDisposable {
   newPage(): Promise<Page>;
 }
 
-/** Serves a fresh test Kiln on 127.0.0.1 and launches chromium; dispose closes both. */
+/**
+ * Serves a fresh test Kiln on 127.0.0.1 and launches chromium (with `args` added, e.g. a fake
+ * microphone); dispose closes both.
+ */
 export async function browserHarness(
   executablePath: string,
   env: Record<string, string> = {},
+  args: string[] = [],
 ): Promise<BrowserHarness> {
   const kiln = await testKiln(env);
   const server = Deno.serve(
@@ -35,7 +39,7 @@ export async function browserHarness(
     (request, info) => kiln.app.fetch(request, info),
   );
   const baseUrl = `http://127.0.0.1:${server.addr.port}`;
-  const browser = await chromium.launch({ executablePath, args: chromiumArgs });
+  const browser = await chromium.launch({ executablePath, args: [...chromiumArgs, ...args] });
   const pages: Page[] = [];
   return {
     browser,

@@ -14,11 +14,15 @@ export interface ServerProcess {
   child: Deno.ChildProcess;
   /** Resolves when the process's stdout has ended (await it after the child exits). */
   finished: Promise<void>;
+  /** Sends `signal` (if it still runs) and waits for the exit and the end of its output. */
+  stop(signal?: Deno.Signal): Promise<Deno.CommandStatus>;
 }
 
 export interface ServerProcessOptions {
   /** Entry point to run instead of `main.ts` (a fixture that serves the app plus test hooks). */
   script?: string;
+  /** Soft limit on the process's open file descriptors (`ulimit -n`), for exhaustion tests. */
+  maxOpenFiles?: number;
 }
 
 export async function startServerProcess(
@@ -26,12 +30,18 @@ export async function startServerProcess(
   env: Record<string, string> = {},
   options: ServerProcessOptions = {},
 ): Promise<ServerProcess> {
-  const child = new Deno.Command(Deno.execPath(), {
-    args: ["run", "-A", options.script ?? "main.ts"],
+  const args = ["run", "-A", options.script ?? "main.ts"];
+  const command = options.maxOpenFiles === undefined ? { binary: Deno.execPath(), args } : {
+    binary: "sh",
+    args: ["-c", `ulimit -n ${options.maxOpenFiles} && exec "$0" "$@"`, Deno.execPath(), ...args],
+  };
+  const child = new Deno.Command(command.binary, {
+    args: command.args,
     cwd: root,
     env: {
       PORT: "0",
       KILN_DATA_DIR: dataDir,
+      ...schemaOf(dataDir),
       KILN_ADMIN_TOKEN: testAdminToken,
       KILN_ACCESS_LOG: "false",
       ...env,
@@ -69,5 +79,25 @@ export async function startServerProcess(
     await finished;
     throw error;
   }
-  return { url: String(listening.url), lines, child, finished };
+  const stop = async (signal: Deno.Signal = "SIGTERM") => {
+    try {
+      child.kill(signal);
+    } catch { /* it already exited */ }
+    const status = await child.status;
+    await finished;
+    return status;
+  };
+  return { url: String(listening.url), lines, child, finished, stop };
+}
+
+/**
+ * On the PostgreSQL run every server process would share the default schema, so one test's rate
+ * limits and jobs would meet the next test's: each data directory gets its own schema instead (the
+ * same one for every restart over that directory, as a KV file would be).
+ */
+function schemaOf(dataDir: string): Record<string, string> {
+  if (Deno.env.get("KILN_BACKEND") !== "postgres") return {};
+  let hash = 0x811c9dc5;
+  for (const char of dataDir) hash = Math.imul(hash ^ char.charCodeAt(0), 0x01000193) >>> 0;
+  return { KILN_PG_SCHEMA: `srv_${hash.toString(16)}` };
 }

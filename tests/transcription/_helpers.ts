@@ -1,4 +1,5 @@
 /** Shared pieces for transcription tests: real recorded speech, a loopback media server, a webhook receiver. */
+import { encodeWav } from "../../lib/media/wav.ts";
 import { systemTool } from "../support/system_tools.ts";
 
 export const engineSecret = "test-ttt-shared-secret-0123456789abcdef";
@@ -24,27 +25,7 @@ function exists(path: string): boolean {
 
 /** A WAV file around raw 16 kHz mono s16le PCM (goforward.raw has no header). */
 export function wavFromPcm(pcm: Uint8Array, sampleRate = 16_000): Uint8Array<ArrayBuffer> {
-  const header = new ArrayBuffer(44);
-  const view = new DataView(header);
-  const text = (offset: number, value: string) =>
-    [...value].forEach((c, i) => view.setUint8(offset + i, c.charCodeAt(0)));
-  text(0, "RIFF");
-  view.setUint32(4, 36 + pcm.byteLength, true);
-  text(8, "WAVE");
-  text(12, "fmt ");
-  view.setUint32(16, 16, true);
-  view.setUint16(20, 1, true);
-  view.setUint16(22, 1, true);
-  view.setUint32(24, sampleRate, true);
-  view.setUint32(28, sampleRate * 2, true);
-  view.setUint16(32, 2, true);
-  view.setUint16(34, 16, true);
-  text(36, "data");
-  view.setUint32(40, pcm.byteLength, true);
-  const wav = new Uint8Array(44 + pcm.byteLength);
-  wav.set(new Uint8Array(header), 0);
-  wav.set(pcm, 44);
-  return wav;
+  return encodeWav(new Int16Array(pcm.slice(0, pcm.byteLength & ~1).buffer), sampleRate);
 }
 
 export function goForwardWav(): Uint8Array<ArrayBuffer> {

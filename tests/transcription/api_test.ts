@@ -75,10 +75,21 @@ Deno.test("ENGINE_SHARED_SECRET is accepted as the seed's name for the shared se
 
 Deno.test("bad bodies and private or non-http URLs are 4xx problems, never jobs", async () => {
   await using kiln = await testKiln({ TTT_SHARED_SECRET: engineSecret, RATE_LIMIT_CAPACITY: "100" });
-  const post = (body: unknown) =>
-    kiln.request("/tttranscribe/transcribe", { json: body, headers: engineHeaders });
-  assert.equal((await post({})).status, 422);
-  assert.equal((await post({ url: 42 })).status, 422);
+  for (const path of ["/tttranscribe/transcribe", "/tttranscribe/estimate"]) {
+    // A body without a usable url is the seed's 400, with Kiln's codes and the seed's members.
+    for (
+      const [body, code] of [[{}, "validation_failed"], [{ url: 42 }, "validation_failed"], [
+        { url: "not a url" },
+        "invalid_url",
+      ]] as const
+    ) {
+      const response = await kiln.request(path, { json: body, headers: engineHeaders });
+      assert.equal(response.status, 400, `${path} ${JSON.stringify(body)}`);
+      const problem: Json = await response.json();
+      assert.deepEqual([problem.code, problem.error, problem.ok], [code, code, false]);
+      assert.equal(problem.message, problem.detail);
+    }
+  }
   const malformed = await kiln.request("/tttranscribe/transcribe", {
     method: "POST",
     body: "{nope",
@@ -88,7 +99,6 @@ Deno.test("bad bodies and private or non-http URLs are 4xx problems, never jobs"
   const cases: [string, string][] = [
     ["ftp://example.com/a.mp3", "url_scheme_not_allowed"],
     ["file:///etc/passwd", "url_scheme_not_allowed"],
-    ["not a url", "invalid_url"],
     ["http://127.0.0.1:8000/a.mp3", "url_not_allowed"],
     ["http://localhost/a.mp3", "url_not_allowed"],
     ["http://10.1.2.3/a.mp3", "url_not_allowed"],
@@ -109,6 +119,17 @@ Deno.test("bad bodies and private or non-http URLs are 4xx problems, never jobs"
     }
   }
   assert.equal((await kiln.services.jobs.counts()).queued, 0);
+});
+
+Deno.test("a POST to a path the service does not have is a 404, not a 405", async () => {
+  await using kiln = await testKiln({ TTT_SHARED_SECRET: engineSecret });
+  const unknown = await kiln.request("/tttranscribe/nope", { json: {}, headers: engineHeaders });
+  assert.equal(unknown.status, 404);
+  assert.equal((await unknown.json()).error, "not_found");
+  const root = await kiln.request("/tttranscribe/", { json: {}, headers: engineHeaders });
+  assert.equal(root.status, 405);
+  assert.equal(root.headers.get("allow"), "GET");
+  await root.body?.cancel();
 });
 
 Deno.test("the token bucket guards transcribe and estimate, not status polling", async () => {

@@ -57,6 +57,27 @@ Deno.test({
     assert.ok(Math.abs(done.result.durationSeconds - 2.9) < 0.5, `duration ${done.result.durationSeconds}`);
     assert.equal(done.result.summary, "go forward ten meters");
     assert.equal(done.progress, 100);
+    // The recogniser's own timings: one utterance, four timed words inside the 2.9 s clip.
+    assert.equal(done.result.segments.length, 1);
+    const [segment] = done.result.segments;
+    assert.equal(segment.text, "go forward ten meters");
+    assert.ok(segment.start > 0.3 && segment.start < 0.6, `starts at ${segment.start}`);
+    assert.ok(segment.end > 1.9 && segment.end < 2.4, `ends at ${segment.end}`);
+    assert.deepEqual(segment.words.map((word: Json) => word.word), ["go", "forward", "ten", "meters"]);
+    for (const word of segment.words) {
+      assert.ok(word.start >= segment.start && word.end <= segment.end && word.start < word.end);
+      assert.ok(word.confidence > 0 && word.confidence <= 1);
+    }
+    // The seed's result fields, from the decoder and the audio.
+    assert.ok(
+      done.result.confidence > 0.5 && done.result.confidence < 1,
+      `confidence ${done.result.confidence}`,
+    );
+    assert.equal(done.result.duration, done.result.durationSeconds);
+    assert.equal(done.result.wordCount, 4);
+    assert.equal(done.result.speakerCount, null, "no diarisation: unknown, not a made-up 1");
+    assert.equal(done.result.audioQuality, "high", "a clean close-talk recording");
+    assert.ok(done.result.processingTime > 0 && done.result.processingTime < 20);
 
     const delivered = await waitFor("the webhook", () => receiver.received[0], 5_000);
     const library = new Webhook(new TextEncoder().encode(webhookSecret), { format: "raw" });

@@ -11,6 +11,8 @@ function startServer(dataDir: string) {
   return startServerProcess(dataDir, {
     KILN_JOB_LEASE_MS: "1500",
     KILN_JOB_SWEEP_MS: "200",
+    // The kill plays an external one: the job may survive one process death (default: quarantine).
+    KILN_JOB_CRASH_RETRIES: "1",
     TTT_SHARED_SECRET: engineSecret,
     TTT_ALLOW_PRIVATE_URLS: "true",
   });

@@ -1,9 +1,11 @@
 /**
  * HTTP client for the transcription service: `X-Engine-Auth`, a per-call timeout that covers the
  * whole exchange (headers and body), retries with exponential backoff (base, 2×, 4× …) on 5xx,
- * 429, timeouts and network errors — never on other 4xx — all behind the circuit breaker. Failures
- * become 502/503/504 problems that name the upstream status, so a caller can tell "the service
- * said no" from "the service is down".
+ * 429, timeouts and network errors — never on other 4xx — all behind the circuit breaker. A 429 is
+ * the service answering, not failing: it never counts towards opening the breaker, and when the
+ * retries run out it reaches the caller as a 429, not as an outage. Failures become 502/503/504
+ * problems that name the upstream status, so a caller can tell "the service said no" from "the
+ * service is down".
  */
 import { KilnError } from "../../errors.ts";
 import type { Logger } from "../../log.ts";
@@ -19,6 +21,8 @@ export interface UpstreamOptions {
   log: Logger;
   /** Tests and shutdown: waits between attempts. */
   sleep?: (ms: number) => Promise<void>;
+  /** Transport (default global fetch); `services.selfFetch` serves a local TTT_BASE in-process. */
+  fetch?: (input: string, init: RequestInit) => Promise<Response>;
 }
 
 export interface UpstreamResponse {
@@ -55,6 +59,7 @@ const upstream = "tttranscribe";
 export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const stats: UpstreamStats = { calls: 0, failures: 0 };
+  const send = options.fetch ?? fetch;
   const baseUrl = options.baseUrl.replace(/\/$/, "");
 
   const attemptOnce = async (
@@ -71,7 +76,7 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
     const started = performance.now();
     stats.calls++;
     try {
-      const response = await fetch(`${baseUrl}${path}`, {
+      const response = await send(`${baseUrl}${path}`, {
         method,
         headers,
         body: body === undefined ? undefined : JSON.stringify(body),
@@ -99,7 +104,13 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
       for (let attempt = 0; attempt <= options.maxRetries; attempt++) {
         options.breaker.admit();
         last = await attemptOnce(method, path, body, timeoutMs, requestId);
-        if (last.kind === "response" && !retryable(last.status)) {
+        if (last.kind === "response" && last.status === 429) {
+          // Rate limited: the service is up and answering, so the breaker hears a success.
+          options.breaker.success();
+          if (attempt < options.maxRetries) await sleep(options.retryBaseMs * 2 ** attempt);
+          continue;
+        }
+        if (last.kind === "response" && last.status < 500) {
           options.breaker.success(); // a 2xx or a 4xx both mean the service is up and answering
           if (last.status < 400) return { status: last.status, json: last.json, attempts: attempt + 1 };
           throw clientError(last.status, last.json);
@@ -122,10 +133,6 @@ export function createUpstreamClient(options: UpstreamOptions): UpstreamClient {
       throw exhausted(last!, options.maxRetries + 1, timeoutMs);
     },
   };
-}
-
-function retryable(status: number): boolean {
-  return status >= 500 || status === 429;
 }
 
 function describe(attempt: Attempt): string {
@@ -161,7 +168,18 @@ function exhausted(last: Attempt, attempts: number, timeoutMs: number): KilnErro
     attempts,
     upstreamError: upstreamMessage(last.json),
   };
-  if (last.status === 429 || last.status === 503) {
+  if (last.status === 429) {
+    return new KilnError(
+      "rate_limited",
+      "upstream_rate_limited",
+      "The transcription service is rate limiting us.",
+      {
+        details,
+        retryAfterSeconds: last.retryAfter ?? 5,
+      },
+    );
+  }
+  if (last.status === 503) {
     return new KilnError(
       "unavailable",
       "upstream_unavailable",
@@ -186,7 +204,7 @@ function clientError(status: number, json: Record<string, unknown>): KilnError {
       return new KilnError(
         "invalid",
         "upstream_rejected",
-        `The transcription service refused the request: ${upstreamMessage(json) ?? status}.`,
+        `The transcription service refused the request: ${sentence(upstreamMessage(json) ?? String(status))}`,
         { details },
       );
     case 404:
@@ -208,6 +226,11 @@ function clientError(status: number, json: Record<string, unknown>): KilnError {
         details,
       });
   }
+}
+
+/** Ends a message with exactly one full stop (upstream messages often bring their own). */
+function sentence(text: string): string {
+  return /[.!?]$/.test(text.trim()) ? text.trim() : `${text.trim()}.`;
 }
 
 function upstreamMessage(json: Record<string, unknown>): string | undefined {

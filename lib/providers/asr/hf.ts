@@ -2,14 +2,13 @@
  * Hugging Face Inference (router): `POST {base}/hf-inference/models/{model}` with the raw audio as
  * the body and `Authorization: Bearer HF_API_KEY`; the answer is `{"text": "..."}`. A cold model
  * answers 503 `{"error": "... is currently loading", "estimated_time": 20.0}`; we wait (capped) and
- * retry a few times instead of failing the job.
+ * retry a few times instead of failing the job. Timestamped `chunks`, when the answer has them,
+ * become segments.
  */
 import { KilnError } from "../../errors.ts";
 import { postToAsr } from "./remote.ts";
-import type { AsrProvider } from "./types.ts";
+import type { AsrProvider, TimedSegment } from "./types.ts";
 import { sleep } from "../../sleep.ts";
-
-/** One recognition request may take long for long audio, but never forever. */
 
 export interface HfAsrOptions {
   apiKey?: string;
@@ -45,7 +44,9 @@ export function createHfAsr(options: HfAsrOptions): AsrProvider {
         );
         const text = await response.text();
         const body = parseJson(text);
-        if (response.ok && typeof body?.text === "string") return { text: body.text.trim() };
+        if (response.ok && typeof body?.text === "string") {
+          return { text: body.text.trim(), segments: chunkSegments(body.chunks) };
+        }
         if (response.status === 503 && attempt < attempts) {
           const seconds = typeof body?.estimated_time === "number" ? body.estimated_time : 10;
           await sleep(Math.min(seconds * 1000, options.maxWaitMs ?? 30_000), signal);
@@ -67,6 +68,20 @@ export function createHfAsr(options: HfAsrOptions): AsrProvider {
       );
     },
   };
+}
+
+/**
+ * The pipeline's `chunks` (`[{text, timestamp: [start, end]}]`), present when the endpoint runs
+ * with timestamps; anything else gives no segments.
+ */
+function chunkSegments(chunks: unknown): TimedSegment[] {
+  if (!Array.isArray(chunks)) return [];
+  return chunks.flatMap((chunk) => {
+    const [start, end] = Array.isArray(chunk?.timestamp) ? chunk.timestamp : [];
+    const text = typeof chunk?.text === "string" ? chunk.text.trim() : "";
+    if (!text || typeof start !== "number" || !Number.isFinite(start)) return [];
+    return [{ start, end: typeof end === "number" && end >= start ? end : start, text }];
+  });
 }
 
 function noKey(): KilnError {

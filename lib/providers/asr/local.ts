@@ -1,8 +1,12 @@
 /**
  * The offline default: Debian's pocketsphinx 0.8 (`pocketsphinx_continuous`, US English model from
  * `pocketsphinx-en-us`). About 1 s to load the model plus ~0.1× real time on one core; English only.
+ * `-time yes` adds per-word times and posteriors, which become segments, words and confidence.
  */
+import { type ContainedOutput, runContained } from "../../contain/process.ts";
 import { KilnError } from "../../errors.ts";
+import { toolLimits } from "../../media/tools.ts";
+import { meanConfidence, parseTimedOutput } from "./sphinx_output.ts";
 import type { AsrProvider } from "./types.ts";
 
 export const pocketsphinxBinary = "pocketsphinx_continuous";
@@ -12,27 +16,27 @@ export function createLocalAsr(binary = pocketsphinxBinary): AsrProvider {
   return {
     name: "local",
     async transcribe({ path, signal }) {
-      let output: Deno.CommandOutput;
+      let output: ContainedOutput;
       try {
-        output = await new Deno.Command(binary, {
-          args: ["-infile", path, "-logfn", "/dev/null"],
-          stdin: "null",
-          stdout: "piped",
-          stderr: "piped",
+        output = await runContained(binary, ["-infile", path, "-time", "yes", "-logfn", "/dev/null"], {
+          limits: toolLimits,
           signal,
-        }).output();
+        });
       } catch (error) {
         if (error instanceof Deno.errors.NotFound) throw missing(binary);
         throw error;
       }
       if (!output.success) {
-        const stderr = new TextDecoder().decode(output.stderr).trim().slice(-500);
+        const stderr = output.stderr.trim().slice(-500);
         throw new KilnError("upstream", "asr_failed", `${binary} exited with ${output.code}: ${stderr}`);
       }
-      // One line per utterance; blank lines are silences.
-      const text = new TextDecoder().decode(output.stdout).split("\n").map((line) => line.trim())
-        .filter(Boolean).join(" ");
-      return { text, language: "en" };
+      const segments = parseTimedOutput(new TextDecoder().decode(output.stdout));
+      return {
+        text: segments.map((segment) => segment.text).join(" "),
+        language: "en",
+        segments,
+        confidence: meanConfidence(segments),
+      };
     },
     async availability() {
       try {

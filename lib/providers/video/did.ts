@@ -4,6 +4,8 @@
  * with the API key as D-ID issues it; statuses created/started/done/error/rejected.
  */
 import { z } from "zod";
+import { KilnError } from "../../errors.ts";
+import { fetchPublic } from "../../net/public_url.ts";
 import {
   type RemoteVideoProvider,
   type RemoteVideoState,
@@ -117,7 +119,25 @@ export function createDidProvider(options: DidOptions): RemoteVideoProvider {
       return call("GET", `${baseUrl}/${path(apiType)}/${encodeURIComponent(id)}`, undefined, signal);
     },
     async download(url, signal) {
-      const response = await doFetch(url, { signal });
+      // The result URL arrives in a response or a webhook: fetched from D-ID's own origin or a
+      // public address only, every redirect checked (lib/net).
+      let target: URL;
+      try {
+        target = new URL(url);
+      } catch {
+        throw new VideoProviderError("D-ID sent an invalid result URL");
+      }
+      const policy = { allowPrivate: target.origin === new URL(baseUrl).origin };
+      let response: Response;
+      try {
+        response = await fetchPublic(target, { policy, signal });
+      } catch (error) {
+        signal?.throwIfAborted();
+        if (error instanceof KilnError) {
+          throw new VideoProviderError(`D-ID result URL refused: ${error.message}`);
+        }
+        throw error;
+      }
       if (!response.ok || !response.body) {
         await response.body?.cancel();
         throw new VideoProviderError(`Downloading the D-ID result failed with ${response.status}`);

@@ -1,37 +1,41 @@
 /**
- * The offline default video provider: slides with the script's sentences, espeak-ng narration and
- * WebVTT captions, encoded once by ffmpeg (lib/media/slideshow.ts). Arabic uses espeak-ng's `ar`
- * voice, a font that joins Arabic letters and right-to-left marks on each line.
+ * The offline default video provider: the storyboard's scenes (page visuals, cards, lower-thirds)
+ * narrated by a local voice with karaoke captions, encoded once by ffmpeg
+ * (lib/media/render_video.ts). The sentiment picks the colours; Arabic is laid out right to left.
  */
-import { renderSlideshow, type SlideshowResult } from "../../media/slideshow.ts";
+import { type RenderedVideo, renderVideo, type Scene } from "../../media/render_video.ts";
+import type { SpeechBinaries, Voice } from "../../media/voices.ts";
 import type { VideoApiType } from "./types.ts";
 
 export interface LocalRendererOptions {
   ffmpeg: string;
-  espeak: string;
+  speech: SpeechBinaries;
   fontFile: string;
+  /** The font's family name (what libass looks up). */
+  fontName: string;
 }
 
 export interface LocalRenderRequest {
-  script: string;
+  scenes: Scene[];
   language: "en" | "ar";
   apiType: VideoApiType;
   sentiment: string;
+  voice: Voice;
   workDir: string;
   signal?: AbortSignal;
-  onSlide?: (done: number, total: number) => Promise<void>;
+  onSpoken?: (done: number, total: number) => Promise<void>;
 }
 
 export interface LocalVideoRenderer {
   readonly name: string;
-  render(request: LocalRenderRequest): Promise<SlideshowResult>;
+  render(request: LocalRenderRequest): Promise<RenderedVideo>;
 }
 
-const backgrounds: Record<string, string> = {
-  neutral: "0x1e3a5f",
-  happy: "0x2f6b3a",
-  serious: "0x2b2b38",
-  surprise: "0x6b3a2f",
+/** Background and accent (RRGGBB) by sentiment. */
+const palettes: Record<string, { background: string; accent: string }> = {
+  neutral: { background: "1e3a5f", accent: "ffc857" },
+  happy: { background: "2f6b3a", accent: "ffd166" },
+  serious: { background: "2b2b38", accent: "8ecae6" },
 };
 
 export function createLocalRenderer(options: LocalRendererOptions): LocalVideoRenderer {
@@ -39,34 +43,21 @@ export function createLocalRenderer(options: LocalRendererOptions): LocalVideoRe
     name: "local",
     render(request) {
       const arabic = request.language === "ar";
-      return renderSlideshow({
-        sentences: splitSentences(request.script),
-        voice: arabic ? "ar" : "en-us",
+      return renderVideo({
+        scenes: request.scenes,
         rightToLeft: arabic,
-        workDir: request.workDir,
-        ffmpeg: options.ffmpeg,
-        espeak: options.espeak,
+        ...(palettes[request.sentiment] ?? palettes.neutral),
         fontFile: options.fontFile,
-        background: backgrounds[request.sentiment] ?? backgrounds.neutral,
-        // "expressives" speak a little more slowly, like the presenter videos they stand in for.
+        fontName: options.fontName,
+        voice: request.voice,
+        speech: options.speech,
+        ffmpeg: options.ffmpeg,
+        workDir: request.workDir,
+        // espeak-ng only: "expressives" speak a little more slowly, like the presenter videos they stand in for.
         wordsPerMinute: request.apiType === "expressives" ? 140 : arabic ? 130 : 155,
         signal: request.signal,
-        onSlide: request.onSlide,
+        onSpoken: request.onSpoken,
       });
     },
   };
-}
-
-/** Sentences (Latin and Arabic punctuation); long ones are split so a slide stays readable. */
-export function splitSentences(script: string): string[] {
-  const sentences = script.replace(/\s+/g, " ").trim().split(/(?<=[.!?؟。])\s+/).filter(Boolean);
-  return sentences.flatMap((sentence) => {
-    const words = sentence.split(" ");
-    if (words.length <= 28) return [sentence];
-    const parts: string[] = [];
-    for (let index = 0; index < words.length; index += 24) {
-      parts.push(words.slice(index, index + 24).join(" "));
-    }
-    return parts;
-  });
 }

@@ -1,7 +1,7 @@
 /**
  * Video providers. A remote provider (D-ID) renders asynchronously: create → webhook or poll →
  * download the result (its URLs expire, so Kiln keeps its own copy). The local renderer makes the
- * file in-process from the script with espeak-ng + ffmpeg.
+ * file in-process: the document's pages narrated by a local voice, encoded by ffmpeg.
  */
 export type VideoApiType = "clips" | "expressives";
 export type RemoteVideoStatus = "created" | "started" | "done" | "error" | "rejected";

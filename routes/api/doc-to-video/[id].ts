@@ -7,6 +7,10 @@ export const handler: Handlers = {
     summary: "A doc-to-video job's status (same as /api/video-status/:id)",
     tags: ["doc-to-video"],
     params: JobParams,
+    responses: {
+      200: { description: "`{status, progress, step, script?, video_url?, captions_url?, error?, cost?}`." },
+      404: { description: "Unknown, expired or not a doc-to-video job." },
+    },
     async handle({ params, services }) {
       return { json: await docToVideoService(services).status(params.id) };
     },
@@ -15,6 +19,10 @@ export const handler: Handlers = {
     summary: "Cancel a doc-to-video job (frees its concurrency slot)",
     tags: ["doc-to-video"],
     params: JobParams,
+    responses: {
+      200: { description: "The job's status after cancelling." },
+      404: { description: "Unknown, expired or not a doc-to-video job." },
+    },
     async handle({ params, services }) {
       return { json: await docToVideoService(services).cancel(params.id) };
     },

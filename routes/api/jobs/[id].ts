@@ -12,6 +12,10 @@ export const handler: Handlers = {
     tags: ["jobs"],
     auth: ["admin", "optional"],
     params: Params,
+    responses: {
+      200: { description: "`{id, kind, status, progress, step, attempts, error, createdAt, updatedAt, …}`." },
+      404: { description: "No such job, or an owned job that is not the caller's (`job_not_found`)." },
+    },
     async handle({ params, services, principal }) {
       const job = await accessibleJob(services.jobs, params.id, principal);
       return {
@@ -26,6 +30,10 @@ export const handler: Handlers = {
     tags: ["jobs"],
     auth: ["admin", "optional"],
     params: Params,
+    responses: {
+      200: { description: "The job after cancelling (a finished job is returned unchanged)." },
+      404: { description: "No such job, or not the caller's (`job_not_found`)." },
+    },
     async handle({ params, services, principal }) {
       await accessibleJob(services.jobs, params.id, principal);
       const job = await services.jobs.cancel(params.id, "cancelled by request");

@@ -8,6 +8,10 @@ export const handler: Handlers = {
     description: "The job id is the capability: unknown, expired and other clients' ids all answer 404.",
     tags: ["doc-to-video"],
     params: JobParams,
+    responses: {
+      200: { description: "`{status, progress, step, script?, video_url?, captions_url?, error?, cost?}`." },
+      404: { description: "Unknown, expired or not a doc-to-video job." },
+    },
     async handle({ params, services }) {
       return {
         json: await docToVideoService(services).status(params.id),

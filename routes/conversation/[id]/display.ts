@@ -3,6 +3,7 @@ import { bearerToken } from "../../../lib/http/auth.ts";
 import { isWebSocketUpgrade, parseLastEventId, serveWebSocket, sseResponse } from "../../../lib/live/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 import { SessionIdParams, TokenQuery } from "../../../lib/conversation/http_schemas.ts";
+import { updateDocs } from "../../../lib/conversation/update_docs.ts";
 
 export const handler: Handlers = {
   GET: define.get({
@@ -13,6 +14,11 @@ export const handler: Handlers = {
     tags: ["conversation"],
     params: SessionIdParams,
     query: TokenQuery,
+    openapi: { errors: updateDocs.readErrors },
+    responses: {
+      200: { description: "SSE stream (`state` event, then `update` events whose data is a DisplayUpdate)" },
+      101: { description: "WebSocket: JSON frames `{type, seq, data}`" },
+    },
     async handle({ params, query, request, url, services, log }) {
       const { display } = services.conversation!;
       await display.authorizeRead(params.id, bearerToken(request) ?? query.token);

@@ -1,18 +1,25 @@
 import { define } from "../../../lib/http/route.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { SessionIdParams, TokenQuery } from "../../../lib/conversation/http_schemas.ts";
+import { SessionIdParams, StateQuery } from "../../../lib/conversation/http_schemas.ts";
 import { bearerToken } from "../../../lib/http/auth.ts";
+import { updateDocs } from "../../../lib/conversation/update_docs.ts";
 
 export const handler: Handlers = {
   GET: define.get({
     summary: "Current state: last 100 transcripts and last 50 updates, with the session's seq",
-    description: "Display token (`?token=` or Bearer), write token or service token.",
+    description: "Display token (`?token=` or Bearer), write token or service token. With the service " +
+      "token a session nobody initialised is created (for `?tenant=` or DISPLAY_DEFAULT_TENANT).",
     tags: ["conversation"],
     params: SessionIdParams,
-    query: TokenQuery,
+    query: StateQuery,
+    openapi: { errors: updateDocs.readErrors },
+    responses: { 200: { description: "The session state", schema: updateDocs.state } },
     async handle({ params, query, request, services }) {
       const { display } = services.conversation!;
-      await display.authorizeRead(params.id, bearerToken(request) ?? query.token);
+      await display.authorizeRead(params.id, bearerToken(request) ?? query.token, {
+        tenantId: query.tenant,
+        category: query.category,
+      });
       return { json: await display.store.state(params.id), headers: { "cache-control": "no-store" } };
     },
   }),

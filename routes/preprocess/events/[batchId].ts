@@ -13,6 +13,13 @@ export const handler: Handlers = {
     auth: readerAuth,
     params: z.object({ batchId: BatchId }),
     query: z.object({ token: z.string().max(100).optional() }),
+    responses: {
+      200: {
+        description: "`text/event-stream`: `event: status` with the seed's status shape on every change.",
+      },
+      401: { description: "No admin/service credentials and no valid view token." },
+      404: { description: "No such batch." },
+    },
     async handle({ params, query, principal, services, request, url }) {
       const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
       const current = await preprocess.status(params.batchId, false);

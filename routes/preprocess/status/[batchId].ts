@@ -14,6 +14,15 @@ export const handler: Handlers = {
       detail: z.enum(["0", "1", "true", "false"]).optional(),
       token: z.string().max(100).optional(),
     }),
+    responses: {
+      200: {
+        description:
+          "`{batch_id, status, progress: {tasks_total, tasks_completed, tasks_failed}, started_at, " +
+          "updated_at, completed_at, error}` (+ `tasks` with `?detail=1`).",
+      },
+      401: { description: "No admin/service credentials and no valid view token." },
+      404: { description: "No such batch (`batch_not_found`)." },
+    },
     async handle({ params, query, principal, services }) {
       const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
       const detail = query.detail === "1" || query.detail === "true";

@@ -9,6 +9,13 @@ export const handler: Handlers = {
     description: "Returns the seed's worker contract (TASK_ID, BATCH_ID, INPUT_R2_KEY, CALLBACK_URL, …).",
     tags: ["preprocess"],
     auth: writerAuth,
+    responses: {
+      200: {
+        description:
+          "`{TASK_ID, BATCH_ID, INPUT_R2_KEY, OUTPUT_R2_KEY, CALLBACK_URL, LEASE_ID, LEASE_EXPIRES_AT, ATTEMPT}`.",
+      },
+      204: { description: "No task is waiting." },
+    },
     async handle({ services }) {
       const contract = await leaseNextTask(preprocessOf(services).deps);
       return contract ? { json: contract } : new Response(null, { status: 204 });

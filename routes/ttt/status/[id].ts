@@ -10,10 +10,17 @@ export const handler: Handlers = {
     auth: "service",
     scopes: [serviceScope],
     params: JobIdParam,
+    responses: {
+      200: { description: "The transcription service's status document for this job." },
+      404: { description: "Not a job this user started." },
+      502: {
+        description: "The transcription service failed (503 unavailable or circuit open, 504 timeout).",
+      },
+    },
     async handle({ principal, params, services }) {
       return {
         headers: { "cache-control": "no-store" },
-        json: await services.engine!.proxyStatus(principal!.id, params.id),
+        json: { ok: true, ...await services.engine!.proxyStatus(principal!.id, params.id), jobId: params.id },
       };
     },
   }),

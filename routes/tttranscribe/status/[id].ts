@@ -11,6 +11,14 @@ export const handler: Handlers = {
     tags: ["transcription"],
     auth: engineAuthKind,
     params: z.object({ id: z.string().min(1).max(64) }),
+    responses: {
+      200: {
+        description:
+          "`{id, status: queued|processing|completed|failed, progress, currentStep, estimatedCompletion, " +
+          "result?, error?, webhook?}`.",
+      },
+      404: { description: "No transcription with this id (`transcription_not_found`)." },
+    },
     async handle({ params, services }) {
       return {
         json: await transcriptionOf(services).status(params.id),

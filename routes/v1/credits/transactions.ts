@@ -1,6 +1,7 @@
 import { define } from "../../../lib/http/route.ts";
 import { principalUserId } from "../../../lib/engine/auth.ts";
-import { TransactionsQuery } from "../../../lib/engine/schemas.ts";
+import { z } from "zod";
+import { LedgerEntrySchema, TransactionsQuery } from "../../../lib/engine/schemas.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -9,11 +10,18 @@ export const handler: Handlers = {
     tags: ["engine"],
     auth: "user",
     query: TransactionsQuery,
+    responses: {
+      200: {
+        description: "One page of entries; pass `nextCursor` as `cursor` for the next (null on the last).",
+        schema: z.object({ items: z.array(LedgerEntrySchema), nextCursor: z.string().nullable() }),
+      },
+      422: { description: "A cursor that is not one of ours (`invalid_cursor`)." },
+    },
     async handle({ principal, query, services }) {
       const page = await services.engine!.transactions(principalUserId(principal), query);
       return {
         headers: { "cache-control": "no-store" },
-        json: { items: page.items, nextCursor: page.cursor ?? null },
+        json: { ok: true, items: page.items, nextCursor: page.cursor ?? null },
       };
     },
   }),

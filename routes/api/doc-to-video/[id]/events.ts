@@ -8,9 +8,13 @@ export const handler: Handlers = {
     summary: "Follow a doc-to-video job live (Server-Sent Events `job`, resumable with Last-Event-ID)",
     tags: ["doc-to-video"],
     params: JobParams,
+    responses: {
+      200: { description: "`text/event-stream`: `event: job` on every progress change." },
+      404: { description: "Unknown, expired or not a doc-to-video job." },
+    },
     async handle({ params, services, request, url }) {
-      await docToVideoService(services).status(params.id); // 404 unless it is a doc-to-video job
-      const job = (await services.jobs.get(params.id))!;
+      // 404 unless it is a doc-to-video job; after a review the render job's events are the ones to follow.
+      const job = await docToVideoService(services).eventsJob(params.id);
       return jobEventStream(services, job, request, url);
     },
   }),

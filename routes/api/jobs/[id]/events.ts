@@ -10,6 +10,12 @@ export const handler: Handlers = {
     tags: ["jobs"],
     auth: ["admin", "optional"],
     params: z.object({ id: z.string().min(1).max(64) }),
+    responses: {
+      200: {
+        description: "`text/event-stream`: `event: job` with the job view on every change, until it ends.",
+      },
+      404: { description: "No such job, or not the caller's (`job_not_found`)." },
+    },
     async handle({ params, services, principal, request, url }) {
       const job = await accessibleJob(services.jobs, params.id, principal);
       return jobEventStream(services, job, request, url);

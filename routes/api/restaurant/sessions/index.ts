@@ -10,7 +10,10 @@ export const handler: Handlers = {
     body: CreateSessionBody,
     idempotent: true,
     async handle({ body, services }) {
-      return { status: 201, json: await services.conversation!.restaurant.createSession(body) };
+      const session = await services.conversation!.restaurant.createSession(body);
+      // voiceUrl: the voice socket (Stonepot's `/ws/restaurant/:id`), authorised by the write token.
+      const voiceUrl = services.voice?.voiceUrl(session.sessionId, session.writeToken!);
+      return { status: 201, json: { ...session, voiceUrl } };
     },
   }),
 };

@@ -10,6 +10,10 @@ export const handler: Handlers = {
     tags: ["preprocess"],
     auth: "admin",
     params: z.object({ batchId: BatchId }),
+    responses: {
+      200: { description: "The batch's status after the reset (`ERROR`)." },
+      404: { description: "No such batch (`batch_not_found`)." },
+    },
     async handle({ params, services }) {
       return { json: await preprocessOf(services).reset(params.batchId) };
     },

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { KilnError } from "../../../../lib/errors.ts";
-import { validate } from "../../../../lib/http/body.ts";
+import { parseJson, validate } from "../../../../lib/http/body.ts";
 import { define } from "../../../../lib/http/route.ts";
 import { preprocessOf } from "../../../../lib/preprocess/access.ts";
 import { handleCallback } from "../../../../lib/preprocess/external.ts";
@@ -17,13 +17,19 @@ export const handler: Handlers = {
       'Header `X-Kiln-Signature: t=<unix>,v1=<hex HMAC-SHA256 of "<t>.<body>" with PREPROCESS_CALLBACK_SECRET>`. Duplicates are no-ops.',
     tags: ["preprocess"],
     params: z.object({ batchId: BatchId, taskId: z.string().min(1).max(200) }),
+    bodyLimit: maxBytes,
+    responses: {
+      200: { description: "`{applied}`: false for a duplicate or late callback (nothing changes)." },
+      401: { description: "Missing or invalid `X-Kiln-Signature` (`bad_signature`)." },
+      404: { description: "No such batch or task." },
+      413: { description: "The body is over the callback limit." },
+      422: { description: "Not the seed's success/error payload." },
+    },
     async handle({ params, request, services }) {
       const preprocess = preprocessOf(services);
-      // The signature covers the exact bytes, so the body is read here rather than pre-parsed.
+      // The signature covers the exact bytes, so the body is read here rather than pre-parsed (the
+      // route layer already cut it off at bodyLimit, by Content-Length or while streaming).
       const text = await request.text();
-      if (text.length > maxBytes) {
-        throw new KilnError("too_large", "body_too_large", "Callback body too large.");
-      }
       const signed = await verifySignature(
         preprocess.settings.callbackSecret,
         text,
@@ -32,13 +38,7 @@ export const handler: Handlers = {
       if (!signed) {
         throw new KilnError("unauthorized", "bad_signature", "Missing or invalid X-Kiln-Signature.");
       }
-      let json: unknown;
-      try {
-        json = JSON.parse(text);
-      } catch {
-        throw new KilnError("malformed", "malformed_json", "The body is not valid JSON.");
-      }
-      const body = validate(CallbackBody, json, "body");
+      const body = validate(CallbackBody, parseJson(text), "body");
       const result = await handleCallback(preprocess.deps, preprocess, params.batchId, params.taskId, body);
       return { json: result };
     },

@@ -16,6 +16,11 @@ export const handler: Handlers = {
       page: z.coerce.number().int().min(1),
     }),
     query: z.object({ token: z.string().max(100).optional() }),
+    responses: {
+      200: { description: "The JPEG (`image/jpeg`)." },
+      401: { description: "No admin/service credentials and no valid view token." },
+      404: { description: "No converted page there yet (`page_not_found`)." },
+    },
     async handle({ params, query, principal, services }) {
       const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
       const { tasks } = await preprocess.status(params.batchId, true);
