@@ -363,6 +363,28 @@ export interface LoadOptions {
   durationSeconds: number;
   /** Force a tool; default wrk when /usr/bin/wrk (or wrk on PATH) exists, else autocannon. */
   tool?: "wrk" | "autocannon";
+  /** A write load: every request is `method` with these headers and body (default: plain GETs). */
+  request?: { method: string; headers: Record<string, string>; body: string };
+  /** Paths (on the url's origin) that requests take in turn, e.g. one per session. */
+  paths?: string[];
+}
+
+/** wrk's Lua script for a write load: one method/body/headers, paths taken round-robin. */
+export function wrkScript(request: NonNullable<LoadOptions["request"]>, paths: string[]): string {
+  const quote = (text: string) => JSON.stringify(text);
+  return [
+    `wrk.method = ${quote(request.method)}`,
+    `wrk.body = ${quote(request.body)}`,
+    ...Object.entries(request.headers).map(([name, value]) =>
+      `wrk.headers[${quote(name)}] = ${quote(value)}`
+    ),
+    `local paths = { ${paths.map(quote).join(", ")} }`,
+    "local next = 0",
+    "request = function()",
+    "  next = next % #paths + 1",
+    "  return wrk.format(nil, paths[next])",
+    "end",
+  ].join("\n");
 }
 
 let wrkPath: string | null | undefined;
@@ -398,12 +420,17 @@ export async function generateLoad(url: string, options: LoadOptions): Promise<L
   if (tool === "wrk") {
     const wrk = await findWrk();
     if (!wrk) throw new Error("wrk was requested but is not installed");
-    const output = await new Deno.Command(wrk, {
-      args: ["-t1", `-c${options.connections}`, `-d${options.durationSeconds}s`, "--latency", url],
-      stdin: "null",
-      stdout: "piped",
-      stderr: "piped",
-    }).output();
+    const args = ["-t1", `-c${options.connections}`, `-d${options.durationSeconds}s`, "--latency", url];
+    let script: string | undefined;
+    if (options.request) {
+      script = await Deno.makeTempFile({ prefix: "kiln-bench-", suffix: ".lua" });
+      const paths = options.paths ?? [new URL(url).pathname];
+      await Deno.writeTextFile(script, wrkScript(options.request, paths));
+      args.push("-s", script);
+    }
+    const output = await new Deno.Command(wrk, { args, stdin: "null", stdout: "piped", stderr: "piped" })
+      .output()
+      .finally(() => script && Deno.remove(script).catch(() => {}));
     const text = new TextDecoder().decode(output.stdout);
     if (!output.success) {
       throw new Error(`wrk failed (${output.code}): ${new TextDecoder().decode(output.stderr)}\n${text}`);
@@ -411,12 +438,23 @@ export async function generateLoad(url: string, options: LoadOptions): Promise<L
     return parseWrkOutput(text);
   }
   const { default: autocannon } = await import("autocannon");
+  const paths = options.paths ?? [new URL(url).pathname];
+  let next = 0;
   // deno-lint-ignore no-explicit-any
   const result: any = await autocannon({
     url,
     connections: options.connections,
     duration: options.durationSeconds,
     pipelining: 1,
+    ...(options.request
+      ? {
+        method: options.request.method,
+        headers: options.request.headers,
+        body: options.request.body,
+        // deno-lint-ignore no-explicit-any
+        requests: [{ setupRequest: (request: any) => ({ ...request, path: paths[next++ % paths.length] }) }],
+      }
+      : {}),
   });
   return {
     tool: "autocannon",

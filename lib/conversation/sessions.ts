@@ -3,6 +3,8 @@
  * bumps seq, stores the updates, trims the rings and stages the live events, so the stream never
  * shows an update the state does not have), read the bounded state, and expire idle sessions.
  */
+import type { Logger } from "../log.ts";
+import { transact, type Transaction } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
@@ -51,6 +53,7 @@ export interface SessionStoreOptions {
   /** Extra per-session keys other parts of the module keep (removed on expiry). */
   extraKeys?: ((id: string) => Deno.KvKey)[];
   now?: () => number;
+  log?: Logger;
 }
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
@@ -79,10 +82,10 @@ export function createSessionStore(options: SessionStoreOptions) {
     input: { sessionId?: string; tenantId: string; category: Category; currency?: string },
   ): Promise<{ session: SessionRecord; writeToken?: string; created: boolean }> {
     const id = input.sessionId ?? randomId();
-    for (let attempt = 0; attempt < 20; attempt++) {
-      const entry = await get(id);
+    return await write(id, "conversation.init", async (tx) => {
+      const entry = await tx.get<SessionRecord>(keys.session(id));
       const time = now();
-      if (entry.value) {
+      if (entry.value && entry.value.expiresAt > time) {
         if (entry.value.tenantId !== input.tenantId) {
           throw new KilnError(
             "conflict",
@@ -97,11 +100,9 @@ export function createSessionStore(options: SessionStoreOptions) {
           updatedAt: time,
           expiresAt: time + ttlMs,
         };
-        const result = await kv.atomic().check(entry).set(keys.session(id), session)
-          .delete(keys.expiry(entry.value.expiresAt, id)).set(keys.expiry(session.expiresAt, id), true)
-          .commit();
-        if (result.ok) return { session, created: false };
-        continue;
+        tx.op.set(keys.session(id), session)
+          .delete(keys.expiry(entry.value.expiresAt, id)).set(keys.expiry(session.expiresAt, id), true);
+        return { session, created: false };
       }
       const writeToken = newWriteToken();
       const session: SessionRecord = {
@@ -118,25 +119,93 @@ export function createSessionStore(options: SessionStoreOptions) {
         transcriptSeqs: [],
         updateSeqs: [],
       };
-      const stale = await kv.get(keys.session(id));
-      const result = await kv.atomic().check(stale).set(keys.session(id), session)
-        .set(keys.expiry(session.expiresAt, id), true).commit();
-      if (result.ok) return { session, writeToken, created: true };
-    }
-    throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
+      tx.op.set(keys.session(id), session).set(keys.expiry(session.expiresAt, id), true);
+      return { session, writeToken, created: true };
+    });
   }
 
   /**
-   * Appends validated updates in order, atomically; returns them with their seqs. `options.stage` adds the caller's own writes (and checks) to the same
-   * atomic, so they commit together or not at all; with it, a lost race is not retried here — the
-   * caller's checks may be what failed — but reported as `session_busy` for the caller to retry.
+   * One transaction on session `id`: writers of one session queue in this process (it is the hot
+   * key of the display), so concurrent producers wait their turn instead of retrying. A body must
+   * not call `write`/`append` itself (the queue is not re-entrant): it stages with `stageAppend`.
    */
-  async function append(
+  function write<T>(id: string, name: string, body: (tx: Transaction) => Promise<T>): Promise<T> {
+    return transact(kv, { name, serialise: keys.session(id), log: options.log }, body);
+  }
+
+  /** Appends validated updates in order, atomically; returns them with their seqs. */
+  function append(
     id: string,
     updates: { type: UpdateType; data: Record<string, unknown> }[],
-    options: { stage?: (operation: Deno.AtomicOperation) => void } = {},
   ): Promise<DisplayUpdate[]> {
-    if (updates.length === 0 && !options.stage) return [];
+    checkBatch(updates);
+    if (updates.length === 0) return Promise.resolve([]);
+    return write(id, "conversation.append", (tx) => stageAppend(tx, id, updates));
+  }
+
+  /**
+   * Adds the append to a transaction the caller runs with `write` (so the caller's own writes
+   * commit together with the updates, or not at all): bumps seq, stores the updates, trims the
+   * rings and stages the live events.
+   */
+  async function stageAppend(
+    tx: Transaction,
+    id: string,
+    updates: { type: UpdateType; data: Record<string, unknown> }[],
+  ): Promise<DisplayUpdate[]> {
+    checkBatch(updates);
+    const entry = await tx.get<SessionRecord>(keys.session(id));
+    if (!entry.value || entry.value.expiresAt <= now()) {
+      throw new KilnError("not_found", "session_not_found", "No such conversation session.");
+    }
+    const time = now();
+    const session: SessionRecord = {
+      ...entry.value,
+      transcriptSeqs: [...entry.value.transcriptSeqs],
+      updateSeqs: [...entry.value.updateSeqs],
+    };
+    const operation = tx.op;
+    const stored: DisplayUpdate[] = [];
+    let lastInterim = await lastInterimTranscript(session);
+    for (const update of updates) {
+      const record: DisplayUpdate = { seq: ++session.seq, type: update.type, data: update.data, at: time };
+      stored.push(record);
+      if (record.type === "transcription") {
+        // An interim transcript is superseded by the next transcript of the same speaker.
+        if (lastInterim && lastInterim.data.speaker === record.data.speaker) {
+          operation.delete(keys.transcript(id, lastInterim.seq));
+          session.transcriptSeqs = session.transcriptSeqs.filter((seq) => seq !== lastInterim!.seq);
+        }
+        lastInterim = record.data.isFinal ? undefined : record;
+        operation.set(keys.transcript(id, record.seq), record);
+        session.transcriptSeqs.push(record.seq);
+        while (session.transcriptSeqs.length > MAX_TRANSCRIPTS) {
+          operation.delete(keys.transcript(id, session.transcriptSeqs.shift()!));
+        }
+      } else {
+        operation.set(keys.update(id, record.seq), record);
+        session.updateSeqs.push(record.seq);
+        while (session.updateSeqs.length > MAX_UPDATES) {
+          operation.delete(keys.update(id, session.updateSeqs.shift()!));
+        }
+      }
+      live.stage(operation, conversationTopic(id), {
+        seq: record.seq,
+        type: "update",
+        data: record,
+        at: time,
+      });
+    }
+    session.updatedAt = time;
+    session.expiresAt = time + ttlMs;
+    operation.set(keys.session(id), session);
+    if (session.expiresAt !== entry.value.expiresAt) {
+      operation.delete(keys.expiry(entry.value.expiresAt, id)).set(keys.expiry(session.expiresAt, id), true);
+    }
+    return stored;
+  }
+
+  function checkBatch(updates: { type: UpdateType; data: Record<string, unknown> }[]) {
     if (updates.length > MAX_BATCH) {
       throw new KilnError("invalid", "batch_too_large", `A batch holds at most ${MAX_BATCH} updates.`);
     }
@@ -147,59 +216,6 @@ export function createSessionStore(options: SessionStoreOptions) {
         `A batch's updates may total at most ${MAX_BATCH_BYTES} bytes; send it in parts.`,
       );
     }
-    for (let attempt = 0; attempt < (options.stage ? 1 : 50); attempt++) {
-      const entry = await require(id);
-      const time = now();
-      const session: SessionRecord = {
-        ...entry.value,
-        transcriptSeqs: [...entry.value.transcriptSeqs],
-        updateSeqs: [...entry.value.updateSeqs],
-      };
-      const operation = kv.atomic().check(entry);
-      const stored: DisplayUpdate[] = [];
-      let lastInterim = await lastInterimTranscript(session);
-      for (const update of updates) {
-        const record: DisplayUpdate = { seq: ++session.seq, type: update.type, data: update.data, at: time };
-        stored.push(record);
-        if (record.type === "transcription") {
-          // An interim transcript is superseded by the next transcript of the same speaker.
-          if (lastInterim && lastInterim.data.speaker === record.data.speaker) {
-            operation.delete(keys.transcript(id, lastInterim.seq));
-            session.transcriptSeqs = session.transcriptSeqs.filter((seq) => seq !== lastInterim!.seq);
-          }
-          lastInterim = record.data.isFinal ? undefined : record;
-          operation.set(keys.transcript(id, record.seq), record);
-          session.transcriptSeqs.push(record.seq);
-          while (session.transcriptSeqs.length > MAX_TRANSCRIPTS) {
-            operation.delete(keys.transcript(id, session.transcriptSeqs.shift()!));
-          }
-        } else {
-          operation.set(keys.update(id, record.seq), record);
-          session.updateSeqs.push(record.seq);
-          while (session.updateSeqs.length > MAX_UPDATES) {
-            operation.delete(keys.update(id, session.updateSeqs.shift()!));
-          }
-        }
-        live.stage(operation, conversationTopic(id), {
-          seq: record.seq,
-          type: "update",
-          data: record,
-          at: time,
-        });
-      }
-      session.updatedAt = time;
-      session.expiresAt = time + ttlMs;
-      operation.set(keys.session(id), session);
-      if (session.expiresAt !== entry.value.expiresAt) {
-        operation.delete(keys.expiry(entry.value.expiresAt, id)).set(
-          keys.expiry(session.expiresAt, id),
-          true,
-        );
-      }
-      options.stage?.(operation);
-      if ((await operation.commit()).ok) return stored;
-    }
-    throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
   }
 
   async function lastInterimTranscript(session: SessionRecord): Promise<DisplayUpdate | undefined> {
@@ -273,5 +289,5 @@ export function createSessionStore(options: SessionStoreOptions) {
     return removed;
   }
 
-  return { get, require, init, append, state, snapshotEvent, remove, expire };
+  return { get, require, init, write, append, stageAppend, state, snapshotEvent, remove, expire };
 }

@@ -52,7 +52,7 @@ export async function setupConversation(services: Services): Promise<Conversatio
   const themeToken = await secrets.ensure("THEME_API_TOKEN", values.THEME_API_TOKEN);
   const ttlMs = Math.round(values.CONVERSATION_SESSION_TTL_HOURS * 3_600_000);
   const signer = createSigner(signingKey);
-  const store = createSessionStore({ kv, live, ttlMs, extraKeys: [restaurantKeys.session] });
+  const store = createSessionStore({ kv, live, log, ttlMs, extraKeys: [restaurantKeys.session] });
   const themes = createThemeStore({ kv, signer, log });
   const display = createConversationService({
     store,

@@ -214,7 +214,8 @@ export const updateDocs = {
   },
   writeErrors: {
     401: "`invalid_session_token`: no token, or not the service token / this session's write token.",
-    409: "`session_tenant_mismatch` (the session belongs to another tenant) or `session_busy` (retry).",
+    409:
+      "`session_tenant_mismatch` (the session belongs to another tenant) or `contention` (concurrent writers; retry after `Retry-After`).",
     413: "`update_too_large`, `batch_too_large` or `body_too_large`.",
     422: "`invalid_update` (unknown type or bad field; `issues[]` names each path) or `validation_failed`.",
   },

@@ -2,6 +2,7 @@
  * What the status route shows while a job runs: the script as soon as it exists, the cost, the
  * artifact keys. One KV record per job, written only by the job's handler (version-checked).
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import type { TokenUsage } from "../providers/llm/types.ts";
 import type { CostEstimate } from "./cost.ts";
@@ -46,17 +47,15 @@ export async function readFacts(kv: KvStore, jobId: string): Promise<JobFacts | 
   return (await kv.get<JobFacts>(docToVideoKeys.job(jobId))).value;
 }
 
-export async function updateFacts(
+export function updateFacts(
   kv: KvStore,
   jobId: string,
   change: (facts: JobFacts | null) => JobFacts,
 ): Promise<JobFacts> {
   const key = docToVideoKeys.job(jobId);
-  for (let attempt = 0; attempt < 20; attempt++) {
-    const current = await kv.get<JobFacts>(key);
-    const next = change(current.value);
-    const result = await kv.atomic().check(current).set(key, next, { expireIn: factsTtlMs }).commit();
-    if (result.ok) return next;
-  }
-  throw new Error("job facts update kept conflicting");
+  return transact(kv, { name: "doc_to_video.update_facts" }, async (tx) => {
+    const next = change((await tx.get<JobFacts>(key)).value);
+    tx.op.set(key, next, { expireIn: factsTtlMs });
+    return next;
+  });
 }

@@ -6,9 +6,11 @@
  * concurrent spends serialise on the account: a lost race re-reads and re-decides, and a decision
  * that would make the balance negative throws before anything is written.
  */
+import type { Logger } from "../log.ts";
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
-import { randomFraction, randomId } from "../ids.ts";
+import { randomId } from "../ids.ts";
 import { engineKeys } from "./keys.ts";
 
 export type EntryType = "grant" | "hold" | "release" | "charge" | "refund";
@@ -72,19 +74,21 @@ export async function readAccount(kv: KvStore, userId: string): Promise<Account>
   return (await kv.get<Account>(engineKeys.account(userId))).value ?? emptyAccount(userId);
 }
 
-const maxAttempts = 100;
-
 /**
  * Runs `plan` against the current account and commits its result atomically; on a version
  * conflict it re-reads and plans again. `plan` throws a KilnError to refuse (nothing is written).
+ * The account is a hot key: this process's writers of one account queue instead of colliding.
  */
-export async function updateAccount<Outcome>(
+export function updateAccount<Outcome>(
   kv: KvStore,
   userId: string,
   plan: (account: Account) => Promise<AccountPlan<Outcome> | AlreadyDone<Outcome>>,
+  log?: Logger,
 ): Promise<{ outcome: Outcome; account: Account; entries: LedgerEntry[]; replayed: boolean }> {
-  for (let attempt = 0; attempt < maxAttempts; attempt++) {
-    const stored = await kv.get<Account>(engineKeys.account(userId));
+  const key = engineKeys.account(userId);
+  // Other instances (PostgreSQL backend) still race on the version check: allow more rounds.
+  return transact(kv, { name: "ledger.update", serialise: key, maxAttempts: 100, log }, async (tx) => {
+    const stored = await tx.get<Account>(key);
     const current = stored.value ?? emptyAccount(userId);
     const decided = await plan(current);
     if ("done" in decided) return { outcome: decided.done, account: current, entries: [], replayed: true };
@@ -108,23 +112,15 @@ export async function updateAccount<Outcome>(
       entries: current.entries + entries.length,
       updatedAt: now,
     };
-    const atomic = kv.atomic().check(stored);
+    const atomic = tx.op;
     for (const check of decided.checks ?? []) atomic.check(check);
-    atomic.set(engineKeys.account(userId), next);
+    atomic.set(key, next);
     for (const entry of entries) atomic.set(engineKeys.ledger(userId, entry.sequence), entry);
     for (const write of decided.sets?.(entries) ?? []) {
       atomic.set(write.key, write.value, write.expireIn ? { expireIn: write.expireIn } : undefined);
     }
     for (const key of decided.deletes ?? []) atomic.delete(key);
-    const result = await atomic.commit();
-    if (result.ok) return { outcome: decided.outcome, account: next, entries, replayed: false };
-    // Lost a race: retry at once a few times, then spread the herd out a little.
-    if (attempt >= 3) {
-      await new Promise((resolve) => setTimeout(resolve, randomFraction() * Math.min(attempt, 20)));
-    }
-  }
-  throw new KilnError("unavailable", "ledger_contended", "The account is too busy; retry shortly.", {
-    retryAfterSeconds: 1,
+    return { outcome: decided.outcome, account: next, entries, replayed: false };
   });
 }
 

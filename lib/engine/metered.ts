@@ -12,6 +12,7 @@ import { KilnError } from "../errors.ts";
 import { randomId } from "../ids.ts";
 import type { Logger } from "../log.ts";
 import { available, updateAccount } from "./credits.ts";
+import { transact } from "../store/transaction.ts";
 import { engineKeys } from "./keys.ts";
 import { type CreditRates, creditsFor } from "./pricing.ts";
 import type { MeteredRequest } from "./requests.ts";
@@ -129,20 +130,17 @@ export async function startMetered(
 }
 
 /** Version-checked read-modify-write of a request record; returns the new record (undefined if absent). */
-export async function updateRequest(
+export function updateRequest(
   kv: KvStore,
   requestId: string,
   change: (current: MeteredRequest) => MeteredRequest,
 ): Promise<MeteredRequest | undefined> {
-  for (let attempt = 0; attempt < 50; attempt++) {
-    const stored = await kv.get<MeteredRequest>(engineKeys.request(requestId));
+  return transact(kv, { name: "engine.request_update" }, async (tx) => {
+    const stored = await tx.get<MeteredRequest>(engineKeys.request(requestId));
     if (!stored.value) return undefined;
     const next = { ...change(stored.value), updatedAt: new Date().toISOString() };
-    const result = await kv.atomic().check(stored).set(engineKeys.request(requestId), next).commit();
-    if (result.ok) return next;
-  }
-  throw new KilnError("unavailable", "request_contended", "The request is busy; retry shortly.", {
-    retryAfterSeconds: 1,
+    tx.op.set(engineKeys.request(requestId), next);
+    return next;
   });
 }
 

@@ -3,14 +3,14 @@
  * (`RATE_LIMIT_CAPACITY` / `RATE_LIMIT_REFILL_PER_MIN`). Framework free; the route layer turns a
  * decision into headers (`rateLimitHeaders`) or a 429 (`rateLimitError`).
  *
- * Concurrency control is a version-checked read-modify-write on one KV record per (rule, key): read,
- * decide, `atomic().check(entry).set(...)`, retry on conflict. A denial writes nothing, so once a
- * limit is reached contention ends by itself. Under any interleaving exactly `limit` consumes of a
+ * Concurrency control is a version-checked read-modify-write on one KV record per (rule, key), run by
+ * `transact` (read, decide, commit, retry on conflict). A denial writes nothing, so once a limit is
+ * reached contention ends by itself. Under any interleaving exactly `limit` consumes of a
  * window succeed — no lost updates.
  */
+import { transact, type Transaction } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
-import { randomFraction } from "../ids.ts";
 
 export type RateLimitRule =
   | { name: string; algorithm: "fixed_window"; limit: number; windowMs: number }
@@ -38,7 +38,7 @@ export interface RateLimiter {
 export interface RateLimiterOptions {
   /** Clock in ms since the epoch (tests inject one). */
   now?: () => number;
-  /** Version-conflict retries before giving up (fail closed: denied, retry after 1 s). Default 50. */
+  /** Version-conflict retries before giving up (fail closed: the `contention` problem). Default 50. */
   maxAttempts?: number;
 }
 
@@ -68,40 +68,37 @@ export function createRateLimiter(kv: KvStore, options: RateLimiterOptions = {})
         throw new RangeError(`rate limit cost must be ≥ 0, got ${cost}`);
       }
       const keyPart = await storageKey(key);
-      for (let attempt = 0; attempt < maxAttempts; attempt++) {
-        const decision = rule.algorithm === "fixed_window"
-          ? await tryFixedWindow(kv, rule, keyPart, cost, now())
-          : await tryTokenBucket(kv, rule, keyPart, cost, now());
-        if (decision) return decision;
-        // Lost a race: retry at once a few times, then spread the herd out a little.
-        if (attempt >= 3) await delay(randomFraction() * Math.min(2 ** (attempt - 3), 50));
-      }
-      // Pathological contention on one key is itself "too many requests": fail closed.
-      return {
-        allowed: false,
-        limit: ruleLimit(rule),
-        remaining: 0,
-        resetSeconds: 1,
-        retryAfterSeconds: 1,
-        policy: rulePolicy(rule),
-      };
+      // One key is one hot counter: this process's consumers of it queue instead of colliding.
+      // Pathological contention ends in the contention problem: the request is refused either way.
+      return transact(
+        kv,
+        {
+          name: "rate_limit.consume",
+          serialise: ["ratelimit", rule.name, keyPart],
+          maxAttempts,
+        },
+        (tx) =>
+          rule.algorithm === "fixed_window"
+            ? fixedWindow(tx, rule, keyPart, cost, now())
+            : tokenBucket(tx, rule, keyPart, cost, now()),
+      );
     },
   };
 }
 
-/** One attempt; undefined when the commit lost a version race. */
-async function tryFixedWindow(
-  kv: KvStore,
+/** The decision of a fixed window; an allowed cost is added to the transaction. */
+async function fixedWindow(
+  tx: Transaction,
   rule: Extract<RateLimitRule, { algorithm: "fixed_window" }>,
   keyPart: Deno.KvKeyPart,
   cost: number,
   at: number,
-): Promise<RateLimitDecision | undefined> {
+): Promise<RateLimitDecision> {
   const windowIndex = Math.floor(at / rule.windowMs);
   const windowEnd = (windowIndex + 1) * rule.windowMs;
   const resetSeconds = Math.max(1, Math.ceil((windowEnd - at) / 1000));
   const recordKey = ["ratelimit", rule.name, keyPart, windowIndex];
-  const entry = await kv.get<WindowState>(recordKey);
+  const entry = await tx.get<WindowState>(recordKey);
   const count = isWindowState(entry.value) ? entry.value.count : 0;
   const base = { limit: rule.limit, resetSeconds, policy: rulePolicy(rule) };
 
@@ -115,25 +112,22 @@ async function tryFixedWindow(
   }
   if (cost > 0) {
     // The key carries the window index, so a new window starts from zero; expiry is only cleanup.
-    const result = await kv.atomic()
-      .check(entry)
-      .set(recordKey, { count: count + cost } satisfies WindowState, { expireIn: rule.windowMs })
-      .commit();
-    if (!result.ok) return undefined;
+    tx.op.set(recordKey, { count: count + cost } satisfies WindowState, { expireIn: rule.windowMs });
   }
   return { ...base, allowed: true, remaining: rule.limit - count - cost, retryAfterSeconds: 0 };
 }
 
-async function tryTokenBucket(
-  kv: KvStore,
+/** The decision of a token bucket; an allowed cost is added to the transaction. */
+async function tokenBucket(
+  tx: Transaction,
   rule: Extract<RateLimitRule, { algorithm: "token_bucket" }>,
   keyPart: Deno.KvKeyPart,
   cost: number,
   at: number,
-): Promise<RateLimitDecision | undefined> {
+): Promise<RateLimitDecision> {
   const perMs = rule.refillPerMinute / 60_000;
   const recordKey = ["ratelimit", rule.name, keyPart];
-  const entry = await kv.get<BucketState>(recordKey);
+  const entry = await tx.get<BucketState>(recordKey);
   let tokens = rule.capacity;
   if (isBucketState(entry.value)) {
     // A clock that went backwards refills nothing (and never drains).
@@ -156,14 +150,10 @@ async function tryTokenBucket(
   }
   const left = tokens - cost;
   if (cost > 0) {
-    const result = await kv.atomic()
-      .check(entry)
-      // A full bucket is the same as no record, so the record may vanish once it would be full.
-      .set(recordKey, { tokens: left, updatedAt: at } satisfies BucketState, {
-        expireIn: Math.max(1000, Math.ceil(msUntilFull(left))),
-      })
-      .commit();
-    if (!result.ok) return undefined;
+    // A full bucket is the same as no record, so the record may vanish once it would be full.
+    tx.op.set(recordKey, { tokens: left, updatedAt: at } satisfies BucketState, {
+      expireIn: Math.max(1000, Math.ceil(msUntilFull(left))),
+    });
   }
   return {
     ...base,
@@ -248,8 +238,4 @@ function isWindowState(value: unknown): value is WindowState {
 function isBucketState(value: unknown): value is BucketState {
   return typeof value === "object" && value !== null &&
     Number.isFinite((value as BucketState).tokens) && Number.isFinite((value as BucketState).updatedAt);
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

@@ -5,9 +5,9 @@
  * is why the server, the job engine and every subscriber live in one process (SPEC §1);
  * `heartbeatMs` adds a periodic re-read as a safety net for writes the watcher cannot see.
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
-import { randomFraction } from "../ids.ts";
 import type { Logger } from "../log.ts";
 import { createTopicHub, type TopicHub } from "./hub.ts";
 import {
@@ -35,7 +35,7 @@ export interface KvChangeFeedOptions {
    * another process on the same KV file; in one process the watcher alone is complete.
    */
   heartbeatMs?: number;
-  /** Version-conflict retries of `publish` before it gives up (default 100). */
+  /** Version-conflict retries of `publish` before it gives up with `contention` (default 100). */
   maxPublishAttempts?: number;
 }
 
@@ -111,17 +111,13 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
       assertTopic(topic);
       // The head's versionstamp is the lock: concurrent publishers each read it, one commits, the
       // others see a conflict and retry with the new head, so seqs are distinct and consecutive.
-      for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-        const current = await kv.get<LiveHead>(liveKeys.head(topic));
+      // In this process, publishers of one topic queue on it instead.
+      const head = liveKeys.head(topic);
+      return await transact(kv, { name: "live.publish", serialise: head, maxAttempts, log }, async (tx) => {
+        const current = await tx.get<LiveHead>(head);
         const event: LiveEvent<T> = { seq: (current.value?.seq ?? 0) + 1, type, data, at: Date.now() };
-        const result = await stageEvent(kv.atomic().check(current), topic, event, retention).commit();
-        if (result.ok) return event;
-        // Past a few immediate retries, jitter spreads a thundering herd instead of re-colliding.
-        if (attempt >= 3) await delay(randomFraction() * Math.min(50, 2 ** attempt));
-      }
-      log.warn("live.publish_contended", { topic, attempts: maxAttempts });
-      throw new KilnError("unavailable", "live_contended", `too many concurrent publishers on ${topic}`, {
-        retryAfterSeconds: 1,
+        stageEvent(tx.op, topic, event, retention);
+        return event;
       });
     },
 
@@ -160,8 +156,4 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
       await Promise.all([...all.map((hub) => hub.stop(true)), ...stopping]);
     },
   };
-}
-
-function delay(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

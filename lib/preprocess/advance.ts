@@ -4,8 +4,8 @@
  * again. Like creation, the tasks are written while the batch is not `ready`, so a crash halfway
  * is repaired by running the step again.
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
-import { KilnError } from "../errors.ts";
 import { readied, taskRecords, writeAll } from "./batches.ts";
 import { processedFiles } from "./finalize.ts";
 import { preprocessKeys as keys } from "./keys.ts";
@@ -25,18 +25,18 @@ export async function advancePhase(
   const discovered = phase.discover(files);
   await writeAll(kv, taskRecords(batchId, phase.name, discovered, Date.now()));
 
-  for (let round = 0; round < 20; round++) {
-    const current = await kv.get<BatchRecord>(keys.batch(batchId));
+  const name = "preprocess.advance_phase";
+  return await transact(kv, { name, serialise: keys.batch(batchId) }, async (tx) => {
+    const current = await tx.get<BatchRecord>(keys.batch(batchId));
     if (!current.value || current.value.status !== phaseName || current.value.ready) {
       return { batch: current.value };
     }
     const grown = { ...current.value, tasks_total: current.value.tasks_total + discovered.length };
     const { batch, advancedTo } = readied(grown, finalizeWanted);
-    const operation = kv.atomic().check(current).set(keys.batch(batchId), batch);
+    tx.op.set(keys.batch(batchId), batch);
     if ((batch.status === "DONE" || batch.status === "ERROR") && batch.finalize !== "pending") {
-      operation.delete(keys.active(batchId));
+      tx.op.delete(keys.active(batchId));
     }
-    if ((await operation.commit()).ok) return { batch, advancedTo };
-  }
-  throw new KilnError("conflict", "batch_contended", "The batch is being changed concurrently; retry.");
+    return { batch, advancedTo };
+  });
 }

@@ -4,6 +4,7 @@
  * `ready: false` and only dispatched once everything is stored; a re-post of the same message
  * finishes an interrupted creation, and a re-post with other files is refused.
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { preprocessKeys as keys } from "./keys.ts";
@@ -72,16 +73,16 @@ export async function createBatch(
     ...contextChunks(batchId, message.context),
   ]);
 
-  for (let round = 0; round < 20; round++) {
-    const current = await kv.get<BatchRecord>(keys.batch(batchId));
+  const name = "preprocess.ready_batch";
+  return await transact(kv, { name, serialise: keys.batch(batchId) }, async (tx) => {
+    const current = await tx.get<BatchRecord>(keys.batch(batchId));
     if (!current.value) throw new KilnError("conflict", "batch_reset", `Batch ${batchId} was removed.`);
     if (current.value.ready) return { batch: current.value, created: !existing.value };
     const { batch: next, advancedTo } = readied(current.value, finalizeWanted);
-    const operation = kv.atomic().check(current).set(keys.batch(batchId), next);
-    if (isTerminalBatch(next.status) && next.finalize !== "pending") operation.delete(keys.active(batchId));
-    if ((await operation.commit()).ok) return { batch: next, created: true, advancedTo };
-  }
-  throw new KilnError("conflict", "batch_contended", "The batch is being changed concurrently; retry.");
+    tx.op.set(keys.batch(batchId), next);
+    if (isTerminalBatch(next.status) && next.finalize !== "pending") tx.op.delete(keys.active(batchId));
+    return { batch: next, created: true, advancedTo };
+  });
 }
 
 /**

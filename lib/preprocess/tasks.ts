@@ -3,6 +3,7 @@
  * a duplicate or late callback, a local retry and an admin reset can race freely: a task reaches a
  * terminal state once, and the batch counters move exactly once per task.
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import { finishedFields, isTerminalBatch } from "./batches.ts";
@@ -34,15 +35,17 @@ const terminal = (task: TaskRecord) => task.status === "completed" || task.statu
  * hold the lease: a late result from a worker whose lease passed to someone else is ignored,
  * unless it is a success (the output exists; taking it is better than converting again).
  */
-export async function settleTask(
+export function settleTask(
   kv: KvStore,
   batchId: string,
   taskId: string,
   outcome: TaskOutcome,
   options: { owner?: string; finalizeWanted: boolean },
 ): Promise<TransitionResult> {
-  for (let round = 0; round < 50; round++) {
-    const [taskEntry, batchEntry] = await kv.getMany<[TaskRecord, BatchRecord]>([
+  // Every task of a batch moves the batch's counters: the batch is the hot key.
+  const name = "preprocess.settle_task";
+  return transact(kv, { name, serialise: keys.batch(batchId), maxAttempts: 50 }, async (tx) => {
+    const [taskEntry, batchEntry] = await tx.getMany<[TaskRecord, BatchRecord]>([
       keys.task(batchId, taskId),
       keys.batch(batchId),
     ]);
@@ -73,23 +76,19 @@ export async function settleTask(
     const finishedBatch = phaseDone && !advancedTo;
     if (advancedTo) nextBatch = { ...nextBatch, status: advancedTo, ready: false };
     if (finishedBatch) nextBatch = finishBatch(nextBatch, options.finalizeWanted);
-    const operation = kv.atomic().check(taskEntry, batchEntry)
-      .set(keys.task(batchId, taskId), next);
-    // Pending retries leave the batch record alone so they never contend with counters.
-    if (outcome.kind !== "retry") operation.set(keys.batch(batchId), nextBatch);
+    tx.op.set(keys.task(batchId, taskId), next);
+    // Pending retries leave the batch record alone (its version is still checked).
+    if (outcome.kind !== "retry") tx.op.set(keys.batch(batchId), nextBatch);
     // A batch waiting for finalize stays indexed, so a restart can still start finalize.
-    if (finishedBatch && nextBatch.finalize !== "pending") operation.delete(keys.active(batchId));
-    if ((await operation.commit()).ok) {
-      return {
-        changed: true,
-        batch: outcome.kind === "retry" ? batch : nextBatch,
-        task: next,
-        finishedBatch,
-        advancedTo,
-      };
-    }
-  }
-  throw new KilnError("conflict", "task_contended", "The task is being changed concurrently; retry.");
+    if (finishedBatch && nextBatch.finalize !== "pending") tx.op.delete(keys.active(batchId));
+    return {
+      changed: true,
+      batch: outcome.kind === "retry" ? batch : nextBatch,
+      task: next,
+      finishedBatch,
+      advancedTo,
+    };
+  });
 }
 
 /** The batch once every task of its last phase is terminal: DONE (finalize pending) or ERROR. */
@@ -103,7 +102,7 @@ export function finishBatch(batch: BatchRecord, finalizeWanted: boolean): BatchR
  * Takes the task for `owner` until `until`. Returns null when it is terminal, its batch is
  * terminal, or another live lease holds it (the caller then leaves it alone).
  */
-export async function leaseTask(
+export function leaseTask(
   kv: KvStore,
   batchId: string,
   taskId: string,
@@ -111,8 +110,8 @@ export async function leaseTask(
   until: number,
   options: { respectBackoff?: boolean; attempt?: number } = {},
 ): Promise<{ task: TaskRecord | null; heldBy?: { owner: string; until: number } }> {
-  for (let round = 0; round < 20; round++) {
-    const [taskEntry, batchEntry] = await kv.getMany<[TaskRecord, BatchRecord]>([
+  return transact(kv, { name: "preprocess.lease_task" }, async (tx) => {
+    const [taskEntry, batchEntry] = await tx.getMany<[TaskRecord, BatchRecord]>([
       keys.task(batchId, taskId),
       keys.batch(batchId),
     ]);
@@ -133,17 +132,15 @@ export async function leaseTask(
       lease: { owner, until },
       updatedAt: now,
     };
-    const committed = await kv.atomic().check(taskEntry, batchEntry).set(keys.task(batchId, taskId), next)
-      .commit();
-    if (committed.ok) return { task: next };
-  }
-  return { task: null };
+    tx.op.set(keys.task(batchId, taskId), next);
+    return { task: next };
+  });
 }
 
 /** Admin reset: the batch becomes ERROR at once; running work finds it terminal and stops. */
-export async function resetBatch(kv: KvStore, batchId: string, reason: string): Promise<BatchRecord> {
-  for (let round = 0; round < 20; round++) {
-    const entry = await kv.get<BatchRecord>(keys.batch(batchId));
+export function resetBatch(kv: KvStore, batchId: string, reason: string): Promise<BatchRecord> {
+  return transact(kv, { name: "preprocess.reset_batch", serialise: keys.batch(batchId) }, async (tx) => {
+    const entry = await tx.get<BatchRecord>(keys.batch(batchId));
     if (!entry.value) throw new KilnError("not_found", "batch_not_found", `No batch ${batchId}.`);
     if (entry.value.status === "ERROR") return entry.value;
     const at = new Date().toISOString();
@@ -155,19 +152,16 @@ export async function resetBatch(kv: KvStore, batchId: string, reason: string): 
       completed_at: entry.value.completed_at ?? at,
       finalize: entry.value.finalize === "acknowledged" ? "acknowledged" : "not_needed",
     };
-    const committed = await kv.atomic().check(entry).set(keys.batch(batchId), batch)
-      .delete(keys.active(batchId)).commit();
-    if (committed.ok) return batch;
-  }
-  throw new KilnError("conflict", "batch_contended", "The batch is being changed concurrently; retry.");
+    tx.op.set(keys.batch(batchId), batch).delete(keys.active(batchId));
+    return batch;
+  });
 }
 
-export async function markFinalized(kv: KvStore, batchId: string): Promise<void> {
-  for (let round = 0; round < 20; round++) {
-    const entry = await kv.get<BatchRecord>(keys.batch(batchId));
+export function markFinalized(kv: KvStore, batchId: string): Promise<void> {
+  return transact(kv, { name: "preprocess.mark_finalized", serialise: keys.batch(batchId) }, async (tx) => {
+    const entry = await tx.get<BatchRecord>(keys.batch(batchId));
     if (!entry.value || entry.value.finalize !== "pending") return;
     const batch = { ...entry.value, finalize: "acknowledged" as const };
-    const operation = kv.atomic().check(entry).set(keys.batch(batchId), batch).delete(keys.active(batchId));
-    if ((await operation.commit()).ok) return;
-  }
+    tx.op.set(keys.batch(batchId), batch).delete(keys.active(batchId));
+  });
 }

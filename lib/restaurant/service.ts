@@ -4,6 +4,7 @@
  * the cart record (version-checked) and the updates commit in one atomic, so a failing call leaves
  * both the cart and the screen as they were.
  */
+import type { Transaction } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { ConversationService } from "../conversation/service.ts";
@@ -22,9 +23,10 @@ export function createRestaurantService(
 ) {
   const { kv, conversation, ttlMs } = options;
 
-  async function load(sessionId: string): Promise<Deno.KvEntry<RestaurantSession>> {
+  /** The cart; read through `tx` when a change to it will be committed (then it is version-checked). */
+  async function load(sessionId: string, tx?: Transaction): Promise<Deno.KvEntry<RestaurantSession>> {
     const [entry, display] = await Promise.all([
-      kv.get<RestaurantSession>(restaurantKeys.session(sessionId)),
+      (tx ?? kv).get<RestaurantSession>(restaurantKeys.session(sessionId)),
       conversation.store.get(sessionId),
     ]);
     if (!entry.value || !display.value) {
@@ -104,28 +106,19 @@ export function createRestaurantService(
           },
         );
       }
-      for (let attempt = 0; attempt < 20; attempt++) {
-        const entry = await load(sessionId);
+      // The cart and the display updates commit in one transaction on the session's hot key.
+      return await conversation.store.write(sessionId, "restaurant.tool", async (tx) => {
+        const entry = await load(sessionId, tx);
         const menu = await getMenu(kv, entry.value.tenantId);
         const outcome = runTool(tool, parsed.data, entry.value, menu);
-        // All or nothing: the display updates are validated first (same schema as any producer's),
-        // then the cart change and the updates commit in one atomic.
+        // All or nothing: the display updates are validated first (same schema as any producer's).
         const updates = outcome.updates.map((update) => parseUpdate(fitCard(update), "tool"));
-        const next = outcome.session;
-        try {
-          await conversation.store.append(sessionId, updates, {
-            stage: next
-              ? (operation) =>
-                operation.check(entry).set(restaurantKeys.session(sessionId), next, { expireIn: ttlMs * 2 })
-              : undefined,
-          });
-        } catch (error) {
-          if (error instanceof KilnError && error.code === "session_busy") continue;
-          throw error;
+        await conversation.store.stageAppend(tx, sessionId, updates);
+        if (outcome.session) {
+          tx.op.set(restaurantKeys.session(sessionId), outcome.session, { expireIn: ttlMs * 2 });
         }
         return { tool, ...outcome.result };
-      }
-      throw new KilnError("conflict", "session_busy", "The session is being changed concurrently; retry.");
+      });
     },
   };
 }

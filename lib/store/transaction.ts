@@ -69,7 +69,7 @@ async function attempt<T>(
 ): Promise<T> {
   const maxAttempts = options.maxAttempts ?? 20;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
-    const op = kv.atomic();
+    const { op, writes } = tracked(kv.atomic());
     const tx: Transaction = {
       op,
       attempt,
@@ -85,12 +85,30 @@ async function attempt<T>(
       },
     };
     const result = await body(tx);
-    if ((await op.commit()).ok) return result;
+    // A body that decided to write nothing (already done, nothing to change) needs no commit.
+    if (!writes() || (await op.commit()).ok) return result;
     // The first retry is immediate (the usual case is one other writer); later ones spread out.
     if (attempt >= 2) await sleep(randomFraction() * Math.min(50, 2 ** attempt));
   }
   options.log?.warn("transaction_contended", { operation: options.name, attempts: maxAttempts });
   throw contention(options.name);
+}
+
+/** The operation, and whether anything but checks was added to it. */
+function tracked(operation: Deno.AtomicOperation): { op: Deno.AtomicOperation; writes(): boolean } {
+  let wrote = false;
+  const op: Deno.AtomicOperation = new Proxy(operation, {
+    get(target, property) {
+      const value = Reflect.get(target, property, target);
+      if (typeof value !== "function") return value;
+      return (...args: unknown[]) => {
+        if (property !== "check" && property !== "commit") wrote = true;
+        const result = value.apply(target, args);
+        return result === target ? op : result;
+      };
+    },
+  });
+  return { op, writes: () => wrote };
 }
 
 /** Chains `run` behind every earlier run for the same key; the chain is dropped when it drains. */

@@ -4,6 +4,7 @@
  * Every attempt is recorded so `GET /tttranscribe/status/:id` shows how delivery went. The
  * message id is fixed per transcription and outcome, so the engine can deduplicate retries.
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { JobEngine } from "../jobs/types.ts";
@@ -92,21 +93,18 @@ export function defineWebhookJob(
 }
 
 /** Version-checked append, so concurrent attempts of different outcomes never lose an entry. */
-async function appendAttempt(
+function appendAttempt(
   kv: KvStore,
   transcriptionId: string,
   summary: Omit<DeliveryLog, "attempts">,
   attempt: DeliveryAttempt,
 ): Promise<void> {
   const key = transcriptionKeys.deliveries(transcriptionId);
-  for (let tries = 0; tries < 20; tries++) {
-    const current = await kv.get<DeliveryLog>(key);
+  return transact(kv, { name: "transcription.delivery_log" }, async (tx) => {
+    const current = await tx.get<DeliveryLog>(key);
     const attempts = [...(current.value?.attempts ?? []), attempt].slice(-keptAttempts);
-    const result = await kv.atomic().check(current).set(key, { ...summary, attempts }, {
-      expireIn: 7 * 24 * 60 * 60 * 1000,
-    }).commit();
-    if (result.ok) return;
-  }
+    tx.op.set(key, { ...summary, attempts }, { expireIn: 7 * 24 * 60 * 60 * 1000 });
+  });
 }
 
 export async function readDeliveryLog(kv: KvStore, transcriptionId: string): Promise<DeliveryLog | null> {
