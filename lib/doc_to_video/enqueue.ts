@@ -1,9 +1,11 @@
 /**
  * Starting a doc-to-video job: at most 2 unfinished jobs per client address (the job engine's
- * "reject" slots), refused with a 429 that says what to do.
+ * "reject" slots), refused with a 429 that says what to do. The work folder's cleanup record is
+ * written in the same commit as the job, so no crash can leave files the cleanup sweep never finds.
  */
 import { KilnError } from "../errors.ts";
 import type { JobEngine, JobRecord } from "../jobs/types.ts";
+import { docToVideoKeys } from "./keys.ts";
 import { type DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
 
 export async function enqueueVideoJob(
@@ -17,6 +19,8 @@ export async function enqueueVideoJob(
       ...(idempotencyKey ? { idempotencyKey } : {}),
       concurrency: { key: `doc-to-video:${clientKey}`, limit: 2, mode: "reject" },
       ttl: jobTtlMs,
+      stage: (operation, job) =>
+        operation.set(docToVideoKeys.cleanup(input.workId), { jobId: job.id, createdAt: Date.now() }),
     });
   } catch (error) {
     if (error instanceof KilnError && error.code === "concurrency_limit") {

@@ -12,7 +12,7 @@ import type { Logger } from "../log.ts";
 import { type ChatModel, LlmError } from "../providers/llm/types.ts";
 import type { KvStore } from "../store/types.ts";
 import { type JobFacts, readFacts, updateFacts } from "./job_facts.ts";
-import { blobKeys, docToVideoKeys } from "./keys.ts";
+import { blobKeys } from "./keys.ts";
 import { storedLayout } from "./layout_step.ts";
 import { enqueueVideoJob } from "./enqueue.ts";
 import type { DocToVideoJobInput } from "./options.ts";
@@ -67,6 +67,7 @@ export function createReviewOperations(deps: ReviewDeps) {
       const input: DocToVideoJobInput = { ...(job.input as DocToVideoJobInput), reviewOf: jobId };
       let render: JobRecord;
       try {
+        // Its commit re-points the work folder's cleanup record: the files now live as long as the render.
         render = await enqueueVideoJob(deps.jobs, input, clientKey, `review:${jobId}`);
       } catch (error) {
         await updateFacts(deps.kv, jobId, (current) => ({ ...current!, review: "pending" }));
@@ -74,8 +75,6 @@ export function createReviewOperations(deps: ReviewDeps) {
       }
       await updateFacts(deps.kv, jobId, (current) => ({ ...current!, renderJobId: render.id }));
       await deps.blobs.put(blobKeys.script(facts.workId), new TextEncoder().encode(scriptText(sections)));
-      // The files now live as long as the render job.
-      await deps.kv.set(docToVideoKeys.cleanup(facts.workId), { jobId: render.id, createdAt: Date.now() });
       log.info("script_confirmed", {
         jobId,
         renderJobId: render.id,

@@ -14,7 +14,7 @@ import type { Voice } from "../media/voices.ts";
 import type { ChatModel } from "../providers/llm/types.ts";
 import type { CostEstimate } from "./cost.ts";
 import { type JobFacts, readFacts, updateFacts } from "./job_facts.ts";
-import { blobKeys, docToVideoKeys } from "./keys.ts";
+import { blobKeys } from "./keys.ts";
 import {
   type DocToVideoJobInput,
   docToVideoJobKind,
@@ -193,7 +193,6 @@ export function createDocToVideoService(deps: DocToVideoDeps) {
         await deps.blobs.delete(blobKeys.document(workId));
         throw error;
       }
-      await deps.kv.set(docToVideoKeys.cleanup(workId), { jobId: job.id, createdAt: Date.now() });
       log.info("job_created", {
         jobId: job.id,
         documentBytes: bytes.byteLength,

@@ -7,8 +7,6 @@ import { type EngineContext, reportFinished } from "./context.ts";
 import { jobKeys } from "./keys.ts";
 import { hasRoom, pruneSlot, readSlot, slotMode, stageRelease, stageSlot, withHolder } from "./slots.ts";
 import {
-  beginTx,
-  commitTx,
   deadLetterTtlMs,
   finishedRecord,
   isExpired,
@@ -17,10 +15,10 @@ import {
   stageCheckpointCleanup,
   stageWake,
   stageWrite,
+  transactJob,
 } from "./transition.ts";
 import type { JobCounts, JobRecord } from "./types.ts";
 
-const maxRounds = 50;
 /** Upper bound of an index scan in counts(): enough for an admin page, cheap enough to call often. */
 const countLimit = 100_000;
 
@@ -30,14 +28,12 @@ export async function getJob(ctx: EngineContext, id: string): Promise<JobRecord 
 }
 
 export async function cancelJob(ctx: EngineContext, id: string, reason?: string): Promise<JobRecord | null> {
-  for (let round = 0; round < maxRounds; round++) {
-    const entry = await ctx.kv.get<JobRecord>(jobKeys.job(id));
+  const outcome = await transactJob(ctx, { name: "jobs.cancel", maxAttempts: 50 }, async (tx, read) => {
+    const entry = await read.get<JobRecord>(jobKeys.job(id));
     const record = entry.value;
     const now = ctx.now();
     if (!record || isExpired(record, now)) return null;
-    if (isTerminal(record.status)) return record;
-    const tx = beginTx(ctx);
-    tx.op.check(entry);
+    if (isTerminal(record.status)) return { record, was: null };
     await stageRelease(ctx, tx, record);
     await stageCheckpointCleanup(ctx, tx, id);
     const error = {
@@ -48,27 +44,20 @@ export async function cancelJob(ctx: EngineContext, id: string, reason?: string)
       error: { ...error, attempt: record.attempts, at: now },
     }, now);
     stageWrite(ctx, tx, record, next);
-    if ((await commitTx(ctx, tx)).ok) {
-      // The KV state is final; stop the handler if it runs here (elsewhere, its heartbeat notices).
-      ctx.running.get(id)?.lose("cancelled");
-      reportFinished(ctx, next);
-      ctx.log.info("job_cancelled", {
-        jobId: id,
-        kind: record.kind,
-        attempt: record.attempts,
-        was: record.status,
-      });
-      return next;
-    }
-  }
-  throw new KilnError("unavailable", "job_contended", "The job is changing too fast; try again.", {
-    retryAfterSeconds: 1,
+    return { record: next, was: record };
   });
+  if (!outcome?.was) return outcome?.record ?? null;
+  const { record: next, was } = outcome;
+  // The KV state is final; stop the handler if it runs here (elsewhere, its heartbeat notices).
+  ctx.running.get(id)?.lose("cancelled");
+  reportFinished(ctx, next);
+  ctx.log.info("job_cancelled", { jobId: id, kind: was.kind, attempt: was.attempts, was: was.status });
+  return next;
 }
 
 export async function retryJob(ctx: EngineContext, id: string): Promise<JobRecord> {
-  for (let round = 0; round < maxRounds; round++) {
-    const entry = await ctx.kv.get<JobRecord>(jobKeys.job(id));
+  const next = await transactJob(ctx, { name: "jobs.retry", maxAttempts: 50 }, async (tx, read) => {
+    const entry = await read.get<JobRecord>(jobKeys.job(id));
     const record = entry.value;
     const now = ctx.now();
     if (!record || isExpired(record, now)) throw new KilnError("not_found", "job_not_found", "No such job.");
@@ -79,8 +68,6 @@ export async function retryJob(ctx: EngineContext, id: string): Promise<JobRecor
         `Only failed jobs can be retried (this one is ${record.status}).`,
       );
     }
-    const tx = beginTx(ctx);
-    tx.op.check(entry);
     const limit = record.concurrency;
     if (limit && slotMode(limit) === "reject") {
       let slot = await readSlot(ctx, limit.key);
@@ -113,14 +100,10 @@ export async function retryJob(ctx: EngineContext, id: string): Promise<JobRecor
     }, now);
     stageWrite(ctx, tx, record, next);
     stageWake(ctx, tx, id, 0);
-    if ((await commitTx(ctx, tx)).ok) {
-      ctx.log.info("job_retried", { jobId: id, kind: record.kind });
-      return next;
-    }
-  }
-  throw new KilnError("unavailable", "job_contended", "The job is changing too fast; try again.", {
-    retryAfterSeconds: 1,
+    return next;
   });
+  ctx.log.info("job_retried", { jobId: id, kind: next.kind });
+  return next;
 }
 
 export async function countJobs(ctx: EngineContext): Promise<JobCounts> {

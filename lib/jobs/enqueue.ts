@@ -10,15 +10,13 @@ import { defaultBackoff } from "./backoff.ts";
 import type { EngineContext } from "./context.ts";
 import { jobKeys } from "./keys.ts";
 import { hasRoom, pruneSlot, readSlot, slotMode, stageSlot, withHolder } from "./slots.ts";
-import { beginTx, commitTx, isExpired, stageWake, stageWrite } from "./transition.ts";
+import { isExpired, stageWake, stageWrite, transactJob } from "./transition.ts";
 import type { EnqueueOptions, JobRecord } from "./types.ts";
 
 const defaultMaxAttempts = 3;
 const defaultTtlMs = 24 * 60 * 60 * 1000;
 /** Inputs live in the record (≤ 64 KiB in KV); bigger payloads belong in the blob store. */
 const maxInputBytes = 48 * 1024;
-/** A duplicate that loses the race re-reads; each lost round means another enqueue committed. */
-const maxRounds = 100;
 
 const backoffSchema = z.union([
   z.object({
@@ -75,13 +73,16 @@ export async function enqueueJob<Input>(
   }
 
   const idemKey = options.idempotencyKey ? jobKeys.idempotency(kind, options.idempotencyKey) : null;
-  for (let round = 0; round < maxRounds; round++) {
+  // A duplicate that loses the race re-reads; each lost round means another enqueue committed.
+  const outcome = await transactJob(ctx, { name: "jobs.enqueue", maxAttempts: 100 }, async (tx) => {
     let idemVersion: string | null = null;
     if (idemKey) {
       const existing = await ctx.kv.get<string>(idemKey);
       if (existing.value !== null) {
         const record = await ctx.kv.get<JobRecord<Input>>(jobKeys.job(existing.value));
-        if (record.value && !isExpired(record.value, ctx.now())) return record.value;
+        if (record.value && !isExpired(record.value, ctx.now())) {
+          return { record: record.value, created: false };
+        }
         idemVersion = existing.versionstamp; // points at an expired job: take the key over
       }
     }
@@ -108,7 +109,6 @@ export async function enqueueJob<Input>(
     if (options.owner) record.owner = options.owner;
     if (options.access) record.access = options.access;
 
-    const tx = beginTx(ctx);
     if (idemKey) tx.op.check({ key: idemKey, versionstamp: idemVersion }).set(idemKey, record.id);
     if (options.concurrency && slotMode(options.concurrency) === "reject") {
       let slot = await readSlot(ctx, options.concurrency.key);
@@ -128,13 +128,11 @@ export async function enqueueJob<Input>(
     }
     stageWrite(ctx, tx, null, record);
     stageWake(ctx, tx, record.id, delay);
-    const result = await commitTx(ctx, tx);
-    if (result.ok) {
-      ctx.log.info("job_enqueued", { jobId: record.id, kind, delayMs: delay });
-      return record;
-    }
-  }
-  throw new KilnError("unavailable", "job_enqueue_contended", "Could not enqueue the job; try again.", {
-    retryAfterSeconds: 1,
+    given.stage?.(tx.op, record);
+    return { record, created: true };
   });
+  if (outcome.created) {
+    ctx.log.info("job_enqueued", { jobId: outcome.record.id, kind, delayMs: options.delay ?? 0 });
+  }
+  return outcome.record;
 }

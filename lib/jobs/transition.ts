@@ -3,6 +3,7 @@
  * the expiry of terminal jobs and the live event in the same atomic as the record: an observer can
  * never see a status without its index entry or miss a revision on the job's topic.
  */
+import { transact, type Transaction } from "../store/transaction.ts";
 import { type EngineContext, jobTopic } from "./context.ts";
 import { jobKeys } from "./keys.ts";
 import type { JobRecord, JobStatus } from "./types.ts";
@@ -73,14 +74,36 @@ export async function commitTx(
   tx: Tx,
 ): Promise<Deno.KvCommitResult | Deno.KvCommitError> {
   const result = await tx.op.commit();
-  if (result.ok && tx.sends.length > 0) {
-    await Promise.all(tx.sends.map(({ id, delayMs }) =>
-      ctx.queue.send(id, delayMs).catch((error) => {
-        ctx.log.warn("job_wake_failed", { jobId: id, error: String(error) });
-      })
-    ));
-  }
+  if (result.ok) await sendWakes(ctx, tx.sends);
   return result;
+}
+
+/**
+ * A read → check → commit change of job records through `transact` (bounded, jittered retries; the
+ * `contention` problem when it keeps losing). `body` reads through `read` (version-checked) and
+ * stages on `tx`; wake-ups the queue could not stage are sent once it committed.
+ */
+export async function transactJob<T>(
+  ctx: EngineContext,
+  options: { name: string; maxAttempts?: number },
+  body: (tx: Tx, read: Transaction) => Promise<T>,
+): Promise<T> {
+  let sends: Tx["sends"] = [];
+  const result = await transact(ctx.kv, { ...options, log: ctx.log }, (transaction) => {
+    const tx: Tx = { op: transaction.op, sends: [] };
+    sends = tx.sends;
+    return body(tx, transaction);
+  });
+  await sendWakes(ctx, sends);
+  return result;
+}
+
+async function sendWakes(ctx: EngineContext, sends: Tx["sends"]): Promise<void> {
+  await Promise.all(sends.map(({ id, delayMs }) =>
+    ctx.queue.send(id, delayMs).catch((error) => {
+      ctx.log.warn("job_wake_failed", { jobId: id, error: String(error) });
+    })
+  ));
 }
 
 interface IndexEntry {

@@ -47,6 +47,12 @@ export interface EnqueueOptions {
    * module's jobs are served by that module's own, authorised routes.
    */
   access?: "id";
+  /**
+   * The caller's own writes, added to the atomic that creates the job (so they exist exactly when
+   * the job does, e.g. a record naming the job's files for a cleanup sweep). Not called when
+   * `idempotencyKey` returns an existing job.
+   */
+  stage?: (operation: Deno.AtomicOperation, job: JobRecord) => void;
 }
 
 /** The stored job record. `revision` increases on every write and is the live-event seq. */

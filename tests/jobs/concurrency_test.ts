@@ -1,6 +1,7 @@
 import { z } from "zod";
 import type { KilnError } from "../../lib/errors.ts";
 import { jobKeys } from "../../lib/jobs/keys.ts";
+import type { JobRecord } from "../../lib/jobs/types.ts";
 import {
   assert,
   assertEquals,
@@ -138,6 +139,40 @@ Deno.test("a process runs at most maxConcurrentJobs handlers; the rest wait queu
     );
     for (const job of jobs) await waitForStatus(app.engine, job.id, "succeeded");
     assertStrictEquals(peak, 3);
+  } finally {
+    await app.close();
+  }
+});
+
+Deno.test("enqueue's staged writes commit with the job: a refused or deduplicated enqueue writes none", async () => {
+  const gate = deferred();
+  const app = await harness({
+    setup: (engine) => engine.define("video", Input, async ({ input }) => (await gate.promise, input.n)),
+  });
+  try {
+    const concurrency = { key: "ip:203.0.113.9", limit: 1, mode: "reject" as const };
+    const stage = (name: string) => (operation: Deno.AtomicOperation, job: JobRecord) =>
+      void operation.set(["staged", name], job.id);
+    const first = await app.engine.enqueue("video", { n: 1 }, {
+      concurrency,
+      idempotencyKey: "one",
+      stage: stage("first"),
+    });
+    assertEquals((await app.kv.get(["staged", "first"])).value, first.id);
+    await assertRejects(
+      app.engine.enqueue("video", { n: 2 }, { concurrency, stage: stage("refused") }),
+      (e: KilnError) => e.code === "concurrency_limit",
+    );
+    const again = await app.engine.enqueue("video", { n: 1 }, {
+      concurrency,
+      idempotencyKey: "one",
+      stage: stage("duplicate"),
+    });
+    assertEquals(again.id, first.id);
+    assertEquals((await app.kv.get(["staged", "refused"])).value, null);
+    assertEquals((await app.kv.get(["staged", "duplicate"])).value, null);
+    gate.resolve();
+    await waitForStatus(app.engine, first.id, "succeeded");
   } finally {
     await app.close();
   }
