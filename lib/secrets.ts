@@ -7,6 +7,7 @@
  * Start-up logs one line naming the secrets generated and where they are kept, never a value.
  */
 import { toBase64Url } from "./hmac.ts";
+import { transact } from "./store/transaction.ts";
 import type { KvStore } from "./store/types.ts";
 
 export interface SecretStore {
@@ -71,16 +72,15 @@ export function createSharedSecretStore(kv: KvStore): SecretStore {
     async ensure(name, provided) {
       if (provided) return provided;
       const key = ["secrets", name];
-      for (;;) {
-        const existing = await kv.get<string>(key);
-        if (existing.value) return existing.value;
+      const { secret, created } = await transact(kv, { name: "secrets.ensure" }, async (tx) => {
+        const existing = await tx.get<string>(key);
+        if (existing.value) return { secret: existing.value, created: false };
         const secret = generateSecret();
-        const result = await kv.atomic().check(existing).set(key, secret).commit();
-        if (result.ok) {
-          generated.push(name);
-          return secret;
-        }
-      }
+        tx.op.set(key, secret);
+        return { secret, created: true };
+      });
+      if (created) generated.push(name);
+      return secret;
     },
   };
 }

@@ -58,9 +58,30 @@ export interface SessionStoreOptions {
 
 export type SessionStore = ReturnType<typeof createSessionStore>;
 
+/**
+ * The expiry index is kept at minute granularity (rounded down): appends within the same minute
+ * extend the session without moving its index entry. Readers and the sweep check the exact
+ * `expiresAt`.
+ */
+const EXPIRY_INDEX_STEP_MS = 60_000;
+
+function expiryKey(expiresAt: number, id: string): Deno.KvKey {
+  return keys.expiry(Math.floor(expiresAt / EXPIRY_INDEX_STEP_MS) * EXPIRY_INDEX_STEP_MS, id);
+}
+
+type UpdateInput = { type: UpdateType; data: Record<string, unknown> };
+
+/** Appends to one session waiting to be committed together (see `append`). */
+interface AppendGroup {
+  members: ({ updates: UpdateInput[] } & Omit<PromiseWithResolvers<DisplayUpdate[]>, "promise">)[];
+  count: number;
+  bytes: number;
+}
+
 export function createSessionStore(options: SessionStoreOptions) {
   const { kv, live, ttlMs } = options;
   const now = options.now ?? Date.now;
+  const openGroups = new Map<string, AppendGroup>();
 
   async function get(id: string): Promise<Deno.KvEntryMaybe<SessionRecord>> {
     const entry = await kv.get<SessionRecord>(keys.session(id));
@@ -101,7 +122,7 @@ export function createSessionStore(options: SessionStoreOptions) {
           expiresAt: time + ttlMs,
         };
         tx.op.set(keys.session(id), session)
-          .delete(keys.expiry(entry.value.expiresAt, id)).set(keys.expiry(session.expiresAt, id), true);
+          .delete(expiryKey(entry.value.expiresAt, id)).set(expiryKey(session.expiresAt, id), true);
         return { session, created: false };
       }
       const writeToken = newWriteToken();
@@ -119,7 +140,7 @@ export function createSessionStore(options: SessionStoreOptions) {
         transcriptSeqs: [],
         updateSeqs: [],
       };
-      tx.op.set(keys.session(id), session).set(keys.expiry(session.expiresAt, id), true);
+      tx.op.set(keys.session(id), session).set(expiryKey(session.expiresAt, id), true);
       return { session, writeToken, created: true };
     });
   }
@@ -133,14 +154,43 @@ export function createSessionStore(options: SessionStoreOptions) {
     return transact(kv, { name, serialise: keys.session(id), log: options.log }, body);
   }
 
-  /** Appends validated updates in order, atomically; returns them with their seqs. */
-  function append(
-    id: string,
-    updates: { type: UpdateType; data: Record<string, unknown> }[],
-  ): Promise<DisplayUpdate[]> {
-    checkBatch(updates);
+  /**
+   * Appends validated updates in order, atomically; returns them with their seqs. Group commit:
+   * appends to one session that arrive while its previous write commits join one group, written
+   * by ONE transaction in arrival order (bounded by the batch limits, so a group is never bigger
+   * than one allowed batch); each caller gets its own updates back.
+   */
+  function append(id: string, updates: UpdateInput[]): Promise<DisplayUpdate[]> {
+    const bytes = checkBatch(updates);
     if (updates.length === 0) return Promise.resolve([]);
-    return write(id, "conversation.append", (tx) => stageAppend(tx, id, updates));
+    const waiter = Promise.withResolvers<DisplayUpdate[]>();
+    let group = openGroups.get(id);
+    if (!group || group.count + updates.length > MAX_BATCH || group.bytes + bytes > MAX_BATCH_BYTES) {
+      group = { members: [], count: 0, bytes: 0 };
+      openGroups.set(id, group);
+      void commitGroup(id, group);
+    }
+    group.members.push({ updates, ...waiter });
+    group.count += updates.length;
+    group.bytes += bytes;
+    return waiter.promise;
+  }
+
+  async function commitGroup(id: string, group: AppendGroup): Promise<void> {
+    try {
+      const stored = await write(id, "conversation.append", (tx) => {
+        // The group closes when its turn comes: later appends form the next one.
+        if (openGroups.get(id) === group) openGroups.delete(id);
+        return stageAppend(tx, id, group.members.flatMap((member) => member.updates));
+      });
+      let next = 0;
+      for (const member of group.members) {
+        member.resolve(stored.slice(next, next += member.updates.length));
+      }
+    } catch (error) {
+      if (openGroups.get(id) === group) openGroups.delete(id);
+      for (const member of group.members) member.reject(error);
+    }
   }
 
   /**
@@ -148,11 +198,7 @@ export function createSessionStore(options: SessionStoreOptions) {
    * commit together with the updates, or not at all): bumps seq, stores the updates, trims the
    * rings and stages the live events.
    */
-  async function stageAppend(
-    tx: Transaction,
-    id: string,
-    updates: { type: UpdateType; data: Record<string, unknown> }[],
-  ): Promise<DisplayUpdate[]> {
+  async function stageAppend(tx: Transaction, id: string, updates: UpdateInput[]): Promise<DisplayUpdate[]> {
     checkBatch(updates);
     const entry = await tx.get<SessionRecord>(keys.session(id));
     if (!entry.value || entry.value.expiresAt <= now()) {
@@ -199,23 +245,25 @@ export function createSessionStore(options: SessionStoreOptions) {
     session.updatedAt = time;
     session.expiresAt = time + ttlMs;
     operation.set(keys.session(id), session);
-    if (session.expiresAt !== entry.value.expiresAt) {
-      operation.delete(keys.expiry(entry.value.expiresAt, id)).set(keys.expiry(session.expiresAt, id), true);
-    }
+    const [before, after] = [expiryKey(entry.value.expiresAt, id), expiryKey(session.expiresAt, id)];
+    if (before[2] !== after[2]) operation.delete(before).set(after, true);
     return stored;
   }
 
-  function checkBatch(updates: { type: UpdateType; data: Record<string, unknown> }[]) {
+  /** Refuses a batch over the limits; returns its size in bytes. */
+  function checkBatch(updates: UpdateInput[]): number {
     if (updates.length > MAX_BATCH) {
       throw new KilnError("invalid", "batch_too_large", `A batch holds at most ${MAX_BATCH} updates.`);
     }
-    if (updates.reduce((sum, update) => sum + updateBytes(update), 0) > MAX_BATCH_BYTES) {
+    const bytes = updates.reduce((sum, update) => sum + updateBytes(update), 0);
+    if (bytes > MAX_BATCH_BYTES) {
       throw new KilnError(
         "too_large",
         "batch_too_large",
         `A batch's updates may total at most ${MAX_BATCH_BYTES} bytes; send it in parts.`,
       );
     }
+    return bytes;
   }
 
   async function lastInterimTranscript(session: SessionRecord): Promise<DisplayUpdate | undefined> {
@@ -265,7 +313,7 @@ export function createSessionStore(options: SessionStoreOptions) {
     }
     const entry = await kv.get<SessionRecord>(keys.session(id));
     const operation = kv.atomic().delete(keys.session(id));
-    if (entry.value) operation.delete(keys.expiry(entry.value.expiresAt, id));
+    if (entry.value) operation.delete(expiryKey(entry.value.expiresAt, id));
     for (const extra of options.extraKeys ?? []) operation.delete(extra(id));
     await operation.commit();
   }
@@ -278,10 +326,11 @@ export function createSessionStore(options: SessionStoreOptions) {
       const id = entry.key[3] as string;
       const current = await kv.get<SessionRecord>(keys.session(id));
       // Only remove when the index still matches (a later update may have extended the session).
-      if (current.value && current.value.expiresAt !== entry.key[2]) {
+      if (current.value && expiryKey(current.value.expiresAt, id)[2] !== entry.key[2]) {
         await kv.delete(entry.key);
         continue;
       }
+      if (current.value && current.value.expiresAt > now()) continue; // indexed early: its minute began
       await remove(id);
       await kv.delete(entry.key);
       removed++;

@@ -3,6 +3,7 @@
  * HMAC-SHA256(DID_WEBHOOK_SECRET, job id) — checked in constant time. A delivery must also name
  * the render this job started; each (render, status) pair is applied once, so replays are no-ops.
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import { hmacSha256, toBase64Url } from "../hmac.ts";
@@ -60,18 +61,17 @@ export async function receiveWebhook(
   }
   const seenKey = docToVideoKeys.webhookSeen(state.id, state.status);
   const stateKey = docToVideoKeys.providerState(query.job);
-  const current = await kv.get<RemoteVideoState>(stateKey);
-  // A late "started" must not overwrite "done": terminal states are final.
-  const keep = current.value && terminalStatuses.has(current.value.status);
-  const operation = kv.atomic().check({ key: seenKey, versionstamp: null }).check(current)
-    .set(seenKey, Date.now(), { expireIn: dayMs });
-  if (!keep) operation.set(stateKey, state, { expireIn: dayMs });
-  const result = await operation.commit();
-  if (!result.ok && (await kv.get(seenKey)).versionstamp === null) {
-    // Lost a race with another delivery for a different status: apply ours on top.
-    return receiveWebhook(kv, secret, query, payload);
-  }
-  return { jobId: query.job, status: state.status, duplicate: !result.ok };
+  const duplicate = await transact(kv, { name: "doc_to_video.webhook" }, async (tx) => {
+    const [seen, current] = await tx.getMany<[number, RemoteVideoState]>([seenKey, stateKey]);
+    if (seen.value !== null) return true;
+    tx.op.set(seenKey, Date.now(), { expireIn: dayMs });
+    // A late "started" must not overwrite "done": terminal states are final.
+    if (!(current.value && terminalStatuses.has(current.value.status))) {
+      tx.op.set(stateKey, state, { expireIn: dayMs });
+    }
+    return false;
+  });
+  return { jobId: query.job, status: state.status, duplicate };
 }
 
 /** The latest state a webhook stored for `jobId`. */

@@ -7,6 +7,7 @@
  * no transcript kept. The request record is checked in the same
  * commit as the ledger entries, so twenty concurrent deliveries of one webhook charge once.
  */
+import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { Logger } from "../log.ts";
@@ -191,15 +192,17 @@ async function markFailedWithoutHold(
   if (record.status === "completed" || record.status === "failed") {
     return { requestId: record.requestId, status: "duplicate" };
   }
-  const stored = await kv.get<MeteredRequest>(engineKeys.request(record.requestId));
-  if (stored.value && stored.value.status !== "completed") {
-    await kv.atomic().check(stored).set(engineKeys.request(record.requestId), {
+  const key = engineKeys.request(record.requestId);
+  await transact(kv, { name: "engine.request_failed" }, async (tx) => {
+    const stored = await tx.get<MeteredRequest>(key);
+    if (!stored.value || stored.value.status === "completed") return;
+    tx.op.set(key, {
       ...stored.value,
       status: "failed",
       error: message,
       updatedAt: new Date().toISOString(),
-    }).commit();
-  }
+    });
+  });
   return { requestId: record.requestId, status: "failed", releasedCredits: 0, chargedCredits: 0 };
 }
 

@@ -246,3 +246,35 @@ Deno.test("a full batch of 100 near-limit updates commits as one atomic (under K
   assert.ok([413, 422].includes(tooMany.status));
   await tooMany.body?.cancel();
 });
+
+Deno.test("concurrent producers on one session and a full batch: every update lands once, none refused", async () => {
+  await using kiln = await conversationKiln();
+  const { sessionId, token } = await createSession(kiln);
+  const big = Array.from({ length: 100 }, (_, index) => ({
+    type: "snippet",
+    data: { title: `part ${index}`, code: "x".repeat(3_300) },
+  }));
+  // 40 single updates from 40 writers at once, with a full near-limit batch among them: writers of
+  // one session queue (and commit together), but no group may outgrow one allowed batch.
+  const responses = await Promise.all([
+    ...Array.from(
+      { length: 20 },
+      (_, i) => postUpdate(kiln, sessionId, { type: "confirmation", data: { title: `a${i}` } }),
+    ),
+    kiln.request(`/conversation/${sessionId}/batch`, { json: { updates: big }, headers: asService }),
+    ...Array.from(
+      { length: 20 },
+      (_, i) => postUpdate(kiln, sessionId, { type: "confirmation", data: { title: `b${i}` } }),
+    ),
+  ]);
+  const bodies = await Promise.all(
+    responses.map(async (response) => ({ status: response.status, body: await response.json() })),
+  );
+  assert.deepEqual(bodies.map((response) => response.status), bodies.map(() => 201));
+  const singles = bodies.filter((response) => response.body.update).map((response) => response.body.seq);
+  assert.equal(new Set(singles).size, 40, "each writer got its own seq");
+  const state = await (await kiln.request(`/conversation/${sessionId}/state?token=${token}`)).json();
+  assert.equal(state.seq, 140);
+  const kept = state.updates.map((update: { seq: number }) => update.seq);
+  assert.deepEqual(kept, [...kept].sort((a, b) => a - b));
+});
