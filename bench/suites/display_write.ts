@@ -103,5 +103,14 @@ export async function run(): Promise<Row[]> {
     row(`display write kiln p99 latency, ${shape.name}`, kiln[i].p99Ms, "ms", {
       baseline: baseline[i].p99Ms,
     }),
+    row(
+      `display write errors (non-2xx + socket), ${shape.name}`,
+      kiln[i].non2xx + kiln[i].errors,
+      "responses",
+      {
+        baseline: baseline[i].non2xx + baseline[i].errors,
+        target: { op: "==", value: 0 },
+      },
+    ),
   ]);
 }

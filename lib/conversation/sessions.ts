@@ -71,17 +71,32 @@ function expiryKey(expiresAt: number, id: string): Deno.KvKey {
 
 type UpdateInput = { type: UpdateType; data: Record<string, unknown> };
 
-/** Appends to one session waiting to be committed together (see `append`). */
+/** Appends waiting to be committed together (see `append`), by session in arrival order. */
+type AppendMember = { updates: UpdateInput[] } & Omit<PromiseWithResolvers<DisplayUpdate[]>, "promise">;
+
 interface AppendGroup {
-  members: ({ updates: UpdateInput[] } & Omit<PromiseWithResolvers<DisplayUpdate[]>, "promise">)[];
+  sessions: Map<string, AppendMember[]>;
   count: number;
   bytes: number;
 }
 
+/** Sessions one group commit may touch (each adds a version check and its session writes). */
+const MAX_GROUP_SESSIONS = 40;
+/** The in-process queue of append groups: one group commits at a time. */
+const appendQueue: Deno.KvKey = ["conversation", "append_groups"];
+
 export function createSessionStore(options: SessionStoreOptions) {
   const { kv, live, ttlMs } = options;
   const now = options.now ?? Date.now;
-  const openGroups = new Map<string, AppendGroup>();
+  /** The group new appends join (see `append`); undefined while none is waiting. */
+  let openGroup: AppendGroup | undefined;
+  /**
+   * The version of each session this process last committed: the next append checks against it
+   * instead of reading it again. If anything else changed the session meanwhile, the check fails
+   * and the retry reads it fresh. Other writes to a session drop its entry.
+   */
+  const committed = new Map<string, Deno.KvEntry<SessionRecord>>();
+  const rememberedSessions = 10_000;
 
   async function get(id: string): Promise<Deno.KvEntryMaybe<SessionRecord>> {
     const entry = await kv.get<SessionRecord>(keys.session(id));
@@ -151,45 +166,71 @@ export function createSessionStore(options: SessionStoreOptions) {
    * not call `write`/`append` itself (the queue is not re-entrant): it stages with `stageAppend`.
    */
   function write<T>(id: string, name: string, body: (tx: Transaction) => Promise<T>): Promise<T> {
-    return transact(kv, { name, serialise: keys.session(id), log: options.log }, body);
+    return transact(kv, { name, serialise: keys.session(id), log: options.log }, (tx) => {
+      committed.delete(id);
+      return body(tx);
+    });
   }
 
   /**
    * Appends validated updates in order, atomically; returns them with their seqs. Group commit:
-   * appends to one session that arrive while its previous write commits join one group, written
-   * by ONE transaction in arrival order (bounded by the batch limits, so a group is never bigger
-   * than one allowed batch); each caller gets its own updates back.
+   * appends that arrive while the previous group commits join the next group, which ONE
+   * transaction writes (each session's updates in arrival order, each session version-checked).
+   * A group never outgrows one allowed batch nor `MAX_GROUP_SESSIONS` sessions, so it stays within
+   * KV's atomic limits; each caller gets its own updates back, or its own session's error.
    */
   function append(id: string, updates: UpdateInput[]): Promise<DisplayUpdate[]> {
     const bytes = checkBatch(updates);
     if (updates.length === 0) return Promise.resolve([]);
     const waiter = Promise.withResolvers<DisplayUpdate[]>();
-    let group = openGroups.get(id);
-    if (!group || group.count + updates.length > MAX_BATCH || group.bytes + bytes > MAX_BATCH_BYTES) {
-      group = { members: [], count: 0, bytes: 0 };
-      openGroups.set(id, group);
-      void commitGroup(id, group);
+    let group = openGroup;
+    if (
+      !group || group.count + updates.length > MAX_BATCH || group.bytes + bytes > MAX_BATCH_BYTES ||
+      (!group.sessions.has(id) && group.sessions.size >= MAX_GROUP_SESSIONS)
+    ) {
+      group = openGroup = { sessions: new Map(), count: 0, bytes: 0 };
+      void commitGroup(group);
     }
-    group.members.push({ updates, ...waiter });
+    const members = group.sessions.get(id) ?? group.sessions.set(id, []).get(id)!;
+    members.push({ updates, ...waiter });
     group.count += updates.length;
     group.bytes += bytes;
     return waiter.promise;
   }
 
-  async function commitGroup(id: string, group: AppendGroup): Promise<void> {
+  async function commitGroup(group: AppendGroup): Promise<void> {
+    // Filled in when the group's turn comes (members keep joining until then).
+    let sessions: [string, AppendMember[]][] = [];
     try {
-      const stored = await write(id, "conversation.append", (tx) => {
+      const name = "conversation.append";
+      const outcomes = await transact(kv, { name, serialise: appendQueue, log: options.log }, async (tx) => {
         // The group closes when its turn comes: later appends form the next one.
-        if (openGroups.get(id) === group) openGroups.delete(id);
-        return stageAppend(tx, id, group.members.flatMap((member) => member.updates));
+        if (openGroup === group) openGroup = undefined;
+        sessions = [...group.sessions];
+        const results: (DisplayUpdate[] | KilnError)[] = [];
+        for (const [id, members] of sessions) {
+          const updates = members.flatMap((member) => member.updates);
+          // A missing or expired session fails its own writers only (nothing of it was staged).
+          results.push(
+            await stageAppend(tx, id, updates, true).catch((error) => {
+              if (error instanceof KilnError) return error;
+              throw error;
+            }),
+          );
+        }
+        return results;
       });
-      let next = 0;
-      for (const member of group.members) {
-        member.resolve(stored.slice(next, next += member.updates.length));
-      }
+      sessions.forEach(([, members], index) => {
+        const outcome = outcomes[index];
+        let next = 0;
+        for (const member of members) {
+          if (outcome instanceof KilnError) member.reject(outcome);
+          else member.resolve(outcome.slice(next, next += member.updates.length));
+        }
+      });
     } catch (error) {
-      if (openGroups.get(id) === group) openGroups.delete(id);
-      for (const member of group.members) member.reject(error);
+      if (openGroup === group) openGroup = undefined;
+      for (const members of group.sessions.values()) for (const member of members) member.reject(error);
     }
   }
 
@@ -198,9 +239,17 @@ export function createSessionStore(options: SessionStoreOptions) {
    * commit together with the updates, or not at all): bumps seq, stores the updates, trims the
    * rings and stages the live events.
    */
-  async function stageAppend(tx: Transaction, id: string, updates: UpdateInput[]): Promise<DisplayUpdate[]> {
+  async function stageAppend(
+    tx: Transaction,
+    id: string,
+    updates: UpdateInput[],
+    remember = false,
+  ): Promise<DisplayUpdate[]> {
     checkBatch(updates);
-    const entry = await tx.get<SessionRecord>(keys.session(id));
+    const known = remember && tx.attempt === 1 ? committed.get(id) : undefined;
+    committed.delete(id);
+    if (known) tx.op.check(known);
+    const entry = known ?? await tx.get<SessionRecord>(keys.session(id));
     if (!entry.value || entry.value.expiresAt <= now()) {
       throw new KilnError("not_found", "session_not_found", "No such conversation session.");
     }
@@ -247,6 +296,12 @@ export function createSessionStore(options: SessionStoreOptions) {
     operation.set(keys.session(id), session);
     const [before, after] = [expiryKey(entry.value.expiresAt, id), expiryKey(session.expiresAt, id)];
     if (before[2] !== after[2]) operation.delete(before).set(after, true);
+    if (remember) {
+      tx.onCommit((versionstamp) => {
+        if (committed.size >= rememberedSessions) committed.delete(committed.keys().next().value!);
+        committed.set(id, { key: keys.session(id), value: session, versionstamp });
+      });
+    }
     return stored;
   }
 
@@ -307,6 +362,7 @@ export function createSessionStore(options: SessionStoreOptions) {
   }
 
   async function remove(id: string): Promise<void> {
+    committed.delete(id);
     const prefixes = [keys.updates(id), keys.transcripts(id)];
     for (const prefix of prefixes) {
       for await (const entry of kv.list({ prefix })) await kv.delete(entry.key);

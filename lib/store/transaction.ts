@@ -27,6 +27,8 @@ export interface Transaction {
   readonly op: Deno.AtomicOperation;
   /** Which attempt this is (1 for the first). */
   readonly attempt: number;
+  /** Runs `callback` with the commit's versionstamp once this attempt has committed. */
+  onCommit(callback: (versionstamp: string) => void): void;
 }
 
 export interface TransactOptions {
@@ -70,9 +72,11 @@ async function attempt<T>(
   const maxAttempts = options.maxAttempts ?? 20;
   for (let attempt = 1; attempt <= maxAttempts; attempt++) {
     const { op, writes } = tracked(kv.atomic());
+    const committed: ((versionstamp: string) => void)[] = [];
     const tx: Transaction = {
       op,
       attempt,
+      onCommit: (callback) => void committed.push(callback),
       async get<V>(key: Deno.KvKey) {
         const entry = await kv.get<V>(key);
         op.check(entry);
@@ -86,7 +90,12 @@ async function attempt<T>(
     };
     const result = await body(tx);
     // A body that decided to write nothing (already done, nothing to change) needs no commit.
-    if (!writes() || (await op.commit()).ok) return result;
+    if (!writes()) return result;
+    const commit = await op.commit();
+    if (commit.ok) {
+      for (const callback of committed) callback(commit.versionstamp);
+      return result;
+    }
     // The first retry is immediate (the usual case is one other writer); later ones spread out.
     if (attempt >= 2) await sleep(randomFraction() * Math.min(50, 2 ** attempt));
   }
