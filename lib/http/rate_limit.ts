@@ -205,10 +205,6 @@ function rulePolicy(rule: RateLimitRule): string {
   return `${rule.capacity};w=${Math.max(1, Math.ceil((rule.capacity / rule.refillPerMinute) * 60))}`;
 }
 
-function ruleLimit(rule: RateLimitRule): number {
-  return rule.algorithm === "fixed_window" ? rule.limit : rule.capacity;
-}
-
 /** Rules are configuration: a bad one is a programming error, reported loudly. */
 function assertRule(rule: RateLimitRule): void {
   const positive = (value: number) => Number.isFinite(value) && value > 0;
