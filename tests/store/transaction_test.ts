@@ -93,3 +93,30 @@ Deno.test("a writer that always loses gives up with one logged 409 contention pr
     await store.close();
   }
 });
+
+Deno.test("a body that decides to write nothing commits nothing; a commit hands its versionstamp to onCommit", async () => {
+  const store = await openTestStore();
+  try {
+    const seen: string[] = [];
+    let runs = 0;
+    const unchanged = await transact(store.kv, { name: "test.noop" }, async (tx) => {
+      runs++;
+      await tx.get(counter);
+      tx.onCommit((versionstamp) => seen.push(versionstamp));
+      // Changed by someone else after the read: a commit would fail, but there is nothing to commit.
+      await store.kv.set(counter, 5);
+      return "nothing to do";
+    });
+    assert.deepEqual([unchanged, runs, seen], ["nothing to do", 1, []]);
+
+    await transact(store.kv, { name: "test.write" }, async (tx) => {
+      const current = await tx.get<number>(counter);
+      tx.op.set(counter, (current.value ?? 0) + 1);
+      tx.onCommit((versionstamp) => seen.push(versionstamp));
+    });
+    const entry = await store.kv.get<number>(counter);
+    assert.deepEqual([entry.value, seen], [6, [entry.versionstamp]]);
+  } finally {
+    await store.close();
+  }
+});
