@@ -4,21 +4,9 @@
  * Env: `PORT` (required), `HOST` (default 127.0.0.1). Stops on SIGTERM/SIGINT.
  */
 import { Hono } from "hono";
+import { serveBaseline } from "./baseline_serve.ts";
 
 const app = new Hono();
 app.get("/health", (c) => c.json({ status: "ok", version: "bare" }));
 
-const port = Number(Deno.env.get("PORT"));
-if (!Number.isInteger(port) || port <= 0) {
-  console.error("bare_server: PORT must be set to a free TCP port");
-  Deno.exit(2);
-}
-const server = Deno.serve(
-  { port, hostname: Deno.env.get("HOST") ?? "127.0.0.1", onListen: () => {} },
-  app.fetch,
-);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => {
-    server.shutdown().finally(() => Deno.exit(0));
-  });
-}
+serveBaseline("bare_server", app.fetch);

@@ -8,6 +8,7 @@
  */
 import { Hono } from "hono";
 import { timingSafeEqual } from "node:crypto";
+import { serveBaseline } from "./baseline_serve.ts";
 
 interface Session {
   seq: number;
@@ -52,16 +53,4 @@ app.post("/conversation/:id/update", async (c) => {
   return c.json({ error: "busy" }, 503);
 });
 
-const port = Number(Deno.env.get("PORT"));
-const server = Deno.serve(
-  { port, hostname: Deno.env.get("HOST") ?? "127.0.0.1", onListen: () => {} },
-  app.fetch,
-);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => {
-    server.shutdown().finally(() => {
-      kv.close();
-      Deno.exit(0);
-    });
-  });
-}
+serveBaseline("hono_kv_server", app.fetch, () => kv.close());

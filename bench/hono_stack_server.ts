@@ -6,6 +6,7 @@
  * Env: `PORT` (required), `HOST` (default 127.0.0.1). Stops on SIGTERM/SIGINT.
  */
 import { Hono } from "hono";
+import { serveBaseline } from "./baseline_serve.ts";
 import { requestId } from "hono/request-id";
 import { secureHeaders } from "hono/secure-headers";
 import { Histogram, Registry } from "prom-client";
@@ -42,17 +43,4 @@ app.use(async (c, next) => {
 app.get("/health", (c) => c.json({ status: "ok", version: "hono-stack" }));
 app.get("/metrics", async (c) => c.text(await registry.metrics()));
 
-const port = Number(Deno.env.get("PORT"));
-if (!Number.isInteger(port) || port <= 0) {
-  console.error("hono_stack_server: PORT must be set to a free TCP port");
-  Deno.exit(2);
-}
-const server = Deno.serve(
-  { port, hostname: Deno.env.get("HOST") ?? "127.0.0.1", onListen: () => {} },
-  app.fetch,
-);
-for (const signal of ["SIGINT", "SIGTERM"] as const) {
-  Deno.addSignalListener(signal, () => {
-    server.shutdown().finally(() => Deno.exit(0));
-  });
-}
+serveBaseline("hono_stack_server", app.fetch);

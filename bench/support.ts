@@ -467,6 +467,19 @@ export async function generateLoad(url: string, options: LoadOptions): Promise<L
   };
 }
 
+/** Env of `main.ts` run as in production by a suite: a KV file in `dataPath`, access log on. */
+export function kilnProcessEnv(dataPath: string, extra: Record<string, string> = {}): Record<string, string> {
+  return {
+    KILN_DATA_DIR: dataPath,
+    KILN_KV_PATH: `${dataPath}/kiln.sqlite3`,
+    KILN_ADMIN_TOKEN: randomToken(),
+    KILN_ACCESS_LOG: "true",
+    KILN_LOG_LEVEL: "info",
+    KILN_SHUTDOWN_GRACE_MS: "0",
+    ...extra,
+  };
+}
+
 /** A temporary directory removed (recursively) on dispose. */
 export async function tempDir(prefix: string): Promise<{ path: string } & AsyncDisposable> {
   const path = await Deno.makeTempDir({ prefix });

@@ -10,6 +10,7 @@
  */
 import {
   generateLoad,
+  kilnProcessEnv,
   type LoadResult,
   randomToken,
   type Row,
@@ -78,15 +79,7 @@ export async function run(): Promise<Row[]> {
     await using data = await tempDir("kiln-bench-display-write-");
     await using server = await startServer("main.ts", {
       readyPath: "/health",
-      env: {
-        KILN_DATA_DIR: data.path,
-        KILN_KV_PATH: `${data.path}/kiln.sqlite3`,
-        KILN_ADMIN_TOKEN: randomToken(),
-        DISPLAY_SERVICE_TOKEN: token,
-        KILN_ACCESS_LOG: "true",
-        KILN_LOG_LEVEL: "info",
-        KILN_SHUTDOWN_GRACE_MS: "0",
-      },
+      env: kilnProcessEnv(data.path, { DISPLAY_SERVICE_TOKEN: token }),
     });
     kiln = await runAll(server.url, token);
   }

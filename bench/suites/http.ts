@@ -11,8 +11,8 @@
  */
 import {
   generateLoad,
+  kilnProcessEnv,
   type LoadResult,
-  randomToken,
   type Row,
   row,
   startServer,
@@ -52,14 +52,7 @@ export async function run(): Promise<Row[]> {
     await using data = await tempDir("kiln-bench-http-");
     await using server = await startServer("main.ts", {
       readyPath: "/health",
-      env: {
-        KILN_DATA_DIR: data.path,
-        KILN_KV_PATH: `${data.path}/kiln.sqlite3`,
-        KILN_ADMIN_TOKEN: randomToken(),
-        KILN_ACCESS_LOG: "true",
-        KILN_LOG_LEVEL: "info",
-        KILN_SHUTDOWN_GRACE_MS: "0",
-      },
+      env: kilnProcessEnv(data.path),
     });
     kiln = await measure(`${server.url}/health`);
     // The same stack without any route work or KV: an unknown path answered with problem+json 404.
