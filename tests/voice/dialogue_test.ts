@@ -4,6 +4,7 @@
  */
 import assert from "node:assert/strict";
 import { displayState, restaurantState, say, voiceScene } from "./_helpers.ts";
+import { waitFor } from "../support/wait.ts";
 
 const textOnly = { VOICE_TTS: "none" };
 
@@ -50,7 +51,14 @@ Deno.test("a typed order goes from first dish to placed order, asking only for w
   assert.equal(state.order.totalMinor, 2111); // 700 + 1250 = 1950, tax 8.25 % = 161
   assert.equal(state.address.text, "12 Market Street");
 
-  const display = await displayState(voice.kiln, session);
+  // The reply's last display write is queued behind the reply itself: wait for the display to catch up.
+  const display = await waitFor(
+    "the last transcript on the display",
+    async () => {
+      const view = await displayState(voice.kiln, session);
+      return view.transcripts.length >= 20 ? view : undefined;
+    },
+  );
   const bubbles = display.transcripts.map((entry: { data: { speaker: string; text: string } }) =>
     `${entry.data.speaker}: ${entry.data.text}`
   );
