@@ -6,12 +6,12 @@
  */
 import { z } from "zod";
 import { csv, flag, port, positiveMs } from "./lib/config_schemas.ts";
-// Module variable tables (each module owns lib/<domain>/config.ts; one import and one spread each).
-import { conversationVariables } from "./lib/conversation/config.ts";
-import { transcriptionVariables } from "./lib/transcription/config.ts";
-import { engineVariables } from "./lib/engine/config.ts";
-import { docToVideoVariables } from "./lib/doc_to_video/config.ts";
-import { preprocessVariables } from "./lib/preprocess/config.ts";
+// Module variable tables (each module exports its own from its mod.ts; one import and one spread each).
+import { conversationVariables } from "./lib/conversation/mod.ts";
+import { transcriptionVariables } from "./lib/transcription/mod.ts";
+import { engineVariables } from "./lib/engine/mod.ts";
+import { docToVideoVariables } from "./lib/doc_to_video/mod.ts";
+import { preprocessVariables } from "./lib/preprocess/mod.ts";
 import { blobVariables } from "./lib/blobs/config.ts";
 import { voiceConfigProblem, voiceVariables } from "./lib/voice/mod.ts";
 import { schemaNamePattern } from "./lib/store/postgres/schema.ts";

@@ -15,9 +15,10 @@ import { sweepExpiredWork } from "./cleanup.ts";
 import { createPdfTextReader } from "./document_text.ts";
 import { DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
 import { runDocToVideo } from "./pipeline.ts";
-import { createDocToVideoService } from "./service.ts";
+import { createDocToVideoService, type DocToVideoService } from "./service.ts";
+import { type PageOptions, pageOptions } from "./page_options.ts";
 
-export async function setupDocToVideo(services: Services): Promise<void> {
+export async function setupDocToVideo(services: Services): Promise<DocToVideoApi> {
   const { config, kv, blobs, jobs, log, secrets } = services;
   const values = config.values;
   const webhookSecret = await secrets.ensure("DID_WEBHOOK_SECRET", values.DID_WEBHOOK_SECRET);
@@ -125,7 +126,7 @@ export async function setupDocToVideo(services: Services): Promise<void> {
   services.scheduler.every("doc_to_video_cleanup", 5 * 60 * 1000, async () => {
     await sweepExpiredWork({ kv, blobs, jobs, log });
   });
-  services.docToVideo = createDocToVideoService({
+  const service = createDocToVideoService({
     kv,
     blobs,
     jobs,
@@ -135,4 +136,10 @@ export async function setupDocToVideo(services: Services): Promise<void> {
     pageVisuals: async () => (tools?.poppler) ?? await toolAvailable(poppler.pdftoppm, "-v"),
     chat,
   });
+  return { ...service, pageOptions: () => pageOptions(values, service) };
+}
+
+/** The API doc-to-video's routes call: the service, plus what the upload form offers. */
+export interface DocToVideoApi extends DocToVideoService {
+  pageOptions(): Promise<PageOptions>;
 }

@@ -119,6 +119,5 @@ export async function setupEngine(services: Services): Promise<EngineService> {
   services.scheduler.every("engine.holds.sweep", values.ENGINE_HOLD_SWEEP_MS, async () => {
     await engine.sweepHolds();
   });
-  services.engine = engine;
   return engine;
 }

@@ -7,14 +7,14 @@ import { defineWebhookJob } from "./delivery.ts";
 import { countTranscriptions, transcriptionHealthCheck } from "./health.ts";
 import { cacheStats } from "./cache.ts";
 import { defineTranscribeJob } from "./job.ts";
-import { createTranscriptionService } from "./mod.ts";
+import { createTranscriptionService, type TranscriptionService } from "./api.ts";
 import { loadTranscriptionSettings } from "./settings.ts";
 
 /** `asr` lets tests (and embedders) supply a provider instead of the configured one. */
 export async function setupTranscription(
   services: Services,
   options: { asr?: AsrProvider } = {},
-): Promise<void> {
+): Promise<TranscriptionService> {
   const { config, kv, jobs, blobs, log, secrets } = services;
   const settings = await loadTranscriptionSettings(config, secrets);
   const asr = options.asr ?? selectAsrProvider(settings.asr);
@@ -53,5 +53,5 @@ export async function setupTranscription(
       value: stats.misses,
     }];
   });
-  services.transcription = createTranscriptionService(dependencies);
+  return createTranscriptionService(dependencies);
 }

@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { preprocessOf } from "../../lib/preprocess/access.ts";
+import { preprocessModule } from "../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -12,7 +12,7 @@ export const handler: Handlers = {
     },
     openapi: { errors: { 503: "`preprocess_unavailable`: the module is off." } },
     handle({ services }) {
-      preprocessOf(services);
+      services.module(preprocessModule);
       return {
         json: {
           status: "ok",
