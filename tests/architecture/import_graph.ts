@@ -5,30 +5,48 @@
  */
 import { dirname, join, normalize, relative } from "node:path";
 
-/** Repository-relative path (`lib/http/route.ts`) → repository-relative paths it imports. */
-export type Graph = Map<string, string[]>;
+/** One import of a file: the repository-relative file it names, and whether only types cross it. */
+export interface Import {
+  path: string;
+  typeOnly: boolean;
+}
+
+/** Repository-relative path (`lib/http/route.ts`) → the files it imports. */
+export type Graph = Map<string, Import[]>;
 
 export interface Edge {
   from: string;
   to: string;
 }
 
+export interface Specifier {
+  specifier: string;
+  typeOnly: boolean;
+}
+
 /**
- * Relative specifiers of every static import, re-export and dynamic import in a source file. Comment
- * lines are skipped so a doc comment quoting an import does not count.
+ * Relative specifiers of every static import, re-export and dynamic import in a source file, each
+ * marked type-only when the statement is `import type`/`export type` or names only `type` members
+ * (erased at run time). Comment lines are skipped so a doc comment quoting an import does not count.
  */
-export function importSpecifiers(source: string): string[] {
+export function importSpecifiers(source: string): Specifier[] {
   const code = source.split("\n").filter((line) => !/^\s*(\/\/|\/\*|\*)/.test(line)).join("\n");
-  const found: string[] = [];
-  const patterns = [
-    /\bfrom\s*["']([^"']+)["']/g, // import … from "x", export … from "x"
-    /\bimport\s*["']([^"']+)["']/g, // import "x" (side effects)
-    /\bimport\(\s*["']([^"']+)["']\s*\)/g, // import("x")
-  ];
-  for (const pattern of patterns) {
-    for (const match of code.matchAll(pattern)) found.push(match[1]);
+  const found: Specifier[] = [];
+  const statement = /\b(?:import|export)\s+(type\s+)?([^;"']*?)\s*from\s*["']([^"']+)["']/g;
+  for (const [, typeKeyword, clause, specifier] of code.matchAll(statement)) {
+    const members = /^\{([^}]*)\}$/.exec(clause.trim())?.[1].split(",").map((name) => name.trim())
+      .filter(Boolean);
+    const typeOnly = Boolean(typeKeyword) ||
+      (members !== undefined && members.length > 0 && members.every((name) => name.startsWith("type ")));
+    found.push({ specifier, typeOnly });
   }
-  return found.filter((specifier) => specifier.startsWith("./") || specifier.startsWith("../"));
+  for (const [, specifier] of code.matchAll(/\bimport\s*["']([^"']+)["']/g)) {
+    found.push({ specifier, typeOnly: false }); // import "x" (side effects)
+  }
+  for (const [, specifier] of code.matchAll(/\bimport\(\s*["']([^"']+)["']\s*\)/g)) {
+    found.push({ specifier, typeOnly: false });
+  }
+  return found.filter(({ specifier }) => specifier.startsWith("./") || specifier.startsWith("../"));
 }
 
 /** Reads every .ts/.tsx file under `roots` (folders or files, relative to `root`) into a graph. */
@@ -44,18 +62,32 @@ export async function readImportGraph(root: string, roots: string[]): Promise<Gr
     const source = await Deno.readTextFile(join(root, path));
     graph.set(
       path,
-      importSpecifiers(source).map((specifier) => normalize(join(dirname(path), specifier))),
+      importSpecifiers(source).map(({ specifier, typeOnly }) => ({
+        path: normalize(join(dirname(path), specifier)),
+        typeOnly,
+      })),
     );
   };
   for (const path of roots) await visit(relative(root, join(root, path)));
   return graph;
 }
 
+/** File → the files it imports at run time (type-only imports dropped). */
+type Adjacency = Map<string, string[]>;
+
+function runtimeAdjacency(graph: Graph): Adjacency {
+  return new Map(
+    [...graph].map(([from, imports]) => [from, imports.filter((i) => !i.typeOnly).map((i) => i.path)]),
+  );
+}
+
 /**
- * Every import cycle, one per strongly connected component (Tarjan), each given as a closed path
- * `[a, b, …, a]` through the component so the message shows the edges to cut.
+ * Every run-time import cycle (type-only imports are erased and cannot form one), one per strongly
+ * connected component (Tarjan), each given as a closed path `[a, b, …, a]` through the component so
+ * the message shows the edges to cut.
  */
-export function findCycles(graph: Graph): string[][] {
+export function findCycles(imports: Graph): string[][] {
+  const graph = runtimeAdjacency(imports);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];
@@ -94,7 +126,7 @@ export function findCycles(graph: Graph): string[][] {
 }
 
 /** A closed path inside one strongly connected component, starting at its first file by name. */
-function cyclePath(graph: Graph, component: Set<string>): string[] {
+function cyclePath(graph: Adjacency, component: Set<string>): string[] {
   const start = [...component].sort()[0];
   const previous = new Map<string, string>();
   const queue = [start];
@@ -117,46 +149,68 @@ function cyclePath(graph: Graph, component: Set<string>): string[] {
 }
 
 /**
- * The layers: `platform` paths (folders end in "/") never import a domain module; each domain
- * module is a folder whose only entry for the rest of the tree is its `mod.ts`.
+ * A domain module: its home folder (`lib/engine/`), whose `mod.ts` is its one entry (and `client.ts`
+ * the browser-safe subset for islands and components), plus any further folders or files it owns
+ * (the conversation module's lib/restaurant/, a module's worker script in workers/).
+ */
+export interface DomainModule {
+  home: string;
+  owns?: string[];
+}
+
+/**
+ * The layers: `platform` paths (folders end in "/") never import a domain module; a domain module's
+ * files are imported from outside it only through its entries; `browser` paths (islands,
+ * components) only through its `client.ts`.
  */
 export interface Layers {
   platform: string[];
-  modules: string[];
+  modules: DomainModule[];
+  browser: string[];
 }
 
-/** The domain module folder a file belongs to, if any (`lib/engine/ledger.ts` → `lib/engine/`). */
+function matches(path: string, entry: string): boolean {
+  return entry.endsWith("/") ? path.startsWith(entry) : path === entry;
+}
+
+/** The home folder of the module a file belongs to, if any (`lib/restaurant/menu.ts` → `lib/conversation/`). */
 export function moduleOf(path: string, layers: Layers): string | undefined {
-  return layers.modules.find((folder) => path.startsWith(folder));
-}
-
-function inPlatform(path: string, layers: Layers): boolean {
-  return layers.platform.some((entry) => entry.endsWith("/") ? path.startsWith(entry) : path === entry);
+  return layers.modules.find((module) =>
+    [module.home, ...(module.owns ?? [])].some((entry) => matches(path, entry))
+  )?.home;
 }
 
 function edges(graph: Graph): Edge[] {
-  return [...graph].flatMap(([from, targets]) => targets.map((to) => ({ from, to })));
+  return [...graph].flatMap(([from, imports]) => imports.map(({ path }) => ({ from, to: path })));
 }
 
 /** Platform files that import any file of a domain module. */
 export function platformToDomainEdges(graph: Graph, layers: Layers): Edge[] {
   return edges(graph).filter(({ from, to }) =>
-    inPlatform(from, layers) && moduleOf(to, layers) !== undefined
+    layers.platform.some((entry) => matches(from, entry)) && moduleOf(to, layers) !== undefined
   );
 }
 
-/** Imports of a module's files other than its `mod.ts` from outside the module's folder. */
+/**
+ * Imports of a module's files from outside the module other than through its entries: `mod.ts`
+ * (or `client.ts`) for server code, only `client.ts` for browser code (`mod.ts` would bundle the
+ * server into the page).
+ */
 export function internalsEdges(graph: Graph, layers: Layers): Edge[] {
   return edges(graph).filter(({ from, to }) => {
     const target = moduleOf(to, layers);
-    return target !== undefined && moduleOf(from, layers) !== target && to !== `${target}mod.ts`;
+    if (target === undefined || moduleOf(from, layers) === target) return false;
+    const browser = layers.browser.some((entry) => matches(from, entry));
+    const entries = browser ? [`${target}client.ts`] : [`${target}mod.ts`, `${target}client.ts`];
+    return !entries.includes(to);
   });
 }
 
-/** Files under `lib/` whose top-level entry is neither platform nor a domain module. */
+/** Files under `lib/` that are neither platform nor part of a domain module (each must be one). */
 export function unclassified(graph: Graph, layers: Layers): string[] {
   return [...graph.keys()].filter((path) =>
-    path.startsWith("lib/") && !inPlatform(path, layers) && moduleOf(path, layers) === undefined
+    path.startsWith("lib/") && !layers.platform.some((entry) => matches(path, entry)) &&
+    moduleOf(path, layers) === undefined
   );
 }
 
