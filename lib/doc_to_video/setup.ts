@@ -123,7 +123,7 @@ export async function setupDocToVideo(services: Services): Promise<DocToVideoApi
     };
   });
 
-  services.scheduler.every("doc_to_video_cleanup", 5 * 60 * 1000, async () => {
+  services.scheduler.every("doc_to_video.sweep_expired", 5 * 60 * 1000, async () => {
     await sweepExpiredWork({ kv, blobs, jobs, log });
   });
   const service = createDocToVideoService({

@@ -1,6 +1,6 @@
 /**
  * Wires the business engine into Kiln (called once from main.ts): secrets (generated when unset),
- * the auth kinds "user", "service" and "engine_admin", the upstream client with its circuit
+ * the auth kinds "user", "service" and "engine-admin", the upstream client with its circuit
  * breaker, the metadata provider, health checks, metrics and the expired-hold sweep.
  */
 import type { Services } from "../services.ts";
@@ -71,7 +71,7 @@ export async function setupEngine(services: Services): Promise<EngineService> {
 
   services.auth.user = userResolver(tokens);
   services.auth.service = serviceResolver(tokens);
-  services.auth.engine_admin = engineAdminResolver(adminKey);
+  services.auth["engine-admin"] = engineAdminResolver(adminKey);
   Object.assign(services.securitySchemes, {
     user: {
       type: "http",
@@ -86,7 +86,7 @@ export async function setupEngine(services: Services): Promise<EngineService> {
       description: "Vended 15-minute service token, scope ttt:transcribe",
       "x-kiln-obtain": "POST /v1/vend-token with a user token (costs 1 credit)",
     },
-    engine_admin: {
+    "engine-admin": {
       type: "apiKey",
       in: "header",
       name: "X-API-Key",
@@ -116,7 +116,7 @@ export async function setupEngine(services: Services): Promise<EngineService> {
       ]);
     },
   );
-  services.scheduler.every("engine.holds.sweep", values.ENGINE_HOLD_SWEEP_MS, async () => {
+  services.scheduler.every("engine.sweep_holds", values.ENGINE_HOLD_SWEEP_MS, async () => {
     await engine.sweepHolds();
   });
   return engine;

@@ -9,7 +9,7 @@ import type { Services } from "../services.ts";
 import { encoderName } from "./convert.ts";
 import { definePreprocessJobs, resumeBatches } from "./jobs.ts";
 import { createConversionPool } from "./pool.ts";
-import { createPreprocessService, type PreprocessDeps, type PreprocessService } from "./service.ts";
+import { createPreprocessService, type PreprocessDependencies, type PreprocessService } from "./service.ts";
 import { authorizeBatchRead } from "./access.ts";
 import { handleCallback, leaseNextTask, type WorkerContract } from "./external.ts";
 import type { CallbackBody } from "./types.ts";
@@ -24,7 +24,7 @@ export async function setupPreprocess(services: Services): Promise<PreprocessApi
     values.PREPROCESS_CALLBACK_SECRET,
   );
   const pool = createConversionPool(values.PREPROCESS_WORKERS ?? navigator.hardwareConcurrency ?? 1);
-  const deps: PreprocessDeps = {
+  const deps: PreprocessDependencies = {
     kv: services.kv,
     jobs: services.jobs,
     live: services.live,

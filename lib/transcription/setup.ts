@@ -31,7 +31,7 @@ export async function setupTranscription(
   };
   services.health.register("tttranscribe", () => transcriptionHealthCheck(asr));
   services.metrics.collect(
-    "tttranscribe_transcriptions",
+    "kiln_transcription_jobs",
     "Transcriptions by state (accepted, in_progress, completed, failed), counted since the KV was created.",
     ["state"],
     async () => {
@@ -44,7 +44,7 @@ export async function setupTranscription(
       ];
     },
   );
-  services.metrics.collect("tttranscribe_cache_lookups", "Transcription cache lookups by outcome.", [
+  services.metrics.collect("kiln_transcription_cache_lookups", "Transcription cache lookups by outcome.", [
     "outcome",
   ], async () => {
     const stats = await cacheStats(kv);

@@ -7,7 +7,7 @@
 import { isKilnError, KilnError } from "../errors.ts";
 import type { Services } from "../services.ts";
 import type { VoiceAgentProvider } from "./agent.ts";
-import type { VoiceDeps } from "./deps.ts";
+import type { VoiceDependencies } from "./dependencies.ts";
 import { demoVoiceMenu, demoVoiceTenant } from "./demo_menu.ts";
 import { createGeminiProvider } from "./gemini/provider.ts";
 import { createLocalProvider } from "./local/agent.ts";
@@ -41,7 +41,7 @@ export async function setupVoice(services: Services): Promise<VoiceApi> {
   const { config, log } = services;
   const values = config.values;
   const { restaurant, display } = services.module(conversationModule);
-  const deps: VoiceDeps = { restaurant, log };
+  const deps: VoiceDependencies = { restaurant, log };
   const provider = await createProvider(services);
   const open = new Map<string, (reason: "session_taken_over" | "server_restarting") => void>();
   const wsBase = config.publicUrl.replace(/^http/, "ws");

@@ -39,7 +39,6 @@ export const layers: Layers = {
     "lib/ids.ts",
     "lib/log.ts",
     "lib/metrics.ts",
-    "lib/modules.ts",
     "lib/openapi.ts",
     "lib/openapi_errors.ts",
     "lib/scheduler.ts",

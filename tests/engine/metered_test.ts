@@ -234,7 +234,11 @@ Deno.test("never a discount: a late result the balance cannot pay is refused, no
   const token = await userToken(kiln, "ned");
   await grant(kiln, "ned", 2);
   const started = await start(kiln, token); // 2 held
-  assert.equal(await kiln.services.module(engineModule).sweepHolds(Date.now() + 16 * 60_000), 1, "the hold expires");
+  assert.equal(
+    await kiln.services.module(engineModule).sweepHolds(Date.now() + 16 * 60_000),
+    1,
+    "the hold expires",
+  );
   const late = await deliver(kiln, completed(started.requestId, 300)); // 5 credits, 2 available
   assert.equal(late.status, 200);
   const view: Json = await (await kiln.request(`/status/${started.requestId}`, { headers: bearer(token) }))

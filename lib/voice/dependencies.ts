@@ -6,7 +6,7 @@
 import type { Logger } from "../log.ts";
 import type { RestaurantService } from "../conversation/mod.ts";
 
-export interface VoiceDeps {
+export interface VoiceDependencies {
   restaurant: Pick<RestaurantService, "runTool" | "getMenu" | "getSession" | "display">;
   log: Logger;
 }
