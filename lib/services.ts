@@ -6,7 +6,7 @@
  */
 import type { KvStore } from "./store/types.ts";
 import type { SecretStore } from "./secrets.ts";
-import type { Config } from "../fresh.config.ts";
+import type { Config } from "./config.ts";
 import type { BlobStore } from "./blobs/types.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { AuthResolvers } from "./http/auth.ts";

@@ -3,7 +3,10 @@
  * restaurant assistant, auth kinds ("display-service", "theme-admin"), the demo job, the expiry
  * sweep on the scheduler, and a health check.
  */
+import { variablesOf } from "../config.ts";
 import { staticTokenResolver } from "../http/auth.ts";
+import { openRouterVariables } from "../providers/llm/config.ts";
+import { conversationVariables } from "./config.ts";
 import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
 import { createRestaurantService, type RestaurantService } from "../restaurant/service.ts";
 import { restaurantKeys } from "../restaurant/keys.ts";
@@ -49,7 +52,7 @@ function venueNameOf(tenant: string): string {
 
 export async function setupConversation(services: Services): Promise<ConversationApi> {
   const { config, kv, live, log, secrets } = services;
-  const values = config.values;
+  const values = variablesOf(config, { ...conversationVariables, ...openRouterVariables });
   const serviceToken = await secrets.ensure("DISPLAY_SERVICE_TOKEN", values.DISPLAY_SERVICE_TOKEN);
   const signingKey = await secrets.ensure("SIGNING_KEY", values.SIGNING_KEY);
   const themeToken = await secrets.ensure("THEME_API_TOKEN", values.THEME_API_TOKEN);

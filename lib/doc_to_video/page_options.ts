@@ -3,7 +3,7 @@
  * and which choices take effect with the configured providers: a choice that does nothing says why
  * in one line instead of pretending.
  */
-import type { ConfigValues } from "../../fresh.config.ts";
+import type { DocToVideoValues } from "./config.ts";
 import { defaultVoice } from "../media/voices.ts";
 import { apiTypes, avatars, categories, maxDocumentBytes, sentiments, suggestedModels } from "./options.ts";
 import type { DocToVideoService } from "./service.ts";
@@ -35,7 +35,7 @@ export interface PageOptions {
 }
 
 export async function pageOptions(
-  values: ConfigValues,
+  values: DocToVideoValues,
   service: Pick<DocToVideoService, "voices" | "pageVisuals">,
 ): Promise<PageOptions> {
   const defaultModel = values.DOC_TO_VIDEO_MODEL;

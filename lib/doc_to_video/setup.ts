@@ -4,7 +4,9 @@
  * installed voices, the job kind, the media health check and the expiry sweep.
  */
 import client from "prom-client";
+import { variablesOf } from "../config.ts";
 import type { Services } from "../services.ts";
+import { docToVideoReads } from "./config.ts";
 import { fontFamily } from "../media/font_name.ts";
 import { mediaInstallLine, toolAvailable } from "../media/tools.ts";
 import { installedVoices, type Voice } from "../media/voices.ts";
@@ -20,7 +22,7 @@ import { type PageOptions, pageOptions } from "./page_options.ts";
 
 export async function setupDocToVideo(services: Services): Promise<DocToVideoApi> {
   const { config, kv, blobs, jobs, log, secrets } = services;
-  const values = config.values;
+  const values = variablesOf(config, docToVideoReads);
   const webhookSecret = await secrets.ensure("DID_WEBHOOK_SECRET", values.DID_WEBHOOK_SECRET);
   const chat = values.OPENROUTER_API_KEY
     ? createOpenRouterModel({

@@ -3,7 +3,10 @@
  * the auth kinds "user", "service" and "engine-admin", the upstream client with its circuit
  * breaker, the metadata provider, health checks, metrics and the expired-hold sweep.
  */
+import { variablesOf } from "../config.ts";
 import type { Services } from "../services.ts";
+import { transcriptionVariables } from "../transcription/mod.ts";
+import { engineVariables } from "./config.ts";
 import { engineAdminResolver, serviceResolver, userResolver } from "./auth.ts";
 import { registerEngineHealth } from "./health.ts";
 import { createOEmbedProvider } from "./meta/oembed.ts";
@@ -17,7 +20,8 @@ const breakerLevels = { closed: 0, half_open: 1, open: 2 } as const;
 
 export async function setupEngine(services: Services): Promise<EngineService> {
   const { config, log, secrets } = services;
-  const values = config.values;
+  // The shared secrets with the transcription service are declared by its table (one name each).
+  const values = variablesOf(config, { ...engineVariables, ...transcriptionVariables });
   const jwtSecret = await secrets.ensure("ENGINE_JWT_SECRET", values.ENGINE_JWT_SECRET);
   const adminKey = await secrets.ensure("ENGINE_ADMIN_KEY", values.ENGINE_ADMIN_KEY);
   const tttSecret = await secrets.ensure(

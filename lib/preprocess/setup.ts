@@ -5,7 +5,10 @@
  */
 import { staticTokenResolver } from "../http/auth.ts";
 import { errorMessage } from "../log.ts";
+import { blobVariables } from "../blobs/config.ts";
+import { variablesOf } from "../config.ts";
 import type { Services } from "../services.ts";
+import { preprocessVariables } from "./config.ts";
 import { encoderName } from "./convert.ts";
 import { definePreprocessJobs, resumeBatches } from "./jobs.ts";
 import { createConversionPool } from "./pool.ts";
@@ -17,7 +20,7 @@ import type { Principal } from "../http/auth.ts";
 
 export async function setupPreprocess(services: Services): Promise<PreprocessApi> {
   const { config, log, secrets } = services;
-  const values = config.values;
+  const values = variablesOf(config, { ...preprocessVariables, ...blobVariables });
   const serviceToken = await secrets.ensure("PREPROCESS_SERVICE_TOKEN", values.PREPROCESS_SERVICE_TOKEN);
   const callbackSecret = await secrets.ensure(
     "PREPROCESS_CALLBACK_SECRET",

@@ -6,6 +6,8 @@
  */
 import { isKilnError, KilnError } from "../errors.ts";
 import type { Services } from "../services.ts";
+import { variablesOf } from "../config.ts";
+import { voiceReads } from "./config.ts";
 import type { VoiceAgentProvider } from "./agent.ts";
 import type { VoiceDependencies } from "./dependencies.ts";
 import { demoVoiceMenu, demoVoiceTenant } from "./demo_menu.ts";
@@ -39,7 +41,7 @@ export interface VoiceSession {
 
 export async function setupVoice(services: Services): Promise<VoiceApi> {
   const { config, log } = services;
-  const values = config.values;
+  const values = variablesOf(config, voiceReads);
   const { restaurant, display } = services.module(conversationModule);
   const deps: VoiceDependencies = { restaurant, log };
   const provider = await createProvider(services);
@@ -127,7 +129,7 @@ export async function setupVoice(services: Services): Promise<VoiceApi> {
 }
 
 async function createProvider(services: Services): Promise<VoiceAgentProvider> {
-  const values = services.config.values;
+  const values = variablesOf(services.config, voiceReads);
   if (values.VOICE_PROVIDER === "gemini") return createGeminiProvider(services);
   const model = values.VOICE_ASR_MODEL_DIR.replace(/\/$/, "");
   const recognizer = new Recognizer({

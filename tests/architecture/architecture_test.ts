@@ -32,6 +32,7 @@ export const layers: Layers = {
     "lib/store/",
     "lib/web/",
     "lib/webhooks/",
+    "lib/config.ts",
     "lib/config_schemas.ts",
     "lib/errors.ts",
     "lib/health.ts",
