@@ -10,10 +10,11 @@ import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import type { Accepted, TranscriptionSource } from "./service.ts";
 import type { TranscriptionStatus } from "./status.ts";
-import type { TranscriptionService } from "./api.ts";
-
-/** What the studio needs of the service it fronts. */
-type Transcriber = Pick<TranscriptionService, "accept" | "status">;
+/** What the studio needs of the service it fronts (the module's API). */
+interface Transcriber {
+  accept(request: { source: TranscriptionSource }): Promise<Accepted>;
+  status(id: string): Promise<TranscriptionStatus>;
+}
 
 /** Submissions per client address (the page is public, the recogniser is not free). */
 export const studioRateLimit: RateLimitRule = {

@@ -10,7 +10,7 @@ export const handler: Handlers = {
     responses: {
       200: { description: '`{status: "ok", service: "arke-preprocessing-orchestrator", timestamp}`.' },
     },
-    openapi: { errors: { 503: "`preprocess_unavailable`: the module is off." } },
+    openapi: { errors: { 503: "`module_unavailable`: the module is not registered." } },
     handle({ services }) {
       services.module(preprocessModule);
       return {
