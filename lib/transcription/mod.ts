@@ -6,10 +6,7 @@
 import { defineModule } from "../services.ts";
 import { setupTranscription } from "./setup.ts";
 
-export const transcriptionModule = defineModule({
-  name: "transcription",
-  setup: (services) => setupTranscription(services),
-});
+export const transcriptionModule = defineModule({ name: "transcription", setup: setupTranscription });
 
 export type { TranscriptionService } from "./api.ts";
 export { transcriptionVariables } from "./config.ts";

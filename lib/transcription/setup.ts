@@ -1,7 +1,6 @@
 /** Wires the transcription service into the app: secrets, ASR provider, job kinds, auth, health. */
 import type { Services } from "../services.ts";
 import { selectAsrProvider } from "../providers/asr/select.ts";
-import type { AsrProvider } from "../providers/asr/types.ts";
 import { engineAuthKind, engineAuthResolver } from "./auth.ts";
 import { defineWebhookJob } from "./delivery.ts";
 import { countTranscriptions, transcriptionHealthCheck } from "./health.ts";
@@ -10,14 +9,10 @@ import { defineTranscribeJob } from "./job.ts";
 import { createTranscriptionService, type TranscriptionService } from "./api.ts";
 import { loadTranscriptionSettings } from "./settings.ts";
 
-/** `asr` lets tests (and embedders) supply a provider instead of the configured one. */
-export async function setupTranscription(
-  services: Services,
-  options: { asr?: AsrProvider } = {},
-): Promise<TranscriptionService> {
+export async function setupTranscription(services: Services): Promise<TranscriptionService> {
   const { config, kv, jobs, blobs, log, secrets } = services;
   const settings = await loadTranscriptionSettings(config, secrets);
-  const asr = options.asr ?? selectAsrProvider(settings.asr);
+  const asr = selectAsrProvider(settings.asr);
   const dependencies = { kv, jobs, blobs, log, asr, settings, send: services.selfFetch };
   defineTranscribeJob(dependencies);
   defineWebhookJob(dependencies);
