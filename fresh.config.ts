@@ -7,16 +7,10 @@
 import { z } from "zod";
 import { csv, flag, port, positiveMs } from "./lib/config_schemas.ts";
 import { type Config, ConfigError, type VariableValues } from "./lib/config.ts";
-// Module variable tables (each module exports its own from its mod.ts; one import and one spread each).
-import { conversationVariables } from "./lib/conversation/mod.ts";
-import { transcriptionVariables } from "./lib/transcription/mod.ts";
-import { engineVariables } from "./lib/engine/mod.ts";
-import { docToVideoVariables } from "./lib/doc_to_video/mod.ts";
-import { preprocessVariables } from "./lib/preprocess/mod.ts";
 import { blobVariables } from "./lib/blobs/config.ts";
 import { openRouterVariables } from "./lib/providers/llm/config.ts";
-import { voiceConfigProblem, voiceVariables } from "./lib/voice/mod.ts";
 import { schemaNamePattern } from "./lib/store/postgres/schema.ts";
+import { modules } from "./modules.ts";
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
 const platformVariables = {
@@ -163,13 +157,13 @@ export const configVariables = {
   ...platformVariables,
   ...blobVariables,
   ...openRouterVariables,
-  ...conversationVariables,
-  ...transcriptionVariables,
-  ...engineVariables,
-  ...docToVideoVariables,
-  ...preprocessVariables,
-  ...voiceVariables,
+  ...(Object.assign({}, ...modules.map((module) => module.variables)) as ModuleVariables),
 };
+
+/** Every registered module's variables, as one table type. */
+type ModuleVariables = UnionToIntersection<(typeof modules)[number]["variables"]>;
+type UnionToIntersection<Union> = (Union extends unknown ? (value: Union) => void : never) extends
+  (value: infer Intersection) => void ? Intersection : never;
 
 /** Every variable's parsed value (modules read their own through `variablesOf`, lib/config.ts). */
 export type ConfigValues = VariableValues<typeof configVariables>;
@@ -209,8 +203,10 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
       .find((name) => !parsed[name]);
     if (missing) throw new ConfigError(missing, "is required when BLOB_STORE=s3");
   }
-  const voiceProblem = voiceConfigProblem(parsed);
-  if (voiceProblem) throw new ConfigError(voiceProblem.variable, voiceProblem.message);
+  for (const module of modules) {
+    const problem = module.checkVariables?.(parsed);
+    if (problem) throw new ConfigError(problem.variable, problem.message);
+  }
   return {
     port: parsed.PORT,
     host: parsed.HOST,

@@ -6,7 +6,7 @@
  */
 import type { KvStore } from "./store/types.ts";
 import type { SecretStore } from "./secrets.ts";
-import type { Config } from "./config.ts";
+import type { Config, VariableTable, VariableValues } from "./config.ts";
 import type { BlobStore } from "./blobs/types.ts";
 import type { HealthRegistry } from "./health.ts";
 import type { AuthResolvers } from "./http/auth.ts";
@@ -56,18 +56,25 @@ export interface Services {
 }
 
 /**
- * A domain module, as its `lib/<module>/mod.ts` declares it with `defineModule`: a name and the
- * setup that wires it into the platform (secrets, auth kinds, job kinds, health checks, metrics,
- * scheduled tasks) and returns the API its routes call. main.ts sets up every module of the
- * registration list (modules.ts) once, in order; a module may use the APIs of those before it.
+ * A domain module, as its `lib/<module>/mod.ts` declares it with `defineModule`: its name, the
+ * environment variables it declares, and the setup that wires it into the platform (secrets, auth
+ * kinds, job kinds, health checks, metrics, scheduled tasks) and returns the API its routes call.
+ * Registered in modules.ts: fresh.config.ts validates every module's variables at start-up, main.ts
+ * sets the modules up once, in order (a module may use the APIs of those before it).
  */
-export interface ModuleDefinition<Api> {
-  /** snake_case, the prefix of its job kinds, scheduler tasks, metrics and log events. */
+export interface ModuleDefinition<Api, Variables extends VariableTable = VariableTable> {
+  /** snake_case, the prefix of its scheduler tasks, metrics and log events. */
   readonly name: string;
+  /** Its variables (schema, default, README sentence); read them with `variablesOf(config, table)`. */
+  readonly variables: Variables;
+  /** A rule across its variables no single schema sees: the problem stops start-up, naming the variable. */
+  checkVariables?(values: VariableValues<Variables>): { variable: string; message: string } | undefined;
   setup(services: Services): Promise<Api>;
 }
 
 /** Declares a module (identity matters: the definition object is the key of `services.module`). */
-export function defineModule<Api>(definition: ModuleDefinition<Api>): ModuleDefinition<Api> {
+export function defineModule<Api, Variables extends VariableTable>(
+  definition: ModuleDefinition<Api, Variables>,
+): ModuleDefinition<Api, Variables> {
   return definition;
 }

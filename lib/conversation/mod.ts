@@ -8,11 +8,15 @@
  */
 import { defineModule } from "../services.ts";
 import { setupConversation } from "./setup.ts";
+import { conversationVariables } from "./config.ts";
 
-export const conversationModule = defineModule({ name: "conversation", setup: setupConversation });
+export const conversationModule = defineModule({
+  name: "conversation",
+  variables: conversationVariables,
+  setup: setupConversation,
+});
 
 export type { ConversationApi } from "./setup.ts";
-export { conversationVariables } from "./config.ts";
 export { listSessions } from "./admin.ts";
 export {
   AnyUpdateBody,

@@ -5,11 +5,15 @@
  */
 import { defineModule } from "../services.ts";
 import { setupDocToVideo } from "./setup.ts";
+import { docToVideoVariables } from "./config.ts";
 
-export const docToVideoModule = defineModule({ name: "doc_to_video", setup: setupDocToVideo });
+export const docToVideoModule = defineModule({
+  name: "doc_to_video",
+  variables: docToVideoVariables,
+  setup: setupDocToVideo,
+});
 
 export type { DocToVideoApi } from "./setup.ts";
-export { docToVideoVariables } from "./config.ts";
 export { fileResponse } from "./file_response.ts";
 export { maxDocumentBytes } from "./options.ts";
 export type { PageOptions } from "./page_options.ts";

@@ -5,11 +5,15 @@
  */
 import { defineModule } from "../services.ts";
 import { setupEngine } from "./setup.ts";
+import { engineVariables } from "./config.ts";
 
-export const engineModule = defineModule({ name: "engine", setup: setupEngine });
+export const engineModule = defineModule({
+  name: "engine",
+  variables: engineVariables,
+  setup: setupEngine,
+});
 
 export type { EngineService } from "./service.ts";
-export { engineVariables } from "./config.ts";
 export { principalUserId, type ServicePrincipal } from "./auth.ts";
 export { servicesHealth } from "./health.ts";
 export {

@@ -5,7 +5,7 @@
  */
 import { variablesOf } from "../config.ts";
 import type { Services } from "../services.ts";
-import { transcriptionVariables } from "../transcription/mod.ts";
+import { transcriptionModule } from "../transcription/mod.ts";
 import { engineVariables } from "./config.ts";
 import { engineAdminResolver, serviceResolver, userResolver } from "./auth.ts";
 import { registerEngineHealth } from "./health.ts";
@@ -21,7 +21,7 @@ const breakerLevels = { closed: 0, half_open: 1, open: 2 } as const;
 export async function setupEngine(services: Services): Promise<EngineService> {
   const { config, log, secrets } = services;
   // The shared secrets with the transcription service are declared by its table (one name each).
-  const values = variablesOf(config, { ...engineVariables, ...transcriptionVariables });
+  const values = variablesOf(config, { ...engineVariables, ...transcriptionModule.variables });
   const jwtSecret = await secrets.ensure("ENGINE_JWT_SECRET", values.ENGINE_JWT_SECRET);
   const adminKey = await secrets.ensure("ENGINE_ADMIN_KEY", values.ENGINE_ADMIN_KEY);
   const tttSecret = await secrets.ensure(

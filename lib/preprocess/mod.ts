@@ -5,11 +5,15 @@
  */
 import { defineModule } from "../services.ts";
 import { setupPreprocess } from "./setup.ts";
+import { preprocessVariables } from "./config.ts";
 
-export const preprocessModule = defineModule({ name: "preprocess", setup: setupPreprocess });
+export const preprocessModule = defineModule({
+  name: "preprocess",
+  variables: preprocessVariables,
+  setup: setupPreprocess,
+});
 
 export type { PreprocessApi } from "./setup.ts";
-export { preprocessVariables } from "./config.ts";
 export { readerAuth, writerAuth } from "./access.ts";
 export { preprocessTopic } from "./keys.ts";
 export { QueueMessage } from "./message.ts";

@@ -5,11 +5,15 @@
  */
 import { defineModule } from "../services.ts";
 import { setupTranscription } from "./setup.ts";
+import { transcriptionVariables } from "./config.ts";
 
-export const transcriptionModule = defineModule({ name: "transcription", setup: setupTranscription });
+export const transcriptionModule = defineModule({
+  name: "transcription",
+  variables: transcriptionVariables,
+  setup: setupTranscription,
+});
 
 export type { TranscriptionService } from "./api.ts";
-export { transcriptionVariables } from "./config.ts";
 export { engineAuthKind } from "./auth.ts";
 export { withSeedBadRequest } from "./bad_request.ts";
 export { withTranscriptionToken } from "./limit.ts";

@@ -6,7 +6,7 @@
  */
 import { z } from "zod";
 import { flag, positiveMs } from "../config_schemas.ts";
-import { conversationVariables } from "../conversation/mod.ts";
+import { conversationModule } from "../conversation/mod.ts";
 
 export const voiceVariables = {
   VOICE_PROVIDER: {
@@ -114,5 +114,5 @@ export function voiceConfigProblem(values: {
 /** What voice reads: its own variables and the conversation session lifetime its state follows. */
 export const voiceReads = {
   ...voiceVariables,
-  CONVERSATION_SESSION_TTL_HOURS: conversationVariables.CONVERSATION_SESSION_TTL_HOURS,
+  CONVERSATION_SESSION_TTL_HOURS: conversationModule.variables.CONVERSATION_SESSION_TTL_HOURS,
 };

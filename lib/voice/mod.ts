@@ -5,10 +5,15 @@
  */
 import { defineModule } from "../services.ts";
 import { setupVoice } from "./setup.ts";
+import { voiceConfigProblem, voiceVariables } from "./config.ts";
 
-export const voiceModule = defineModule({ name: "voice", setup: setupVoice });
+export const voiceModule = defineModule({
+  name: "voice",
+  variables: voiceVariables,
+  checkVariables: voiceConfigProblem,
+  setup: setupVoice,
+});
 
 export type { VoiceApi, VoiceSession } from "./setup.ts";
-export { voiceConfigProblem, voiceVariables } from "./config.ts";
 export { StartVoiceSessionBody, VoiceSocketParams, VoiceSocketQuery } from "./http_schemas.ts";
 export { demoVoiceTenant } from "./demo_menu.ts";

@@ -2,7 +2,7 @@
 import assert from "node:assert/strict";
 import { modules } from "../../modules.ts";
 import { KilnError } from "../../lib/errors.ts";
-import { defineModule } from "../../lib/services.ts";
+import { defineModule, type ModuleDefinition } from "../../lib/services.ts";
 import { conversationModule } from "../../lib/conversation/mod.ts";
 import { voiceModule } from "../../lib/voice/mod.ts";
 import { testKiln } from "../support/kiln.ts";
@@ -11,7 +11,7 @@ Deno.test("every registered module is set up once and its API is what services.m
   await using kiln = await testKiln();
   const names = modules.map((definition) => definition.name);
   assert.deepEqual(names, ["conversation", "doc_to_video", "engine", "transcription", "preprocess", "voice"]);
-  for (const definition of modules) {
+  for (const definition of modules as readonly ModuleDefinition<unknown>[]) {
     const api = kiln.services.module(definition);
     assert.equal(typeof api, "object", `${definition.name} has an API`);
     assert.equal(kiln.services.module(definition), api, `${definition.name} is set up once`);
@@ -24,7 +24,11 @@ Deno.test("every registered module is set up once and its API is what services.m
 
 Deno.test("a module that is not registered is a 503 module_unavailable, not a crash", async () => {
   await using kiln = await testKiln();
-  const stray = defineModule({ name: "stray", setup: () => Promise.resolve({ hello: "world" }) });
+  const stray = defineModule({
+    name: "stray",
+    variables: {},
+    setup: () => Promise.resolve({ hello: "world" }),
+  });
   assert.throws(
     () => kiln.services.module(stray),
     (error: unknown) =>
