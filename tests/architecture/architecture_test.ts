@@ -2,7 +2,8 @@
  * The house rules, held by the import graph of the whole app (lib/, routes/, islands/, components/,
  * workers/, main.ts, modules.ts, fresh.config.ts): no run-time import cycle; the platform never
  * imports a domain module; nothing outside a module reaches past its `mod.ts` (browser code: its
- * `client.ts`). A failure names every offending import. The rules are in README "Architecture".
+ * `client.ts`); nothing below the routes imports them or the composition root. A failure names
+ * every offending import. The rules are in README "Modules and the platform".
  */
 import assert from "node:assert/strict";
 import { fileURLToPath } from "node:url";
@@ -14,6 +15,7 @@ import {
   platformToDomainEdges,
   readImportGraph,
   unclassified,
+  upwardEdges,
 } from "./import_graph.ts";
 
 /** Every lib/ entry is listed here: platform (domain-free) or a domain module. */
@@ -56,6 +58,7 @@ export const layers: Layers = {
     { home: "lib/voice/" },
   ],
   browser: ["islands/", "components/"],
+  top: ["routes/", "main.ts", "modules.ts", "fresh.config.ts"],
 };
 
 const root = fileURLToPath(new URL("../../", import.meta.url));
@@ -92,6 +95,11 @@ Deno.test("the platform never imports a domain module", () => {
 Deno.test("nothing outside a module imports past its mod.ts (browser code: its client.ts)", () => {
   const offending = internalsEdges(graph, layers);
   assert.deepEqual(offending, [], `imports of a module's internals:\n${formatEdges(offending)}`);
+});
+
+Deno.test("lib/, islands/ and components/ never import a route or the composition root", () => {
+  const offending = upwardEdges(graph, layers);
+  assert.deepEqual(offending, [], `imports pointing back up:\n${formatEdges(offending)}`);
 });
 
 Deno.test("every file under lib/ is classified as platform or a domain module", () => {

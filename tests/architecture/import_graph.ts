@@ -161,12 +161,14 @@ export interface DomainModule {
 /**
  * The layers: `platform` paths (folders end in "/") never import a domain module; a domain module's
  * files are imported from outside it only through its entries; `browser` paths (islands,
- * components) only through its `client.ts`.
+ * components) only through its `client.ts`; `top` paths (routes and the composition root) are
+ * imported by nothing below them.
  */
 export interface Layers {
   platform: string[];
   modules: DomainModule[];
   browser: string[];
+  top: string[];
 }
 
 function matches(path: string, entry: string): boolean {
@@ -204,6 +206,12 @@ export function internalsEdges(graph: Graph, layers: Layers): Edge[] {
     const entries = browser ? [`${target}client.ts`] : [`${target}mod.ts`, `${target}client.ts`];
     return !entries.includes(to);
   });
+}
+
+/** Imports that point back up: a file outside `top` importing a route or the composition root. */
+export function upwardEdges(graph: Graph, layers: Layers): Edge[] {
+  const isTop = (path: string) => layers.top.some((entry) => matches(path, entry));
+  return edges(graph).filter(({ from, to }) => !isTop(from) && isTop(to));
 }
 
 /** Files under `lib/` that are neither platform nor part of a domain module (each must be one). */

@@ -9,12 +9,14 @@ import {
   type Layers,
   platformToDomainEdges,
   unclassified,
+  upwardEdges,
 } from "./import_graph.ts";
 
 const layers: Layers = {
   platform: ["lib/http/", "lib/services.ts"],
   modules: [{ home: "lib/shop/", owns: ["lib/cart/", "workers/shop_worker.ts"] }, { home: "lib/mail/" }],
   browser: ["islands/"],
+  top: ["routes/", "main.ts"],
 };
 
 /** `{ "a.ts": ["b.ts", "type:c.ts"] }` → a graph (`type:` marks a type-only import). */
@@ -101,6 +103,19 @@ Deno.test("outside a module only its mod.ts is imported (client.ts from browser 
     { from: "routes/shop.ts", to: "lib/cart/cart.ts" },
     { from: "lib/mail/send.ts", to: "lib/shop/orders.ts" },
     { from: "islands/Cart.tsx", to: "lib/shop/mod.ts" },
+  ]);
+});
+
+Deno.test("an import of a route or the composition root from below them points back up", () => {
+  const graph = graphOf({
+    "main.ts": ["routes/shop.ts", "lib/http/route.ts"],
+    "routes/shop.ts": ["lib/shop/mod.ts", "routes/_shared.ts"],
+    "lib/http/route.ts": ["type:main.ts"],
+    "islands/Cart.tsx": ["routes/shop.ts"],
+  });
+  assert.deepEqual(upwardEdges(graph, layers), [
+    { from: "lib/http/route.ts", to: "main.ts" },
+    { from: "islands/Cart.tsx", to: "routes/shop.ts" },
   ]);
 });
 
