@@ -7,11 +7,11 @@
  * fails on its own checks, and a plan the database rejects (a sum on a non-U64 value) is found by
  * re-running the batch's plans one by one, so it fails alone.
  */
-import { Buffer } from "node:buffer";
 import pg from "pg";
 import { createBatcher, type Pending } from "./batcher.ts";
 import type { CommitPlan } from "./atomic.ts";
 import type { SchemaNames } from "./schema.ts";
+import { toHex } from "../../hmac.ts";
 
 type CommitResult = Deno.KvCommitResult | Deno.KvCommitError;
 
@@ -29,10 +29,6 @@ const maxBatchPlans = 100;
 const maxBatchBytes = 2 * 1024 * 1024;
 /** NOTIFY payloads must stay under 8,000 bytes; the version and a space go in front. */
 const maxNotifyKeysLength = 7_900 - 21;
-
-export function hexOf(bytes: Uint8Array): string {
-  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("hex");
-}
 
 export function createCommitter(
   pool: pg.Pool,
@@ -141,14 +137,14 @@ export function createCommitter(
  * mutations in order leaves — so the database can apply deletes, sets and sums as three steps.
  */
 function prepare(plan: CommitPlan, checkVersions: (string | null)[]): PreparedPlan {
-  const keys = new Set(plan.checks.map((check) => hexOf(check.key)));
+  const keys = new Set(plan.checks.map((check) => toHex(check.key)));
   const overwritten = new Set<string>();
   const mutations: CommitPlan["mutations"] = [];
   const written = new Set<string>();
   let bytes = plan.messages.reduce((sum, message) => sum + message.payload.length, 0);
   for (let i = plan.mutations.length - 1; i >= 0; i--) {
     const mutation = plan.mutations[i];
-    const hex = hexOf(mutation.key);
+    const hex = toHex(mutation.key);
     if (overwritten.has(hex)) continue;
     if (mutation.kind === "set" || mutation.kind === "delete") overwritten.add(hex);
     written.add(hex);

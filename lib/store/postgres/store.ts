@@ -11,8 +11,8 @@ import type { Logger } from "../../log.ts";
 import type { KvStore } from "../types.ts";
 import { createAtomicOperation } from "./atomic.ts";
 import { createBatcher } from "./batcher.ts";
-import { createCommitter, formatVersion, hexOf } from "./commit_batch.ts";
-import { toBase64Url } from "../../hmac.ts";
+import { createCommitter, formatVersion } from "./commit_batch.ts";
+import { toBase64Url, toHex } from "../../hmac.ts";
 import { decodeKey, encodeKey, prefixRange } from "./key_codec.ts";
 import { createKeyNotifications } from "./notifications.ts";
 import { migrationSql, schemaNames } from "./schema.ts";
@@ -87,7 +87,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
         text: `SELECT key, value, versionstamp FROM ${schema}.kv WHERE key = ANY($1) AND ${live}`,
         values: [batch.flatMap((pending) => pending.item)],
       });
-      const byHex = new Map(rows.map((row) => [hexOf(row.key), row]));
+      const byHex = new Map(rows.map((row) => [toHex(row.key), row]));
       for (const pending of batch) pending.resolve(byHex);
     },
   });
@@ -95,7 +95,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   async function getMany(keys: readonly Deno.KvKey[]): Promise<Deno.KvEntryMaybe<unknown>[]> {
     const encoded = keys.map(encodeKey);
     const byHex = await read(encoded);
-    return keys.map((key, i) => entry(key, byHex.get(hexOf(encoded[i]))));
+    return keys.map((key, i) => entry(key, byHex.get(toHex(encoded[i]))));
   }
 
   const commit = createCommitter(pool, names, {
@@ -157,7 +157,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
       wake?.();
       wake = null;
     };
-    const unsubscribe = notifications.subscribe(keys.map((key) => hexOf(encodeKey(key))), poke);
+    const unsubscribe = notifications.subscribe(keys.map((key) => toHex(encodeKey(key))), poke);
     const finish = () => {
       if (done) return;
       done = true;
