@@ -42,7 +42,7 @@ export async function run(): Promise<Row[]> {
   }
 }
 
-export async function jobsWith(url: string, instances: number): Promise<Row[]> {
+async function jobsWith(url: string, instances: number): Promise<Row[]> {
   const schema = `bench_${instances}_${randomToken().slice(0, 8).toLowerCase().replace(/[^a-z0-9]/g, "x")}`;
   const store = await openPostgresStore({ url, schema, poolSize: 20, queueConcurrency: 1, log });
   const workers = await Promise.all(Array.from({ length: instances }, () => startWorker(url, schema)));
