@@ -14,8 +14,12 @@ export interface Pending<Item, Result> {
 
 export interface BatcherOptions<Item, Result> {
   maxInFlight: number;
-  /** A fresh admission rule per batch: false leaves the item queued for a later batch. */
-  admit(): (item: Item) => boolean;
+  /**
+   * A fresh admission rule per batch: true joins the batch, "later" leaves the item queued for a
+   * later batch (the batch is full), "alone" sends it at once by itself (it clashes with the batch:
+   * queued behind it, an optimistic commit on a hot key would only go stale).
+   */
+  admit(): (item: Item) => true | "later" | "alone";
   /** Runs a batch and settles each of its items; a throw rejects the items it left unsettled. */
   run(batch: Pending<Item, Result>[]): Promise<void>;
 }
@@ -26,6 +30,18 @@ export function createBatcher<Item, Result>(
   let queue: Pending<Item, Result>[] = [];
   let inFlight = 0;
 
+  const send = (batch: Pending<Item, Result>[], counted: boolean) => {
+    if (counted) inFlight++;
+    options.run(batch)
+      .catch((error) => {
+        for (const pending of batch) pending.reject(error);
+      })
+      .finally(() => {
+        if (counted) inFlight--;
+        flush();
+      });
+  };
+
   const flush = () => {
     while (inFlight < options.maxInFlight && queue.length > 0) {
       const [first, ...others] = queue;
@@ -33,16 +49,13 @@ export function createBatcher<Item, Result>(
       admits(first.item); // the oldest item always goes (even an oversized one) and counts for the rest
       const batch = [first];
       queue = [];
-      for (const pending of others) (admits(pending.item) ? batch : queue).push(pending);
-      inFlight++;
-      options.run(batch)
-        .catch((error) => {
-          for (const pending of batch) pending.reject(error);
-        })
-        .finally(() => {
-          inFlight--;
-          flush();
-        });
+      for (const pending of others) {
+        const admitted = admits(pending.item);
+        if (admitted === true) batch.push(pending);
+        else if (admitted === "later") queue.push(pending);
+        else send([pending], false);
+      }
+      send(batch, true);
     }
   };
 

@@ -3,8 +3,9 @@
  * `kv_commit_batch` call (schema.ts) — one round trip, one transaction, one statement per kind of
  * change instead of one per row, one Graphile `add_jobs` for all their queue messages. A batch only
  * holds plans with no key in common, so committing them together is the same as committing them one
- * after another; a plan that shares a key waits for the next batch. Each plan still succeeds or
- * fails on its own checks, and a plan the database rejects (a sum on a non-U64 value) is found by
+ * after another; a plan that shares a key with the batch is sent by itself at once (queued behind
+ * it, an optimistic commit on a hot key would only go stale). Each plan still succeeds or fails on
+ * its own checks, and a plan the database rejects (a sum on a non-U64 value) is found by
  * re-running the batch's plans one by one, so it fails alone.
  */
 import pg from "pg";
@@ -114,8 +115,8 @@ export function createCommitter(
       const keys = new Set<string>();
       let plans = 0, bytes = 0;
       return (prepared) => {
-        if (plans >= maxBatchPlans || bytes + prepared.bytes > maxBatchBytes) return false;
-        for (const key of prepared.keys) if (keys.has(key)) return false;
+        if (plans >= maxBatchPlans || bytes + prepared.bytes > maxBatchBytes) return "later";
+        for (const key of prepared.keys) if (keys.has(key)) return "alone";
         for (const key of prepared.keys) keys.add(key);
         plans++;
         bytes += prepared.bytes;

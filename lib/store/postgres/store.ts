@@ -59,11 +59,11 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const runtime = createGraphileRuntime(pool, names, options.log, { concurrency: options.queueConcurrency });
   const closers = new Set<() => void>();
   /**
-   * One read batch and one commit batch in flight; whatever arrives meanwhile leaves together in the
-   * next (batcher.ts). Under load batches grow instead of connections multiplying: with 5 in flight
-   * the database spent twice the CPU per job (issue 15), each call's fixed cost shared by fewer plans.
+   * Reads (and commits) in flight at once; more wait and then share a round trip (batcher.ts). With
+   * one, the database spent a third less CPU per job again, but jobs' claims queued behind each other
+   * long enough to cut their parallelism (tests/jobs/concurrency_test.ts on a loaded machine).
    */
-  const maxInFlight = 1;
+  const maxInFlight = Math.max(1, Math.floor(options.poolSize / 4));
 
   const entry = (key: Deno.KvKey, row: Row | undefined): Deno.KvEntryMaybe<unknown> =>
     row
@@ -76,7 +76,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
     admit() {
       let keys = 0;
       return (batchKeys) => {
-        if (keys + batchKeys.length > 1_000) return false;
+        if (keys + batchKeys.length > 1_000) return "later";
         keys += batchKeys.length;
         return true;
       };
