@@ -59,11 +59,13 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
   const runtime = createGraphileRuntime(pool, names, options.log, { concurrency: options.queueConcurrency });
   const closers = new Set<() => void>();
   /**
-   * Reads (and commits) in flight at once; more wait and then share a round trip (batcher.ts). With
-   * one, the database spent a third less CPU per job again, but jobs' claims queued behind each other
-   * long enough to cut their parallelism (tests/jobs/concurrency_test.ts on a loaded machine).
+   * Reads (and commits) in flight at once, one per pooled connection: batching never makes a query
+   * wait while a connection is free, and once all are busy the queries that arrive share the next
+   * round trip instead of queuing in the pool one by one. Fewer in flight (1 or 5) halved the
+   * database's CPU per job under load, but made claims wait behind each other long enough to cut
+   * job parallelism (tests/jobs/concurrency_test.ts fails on a loaded machine).
    */
-  const maxInFlight = Math.max(1, Math.floor(options.poolSize / 4));
+  const maxInFlight = options.poolSize;
 
   const entry = (key: Deno.KvKey, row: Row | undefined): Deno.KvEntryMaybe<unknown> =>
     row
