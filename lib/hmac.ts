@@ -24,7 +24,7 @@ export function hmacSha256(secret: string, message: string): Promise<Uint8Array>
 }
 
 export function toHex(bytes: Uint8Array): string {
-  return Array.from(bytes, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return bytes.toHex(); // native: the PostgreSQL store hex-encodes every key it commits or reads
 }
 
 /** Standard base64 (chunked, so large buffers such as audio frames do not overflow the call stack). */

@@ -3,14 +3,20 @@
  * instances starting together do not race). One table of versioned rows plays the part of Deno KV:
  * `versionstamp` is the optimistic-concurrency column, bumped from one sequence by every commit.
  *
- * All writes go through `kv_commit`, one round trip per atomic operation:
- * 1. transaction advisory locks on every key it checks or writes, taken in hash order (no
+ * All writes go through `kv_commit_batch`: one call commits a batch of atomic operations ("plans")
+ * whose keys do not overlap (commit_batch.ts groups them), in one transaction, set-wise:
+ * 1. transaction advisory locks on every key the batch checks or writes, taken in hash order (no
  *    deadlocks), so a version check and the writes that depend on it cannot interleave with another
  *    commit on the same keys — the guarantee KV's atomic check gives;
- * 2. the checks (an absent or expired row has version NULL); a failed check returns NULL;
- * 3. the mutations (set with optional expiry, delete, and sum/min/max on 64-bit unsigned values);
+ * 2. the checks (an absent or expired row has version NULL); a plan with a failed check writes
+ *    nothing and gets version NULL, the others each get a new version;
+ * 3. the mutations — deletes, then sets (with optional expiry), then sum/min/max on 64-bit unsigned
+ *    values in order; each plan arrives with at most one set or delete per key, preceding its
+ *    sum/min/max, which is what applying its mutations in order would leave;
  * 4. the queue messages, as Graphile Worker jobs in the same transaction as the data they belong to;
- * 5. one NOTIFY carrying the new version and the written keys, so watchers on every instance re-read.
+ * 5. the NOTIFYs the caller prepared (the written keys, in payloads under the 8,000-byte cap) with
+ *    the batch's highest version, so watchers on every instance re-read.
+ * As the plans share no key, committing them together equals committing them one after another.
  */
 
 export interface SchemaNames {
@@ -29,9 +35,6 @@ export function schemaNames(schema: string): SchemaNames {
   if (!schemaNamePattern.test(schema)) throw new Error(`invalid schema name "${schema}"`);
   return { schema, workerSchema: `${schema}_worker`, channel: `${schema}_kv` };
 }
-
-/** NOTIFY payloads are capped at 8,000 bytes; a commit touching more keys than fit says "*" (all). */
-const MAX_NOTIFY_KEYS_LENGTH = 7_000;
 
 export function migrationSql({ schema, workerSchema, channel }: SchemaNames): string {
   return `
@@ -58,73 +61,99 @@ LANGUAGE sql IMMUTABLE AS $$
     THEN value - 18446744073709551616 ELSE value END)::bigint)
 $$;
 
-CREATE OR REPLACE FUNCTION ${schema}.kv_commit(
-  check_keys bytea[], check_versions bigint[],
-  mutation_kinds text[], mutation_keys bytea[], mutation_values bytea[], mutation_expire_ms bigint[],
-  queue_payloads json[], queue_delays_ms bigint[]
-) RETURNS bigint LANGUAGE plpgsql AS $$
+CREATE OR REPLACE FUNCTION ${schema}.kv_commit_batch(
+  plan_count int,
+  check_plans int[], check_keys bytea[], check_versions bigint[],
+  mutation_plans int[], mutation_kinds text[], mutation_keys bytea[], mutation_values bytea[],
+  mutation_expire_ms bigint[],
+  queue_plans int[], queue_payloads json[], queue_delays_ms bigint[],
+  notify_payloads text[]
+) RETURNS bigint[] LANGUAGE plpgsql
+-- Plans are made once per connection: custom plans (PostgreSQL's default for the first calls and
+-- whenever it doubts the generic one) cost more than running these statements, Graphile's
+-- add_jobs included.
+SET plan_cache_mode = force_generic_plan SET enable_seqscan = off AS $$
 DECLARE
-  i int;
-  found_version bigint;
+  failed int[];
+  versions bigint[];
+  specs ${workerSchema}.job_spec[];
+  m record;
   found_value bytea;
-  new_version bigint;
-  new_value bytea;
   current numeric;
   operand numeric;
-  changed_keys text;
+  payload text;
 BEGIN
   PERFORM pg_advisory_xact_lock(lock_id) FROM (
     SELECT DISTINCT hashtextextended('${schema}:' || encode(k, 'hex'), 0) AS lock_id
     FROM unnest(check_keys || mutation_keys) AS k ORDER BY 1
   ) AS locks;
 
-  FOR i IN 1 .. coalesce(array_length(check_keys, 1), 0) LOOP
-    SELECT versionstamp INTO found_version FROM ${schema}.kv
-      WHERE key = check_keys[i] AND (expires_at IS NULL OR expires_at > clock_timestamp());
-    IF found_version IS DISTINCT FROM check_versions[i] THEN RETURN NULL; END IF;
-  END LOOP;
+  -- Statements look keys up one by one (subqueries, = ANY): a generic plan joining the arrays to
+  -- the table could choose to scan all of it.
+  SELECT coalesce(array_agg(DISTINCT c.plan), '{}') INTO failed
+  FROM unnest(check_plans, check_keys, check_versions) AS c(plan, key, version)
+  WHERE c.version IS DISTINCT FROM (SELECT versionstamp FROM ${schema}.kv
+    WHERE kv.key = c.key AND (kv.expires_at IS NULL OR kv.expires_at > clock_timestamp()));
 
-  new_version := nextval('${schema}.kv_versionstamp');
-  FOR i IN 1 .. coalesce(array_length(mutation_keys, 1), 0) LOOP
-    IF mutation_kinds[i] = 'delete' THEN
-      DELETE FROM ${schema}.kv WHERE key = mutation_keys[i];
-      CONTINUE;
-    END IF;
-    new_value := mutation_values[i];
-    IF mutation_kinds[i] <> 'set' THEN
-      SELECT value INTO found_value FROM ${schema}.kv
-        WHERE key = mutation_keys[i] AND (expires_at IS NULL OR expires_at > clock_timestamp());
-      IF found_value IS NOT NULL THEN
-        IF get_byte(found_value, 0) <> 1 THEN
-          RAISE EXCEPTION 'Failed to perform ''%'' mutation on a non-U64 value in the database', mutation_kinds[i]
-            USING ERRCODE = '22023';
-        END IF;
-        current := ${schema}.kv_u64(found_value);
-        operand := ${schema}.kv_u64(new_value);
-        new_value := ${schema}.kv_u64_bytes(CASE mutation_kinds[i]
-          WHEN 'sum' THEN mod(current + operand, 18446744073709551616)
-          WHEN 'min' THEN least(current, operand)
-          ELSE greatest(current, operand) END);
-      END IF;
-    END IF;
+  SELECT array_agg(CASE WHEN p = ANY(failed) THEN NULL ELSE nextval('${schema}.kv_versionstamp') END ORDER BY p)
+  INTO versions FROM generate_series(1, plan_count) AS p;
+  IF cardinality(failed) = plan_count THEN RETURN versions; END IF;
+
+  IF 'delete' = ANY(mutation_kinds) THEN
+    DELETE FROM ${schema}.kv WHERE key = ANY(ARRAY(
+      SELECT d.key FROM unnest(mutation_plans, mutation_kinds, mutation_keys) AS d(plan, kind, key)
+      WHERE d.kind = 'delete' AND NOT (d.plan = ANY(failed))));
+  END IF;
+
+  IF 'set' = ANY(mutation_kinds) THEN
     INSERT INTO ${schema}.kv (key, value, versionstamp, expires_at)
-      VALUES (mutation_keys[i], new_value, new_version,
-        clock_timestamp() + mutation_expire_ms[i] * interval '1 millisecond')
+      SELECT s.key, s.value, versions[s.plan], clock_timestamp() + s.expire_ms * interval '1 millisecond'
+      FROM unnest(mutation_plans, mutation_kinds, mutation_keys, mutation_values, mutation_expire_ms)
+        AS s(plan, kind, key, value, expire_ms)
+      WHERE s.kind = 'set' AND NOT (s.plan = ANY(failed))
       ON CONFLICT (key) DO UPDATE
         SET value = excluded.value, versionstamp = excluded.versionstamp, expires_at = excluded.expires_at;
-  END LOOP;
-
-  FOR i IN 1 .. coalesce(array_length(queue_payloads, 1), 0) LOOP
-    PERFORM ${workerSchema}.add_job('kiln_queue', queue_payloads[i],
-      run_at => clock_timestamp() + queue_delays_ms[i] * interval '1 millisecond', max_attempts => 25);
-  END LOOP;
-
-  SELECT string_agg(DISTINCT encode(k, 'hex'), ',') INTO changed_keys FROM unnest(mutation_keys) AS k;
-  IF changed_keys IS NOT NULL THEN
-    PERFORM pg_notify('${channel}', new_version || ' ' ||
-      CASE WHEN length(changed_keys) > ${MAX_NOTIFY_KEYS_LENGTH} THEN '*' ELSE changed_keys END);
   END IF;
-  RETURN new_version;
+
+  FOR m IN
+    SELECT u.plan, u.kind, u.key, u.value
+    FROM unnest(mutation_plans, mutation_kinds, mutation_keys, mutation_values) WITH ORDINALITY
+      AS u(plan, kind, key, value, n)
+    WHERE u.kind IN ('sum', 'min', 'max') AND NOT (u.plan = ANY(failed)) ORDER BY u.n
+  LOOP
+    SELECT value INTO found_value FROM ${schema}.kv
+      WHERE key = m.key AND (expires_at IS NULL OR expires_at > clock_timestamp());
+    IF found_value IS NULL THEN
+      found_value := m.value;
+    ELSIF get_byte(found_value, 0) <> 1 THEN
+      RAISE EXCEPTION 'Failed to perform ''%'' mutation on a non-U64 value in the database', m.kind
+        USING ERRCODE = '22023';
+    ELSE
+      current := ${schema}.kv_u64(found_value);
+      operand := ${schema}.kv_u64(m.value);
+      found_value := ${schema}.kv_u64_bytes(CASE m.kind
+        WHEN 'sum' THEN mod(current + operand, 18446744073709551616)
+        WHEN 'min' THEN least(current, operand)
+        ELSE greatest(current, operand) END);
+    END IF;
+    INSERT INTO ${schema}.kv (key, value, versionstamp, expires_at)
+      VALUES (m.key, found_value, versions[m.plan], NULL)
+      ON CONFLICT (key) DO UPDATE
+        SET value = excluded.value, versionstamp = excluded.versionstamp, expires_at = NULL;
+  END LOOP;
+
+  specs := ARRAY(
+    SELECT ROW('kiln_queue', q.payload, NULL::text, clock_timestamp() + q.delay_ms * interval '1 millisecond',
+      25::smallint, NULL::text, NULL::smallint, NULL::text[])::${workerSchema}.job_spec
+    FROM unnest(queue_plans, queue_payloads, queue_delays_ms) WITH ORDINALITY AS q(plan, payload, delay_ms, n)
+    WHERE NOT (q.plan = ANY(failed)) ORDER BY q.n
+  );
+  IF cardinality(specs) > 0 THEN PERFORM ${workerSchema}.add_jobs(specs); END IF;
+
+  FOREACH payload IN ARRAY notify_payloads LOOP
+    PERFORM pg_notify('${channel}', (SELECT max(v) FROM unnest(versions) AS v) || ' ' || payload);
+  END LOOP;
+  RETURN versions;
 END
 $$;
 `;
