@@ -4,7 +4,7 @@
  * Deno.serve + Hono figure is kept for reference).
  *
  * All three servers run as subprocesses (each gets a core; the load generator, wrk with one thread, gets
- * the other) and see identical load: 1 s warm-up, then 5 s measured, 50 keep-alive connections.
+ * the other) and see identical load: 10 s warm-up (Kiln finishes its start-up work: decoder pools, tool probes), then 5 s measured, 50 keep-alive connections.
  * Kiln runs as in production — `deno run -A main.ts`, a KV file, access log on (to /dev/null) — and
  * is measured on `GET /health`, which passes the whole middleware stack and reads KV; an unknown
  * path (404 problem+json: middleware, no route work, no KV) shows the stack's own floor.
@@ -20,7 +20,7 @@ import {
 } from "../support.ts";
 
 const connections = 50;
-const warmupSeconds = 1;
+const warmupSeconds = 10;
 const measureSeconds = 5;
 
 async function measure(url: string): Promise<LoadResult> {
