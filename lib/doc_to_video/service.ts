@@ -26,7 +26,7 @@ import { enqueueVideoJob } from "./enqueue.ts";
 import { createReviewOperations } from "./review.ts";
 import type { Language } from "./script_rules.ts";
 import { type ScriptSection, sectionStats } from "./sections.ts";
-import { sha256Hex } from "./script_cache.ts";
+import { sha256Hex } from "../hmac.ts";
 
 export interface DocToVideoDeps {
   kv: KvStore;

@@ -10,6 +10,7 @@
  */
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
+import { sha256 } from "../hmac.ts";
 import { randomFraction } from "../ids.ts";
 
 export type RateLimitRule =
@@ -238,7 +239,7 @@ function assertRule(rule: RateLimitRule): void {
 
 async function storageKey(key: string): Promise<Deno.KvKeyPart> {
   if (key.length <= maxPlainKeyLength) return key;
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+  return await sha256(key);
 }
 
 function isWindowState(value: unknown): value is WindowState {
