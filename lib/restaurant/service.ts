@@ -9,6 +9,7 @@ import { z } from "zod";
 import type { ConversationService } from "../conversation/service.ts";
 import { MAX_UPDATE_BYTES, parseUpdate } from "../conversation/updates.ts";
 import { KilnError } from "../errors.ts";
+import { validate } from "../http/body.ts";
 import { randomId } from "../ids.ts";
 import { restaurantKeys } from "./keys.ts";
 import { getMenu, type Menu, MenuSchema, putMenu } from "./menu.ts";
@@ -88,26 +89,13 @@ export function createRestaurantService(
         });
       }
       const tool = name as ToolName;
-      const parsed = (toolArgs[tool] as z.ZodType).safeParse(args ?? {});
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((issue) => ({
-          path: ["args", ...issue.path.map(String)].join("."),
-          message: issue.message,
-          code: issue.code,
-        }));
-        throw new KilnError(
-          "invalid",
-          "invalid_tool_args",
-          `Invalid ${issues[0].path}: ${issues[0].message}`,
-          {
-            details: { issues },
-          },
-        );
-      }
+      const toolInput = validate(toolArgs[tool] as z.ZodType, args ?? {}, "args", {
+        code: "invalid_tool_args",
+      });
       for (let attempt = 0; attempt < 20; attempt++) {
         const entry = await load(sessionId);
         const menu = await getMenu(kv, entry.value.tenantId);
-        const outcome = runTool(tool, parsed.data, entry.value, menu);
+        const outcome = runTool(tool, toolInput, entry.value, menu);
         // All or nothing: the display updates are validated first (same schema as any producer's),
         // then the cart change and the updates commit in one atomic.
         const updates = outcome.updates.map((update) => parseUpdate(fitCard(update), "tool"));
