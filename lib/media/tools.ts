@@ -11,7 +11,6 @@ import {
   type ContainLimits,
   runContained,
 } from "../contain/process.ts";
-import { wavHeader } from "./wav.ts";
 
 export const mediaInstallLine =
   "apt-get install -y --no-install-recommends ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
@@ -111,10 +110,4 @@ export async function toolOnPath(binary: string): Promise<boolean> {
     if (dir && await isFile(`${dir}/${binary}`)) return true;
   }
   return false;
-}
-
-/** Duration in seconds of a PCM WAV file, read from its header (no ffprobe needed). */
-export function wavDurationSeconds(bytes: Uint8Array): number {
-  const { dataBytes, byteRate } = wavHeader(bytes);
-  return byteRate > 0 ? dataBytes / byteRate : 0;
 }

@@ -6,7 +6,7 @@
 import { ContainedError } from "../contain/process.ts";
 import { KilnError, withoutServerPaths } from "../errors.ts";
 import { MissingToolError, runTool, ToolFailedError } from "../media/tools.ts";
-import { wavHeader } from "../media/wav.ts";
+import { readWavFileHeader, wavSeconds } from "../media/wav.ts";
 
 export const ffmpegBinary = "ffmpeg";
 
@@ -60,31 +60,5 @@ export async function extractAudio(
     }
     throw error;
   }
-  return { durationSeconds: await wavDurationSeconds(output) };
-}
-
-/** Where a PCM WAV file's samples are: the data chunk's offset and size, and the byte rate. */
-export interface WavLayout {
-  dataOffset: number;
-  dataBytes: number;
-  byteRate: number;
-}
-
-export async function readWavLayout(path: string): Promise<WavLayout> {
-  const file = await Deno.open(path, { read: true });
-  try {
-    const head = new Uint8Array(4096);
-    const read = (await file.read(head)) ?? 0;
-    const { size } = await file.stat();
-    const { dataOffset, dataBytes, byteRate } = wavHeader(head.subarray(0, read), size);
-    return { dataOffset, dataBytes, byteRate };
-  } finally {
-    file.close();
-  }
-}
-
-/** Seconds of audio in a PCM WAV file, from its fmt and data chunks. */
-export async function wavDurationSeconds(path: string): Promise<number> {
-  const { dataBytes, byteRate } = await readWavLayout(path);
-  return Math.round((dataBytes / byteRate) * 100) / 100;
+  return { durationSeconds: Math.round(wavSeconds(await readWavFileHeader(output)) * 100) / 100 };
 }
