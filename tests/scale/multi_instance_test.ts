@@ -303,7 +303,10 @@ Deno.test({
       const listed: { r2_key: string }[] = JSON.parse(call.body).files;
       assert.equal(listed.length, 24);
       for (const n of range(12)) {
-        assert.ok(listed.some((file) => file.r2_key === `staging/scale1/scan-${n}.tif`), `source ${n} listed`);
+        assert.ok(
+          listed.some((file) => file.r2_key === `staging/scale1/scan-${n}.tif`),
+          `source ${n} listed`,
+        );
         assert.ok(listed.some((file) => file.r2_key === `staging/scale1/scan-${n}.jpg`), `JPEG ${n} listed`);
       }
       const secret = (await cluster.kv.get<string>(["secrets", "PREPROCESS_CALLBACK_SECRET"])).value!;
