@@ -85,6 +85,8 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
     );
   }
   const { socket, response } = Deno.upgradeWebSocket(request);
+  /** False once either side closed: later client frames are ignored. */
+  let open = true;
 
   function send(message: unknown) {
     if (socket.readyState !== WebSocket.OPEN) return;
@@ -125,8 +127,6 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
   };
   const session = openLiveSession(options, transport);
   const context: WebSocketContext = { topic, send, close };
-  /** False once either side closed: later client frames are ignored. */
-  let open = true;
 
   function teardown() {
     open = false;
