@@ -97,9 +97,23 @@ export async function runTool(
   return output.stdout;
 }
 
-/** Whether `binary` runs at all (`-version` / `--version`, within 5 s), for health checks. */
-export function toolAvailable(binary: string, versionFlag = "-version"): Promise<boolean> {
-  return runTool(binary, [versionFlag], { timeoutMs: 5_000 }).then(() => true, () => false);
+/**
+ * Whether `binary` runs at all (`-version` / `--version`), for health checks. Not through
+ * `runTool`: it reads no user input and runs inside `/health`'s 2 s check deadline, so it stays the
+ * lightest spawn (no pipes, no memory polling).
+ */
+export async function toolAvailable(binary: string, versionFlag = "-version"): Promise<boolean> {
+  try {
+    const output = await new Deno.Command(binary, {
+      args: [versionFlag],
+      stdin: "null",
+      stdout: "null",
+      stderr: "null",
+    }).output();
+    return output.success;
+  } catch {
+    return false;
+  }
 }
 
 /** Whether `binary` is an installed file (on PATH, or at its path), for tools without a version flag. */

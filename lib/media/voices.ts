@@ -4,7 +4,7 @@
  * gets by default comes from the intelligibility ranking measured by scripts/voice_table.ts (word
  * error rate of the local recogniser on each voice, table in the README).
  */
-import { runTool, toolAvailable, toolOnPath } from "./tools.ts";
+import { runTool, toolOnPath } from "./tools.ts";
 
 export type VoiceEngine = "flite" | "festival" | "espeak-ng";
 
@@ -75,7 +75,7 @@ export async function installedVoices(binaries: SpeechBinaries): Promise<Voice[]
         (out) => new TextDecoder().decode(out).replace(/^.*:/, "").trim().split(/\s+/),
         () => [] as string[],
       ),
-    toolAvailable(binaries.espeak, "--version"),
+    runTool(binaries.espeak, ["--version"], { timeoutMs: 5_000 }).then(() => true, () => false),
     toolOnPath(binaries.text2wave).then(async (present) => present ? await festivalVoiceNames() : []),
   ]);
   return knownVoices.filter((voice) =>
