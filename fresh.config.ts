@@ -6,15 +6,11 @@
  */
 import { z } from "zod";
 import { csv, flag, port, positiveMs } from "./lib/config_schemas.ts";
-// Module variable tables (each module owns lib/<domain>/config.ts; one import and one spread each).
-import { conversationVariables } from "./lib/conversation/config.ts";
-import { transcriptionVariables } from "./lib/transcription/config.ts";
-import { engineVariables } from "./lib/engine/config.ts";
-import { docToVideoVariables } from "./lib/doc_to_video/config.ts";
-import { preprocessVariables } from "./lib/preprocess/config.ts";
+import { type Config, ConfigError, type VariableValues } from "./lib/config.ts";
 import { blobVariables } from "./lib/blobs/config.ts";
-import { voiceConfigProblem, voiceVariables } from "./lib/voice/mod.ts";
+import { openRouterVariables } from "./lib/providers/llm/config.ts";
 import { schemaNamePattern } from "./lib/store/postgres/schema.ts";
+import { modules } from "./modules.ts";
 
 /** Each variable: its schema, its default, and the sentence the README's configuration table shows. */
 const platformVariables = {
@@ -160,65 +156,30 @@ const platformVariables = {
 export const configVariables = {
   ...platformVariables,
   ...blobVariables,
-  ...conversationVariables,
-  ...transcriptionVariables,
-  ...engineVariables,
-  ...docToVideoVariables,
-  ...preprocessVariables,
-  ...voiceVariables,
+  ...openRouterVariables,
+  ...(Object.assign({}, ...modules.map((module) => module.variables)) as ModuleVariables),
 };
 
+/** Every registered module's variables, as one table type. */
+type ModuleVariables = UnionToIntersection<(typeof modules)[number]["variables"]>;
+type UnionToIntersection<Union> = (Union extends unknown ? (value: Union) => void : never) extends
+  (value: infer Intersection) => void ? Intersection : never;
+
+/** Every variable's parsed value (modules read their own through `variablesOf`, lib/config.ts). */
+export type ConfigValues = VariableValues<typeof configVariables>;
 type Variables = typeof configVariables;
 type VariableName = keyof Variables;
-export type ConfigValues = { [Name in VariableName]: z.output<Variables[Name]["schema"]> };
 type Parsed = ConfigValues;
 
-export interface Config {
-  port: number;
-  host: string;
-  dataDir: string;
-  kvPath: string;
-  backend: Parsed["KILN_BACKEND"];
-  databaseUrl?: string;
-  postgresSchema: string;
-  postgresPoolSize: number;
-  postgresQueueConcurrency: number;
-  publicUrl: string;
-  /** Unset secrets are filled in by lib/secrets.ts before the app starts. */
-  adminToken?: string;
-  logLevel: Parsed["KILN_LOG_LEVEL"];
-  accessLog: boolean;
-  trustProxyHops: number;
-  corsOrigins: string[];
-  maxBodyBytes: number;
-  bodyTimeoutMs: number;
-  headersTimeoutMs: number;
-  keepAliveTimeoutMs: number;
-  /** 0: derived from the descriptor limit at start-up. */
-  maxConnections: number;
-  maxConnectionsPerIp: number;
-  jobLeaseMs: number;
-  jobSweepMs: number;
-  jobConcurrency: number;
-  jobCrashRetries: number;
-  shutdownGraceMs: number;
-  liveHeartbeatMs: number;
-  version: string;
-  /** Every parsed variable by name: modules read their own (`config.values.THEME_API_TOKEN`). */
-  values: ConfigValues;
-}
-
-export class ConfigError extends Error {
-  constructor(readonly variable: string, message: string) {
-    super(`Invalid configuration: ${variable} ${message}`);
-    this.name = "ConfigError";
-  }
-}
+export { type Config, ConfigError };
 
 export const version = "0.1.0";
 
+/** The configuration as the composition root sees it: every variable typed. */
+export type AppConfig = Config & { values: ConfigValues };
+
 /** Parses the environment into a Config, throwing a ConfigError naming the first bad variable. */
-export function loadConfig(env: Record<string, string | undefined>): Config {
+export function loadConfig(env: Record<string, string | undefined>): AppConfig {
   const values: Record<string, unknown> = {};
   for (
     const [name, variable] of Object.entries(configVariables) as [VariableName, Variables[VariableName]][]
@@ -242,8 +203,10 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       .find((name) => !parsed[name]);
     if (missing) throw new ConfigError(missing, "is required when BLOB_STORE=s3");
   }
-  const voiceProblem = voiceConfigProblem(parsed);
-  if (voiceProblem) throw new ConfigError(voiceProblem.variable, voiceProblem.message);
+  for (const module of modules) {
+    const problem = module.checkVariables?.(parsed);
+    if (problem) throw new ConfigError(problem.variable, problem.message);
+  }
   return {
     port: parsed.PORT,
     host: parsed.HOST,

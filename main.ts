@@ -24,13 +24,9 @@ import { createLogger, errorMessage, type Logger } from "./lib/log.ts";
 import { createMetrics } from "./lib/metrics.ts";
 import { buildOpenApi } from "./lib/openapi.ts";
 import { openBackend } from "./lib/store/open.ts";
-import { setupConversation } from "./lib/conversation/setup.ts";
-import { setupDocToVideo } from "./lib/doc_to_video/setup.ts";
-import { setupEngine } from "./lib/engine/setup.ts";
-import { setupTranscription } from "./lib/transcription/setup.ts";
-import { setupPreprocess } from "./lib/preprocess/setup.ts";
-import { setupVoice } from "./lib/voice/mod.ts";
-import type { Services } from "./lib/services.ts";
+import { KilnError } from "./lib/errors.ts";
+import type { ModuleDefinition, Services } from "./lib/services.ts";
+import { modules } from "./modules.ts";
 import type { SecretStore } from "./lib/secrets.ts";
 import { buildApp } from "./lib/web/app.ts";
 import { createSelfFetch } from "./lib/http/in_process.ts";
@@ -91,6 +87,8 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
   const closeHandlers: Array<() => void | Promise<void>> = [];
   /** Set once the app is built; until then `selfFetch` goes to the network. */
   const local: { dispatch?: (request: Request) => Response | Promise<Response> } = {};
+  /** Each registered module's API, keyed by its definition (filled below, in registration order). */
+  const apis = new Map<ModuleDefinition<unknown>, unknown>();
   const services: Services = {
     config,
     kv,
@@ -131,18 +129,23 @@ export async function createKiln(config: Config, options: KilnOptions = {}): Pro
       },
     },
     openApiSchemas: {},
+    module: <Api>(definition: ModuleDefinition<Api>) => {
+      if (!apis.has(definition)) {
+        throw new KilnError(
+          "unavailable",
+          "module_unavailable",
+          `The ${definition.name} module is not set up.`,
+        );
+      }
+      return apis.get(definition) as Api;
+    },
   };
 
   registerPlatformHealth(services);
   registerPlatformMetrics(services);
   defineDemoJob(jobs);
-  // Modules: each sets up its services, auth kinds, job kinds and checks here (one line each).
-  await setupConversation(services);
-  await setupDocToVideo(services);
-  await setupEngine(services);
-  await setupTranscription(services);
-  await setupPreprocess(services);
-  await setupVoice(services);
+  // Modules (modules.ts): each sets up its auth kinds, job kinds, checks and tasks, and returns its API.
+  for (const definition of modules) apis.set(definition, await definition.setup(services));
 
   logGeneratedSecrets(secrets, log);
   jobs.start();

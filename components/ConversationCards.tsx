@@ -4,8 +4,7 @@
  * schema rejects anything else, and `safeHref` re-checks, since old records could predate a rule).
  * Unknown producer fields (`data.extra`) are stored and streamed but never rendered.
  */
-import type { DisplayUpdate } from "../lib/conversation/updates.ts";
-import { formatMoney } from "../lib/conversation/money.ts";
+import { type DisplayUpdate, formatMoney } from "../lib/conversation/client.ts";
 import {
   type Data,
   DishCard,

@@ -2,7 +2,7 @@
  * The pieces the display cards share: line items, totals, tags, the ETA and the dish card. All
  * text goes through Preact (escaped); URLs are re-checked to be http(s) before they are used.
  */
-import { formatMoney } from "../lib/conversation/money.ts";
+import { formatMoney } from "../lib/conversation/client.ts";
 
 // deno-lint-ignore no-explicit-any
 export type Data = Record<string, any>;

@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { VideoStatus as VideoStatusView } from "../lib/doc_to_video/service.ts";
+import type { VideoStatus as VideoStatusView } from "../lib/doc_to_video/client.ts";
 import DocToVideoScriptEditor from "./DocToVideoScriptEditor.tsx";
 
 /** The live view of one job: the status route's JSON (type-only import: nothing server-side is bundled). */

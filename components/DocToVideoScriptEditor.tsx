@@ -1,6 +1,11 @@
 import { useState } from "preact/hooks";
-import type { SectionView, VideoStatus } from "../lib/doc_to_video/service.ts";
-import { countWords, type Language, scriptLimits } from "../lib/doc_to_video/script_rules.ts";
+import {
+  countWords,
+  type Language,
+  scriptLimits,
+  type SectionView,
+  type VideoStatus,
+} from "../lib/doc_to_video/client.ts";
 
 interface Draft {
   key: string;

@@ -1,9 +1,9 @@
-import { kilnModules } from "../lib/modules.ts";
+import { modulePages } from "../lib/web/module_pages.ts";
 
 /** Site header: brand and navigation to each module's page, the API docs and the admin console. */
 export function SiteHeader({ path }: { path: string }) {
   const links = [
-    ...kilnModules.map((module) => ({ href: module.href, label: module.navLabel, title: module.name })),
+    ...modulePages.map((module) => ({ href: module.href, label: module.navLabel, title: module.name })),
     { href: "/docs", label: "API docs", title: "API documentation" },
     { href: "/admin", label: "Admin", title: "Admin console" },
   ];

@@ -2,7 +2,7 @@ import { useState } from "preact/hooks";
 import { adminApi, useLive } from "../components/admin/api.ts";
 import { ago } from "../components/time.ts";
 import { Notice, type NoticeState } from "../components/admin/Notice.tsx";
-import { batchStatusText, batchTone } from "../lib/preprocess/status_text.ts";
+import { batchStatusText, batchTone } from "../lib/preprocess/client.ts";
 
 interface Batch {
   batch_id: string;

@@ -2,9 +2,7 @@ import { useState } from "preact/hooks";
 import { adminApi, useLive } from "../components/admin/api.ts";
 import { ago } from "../components/time.ts";
 import { Notice, type NoticeState } from "../components/admin/Notice.tsx";
-import type { HoldView } from "../lib/engine/admin.ts";
-import type { LedgerEntry } from "../lib/engine/credits.ts";
-import type { BalanceView } from "../lib/engine/ledger.ts";
+import type { BalanceView, HoldView, LedgerEntry } from "../lib/engine/client.ts";
 
 type Balance = BalanceView;
 type Hold = HoldView;

@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { TranscriptBubble, UpdateCard } from "../components/ConversationCards.tsx";
-import type { DisplayUpdate } from "../lib/conversation/updates.ts";
-import { applyToView, type DisplayView } from "../lib/conversation/view.ts";
+import { applyToView, type DisplayUpdate, type DisplayView } from "../lib/conversation/client.ts";
 
 interface Props {
   sessionId: string;

@@ -10,7 +10,7 @@ import {
   terminalStatuses,
   updateStoredStatus,
 } from "../components/DocToVideoJobStore.ts";
-import type { PageOptions } from "../lib/doc_to_video/page_options.ts";
+import type { PageOptions } from "../lib/doc_to_video/client.ts";
 
 type Fields = {
   avatar: string;

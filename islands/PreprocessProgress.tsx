@@ -1,5 +1,5 @@
 import { useEffect, useState } from "preact/hooks";
-import { batchStatusText, batchTone } from "../lib/preprocess/status_text.ts";
+import { batchStatusText, batchTone } from "../lib/preprocess/client.ts";
 
 interface Output {
   key: string;

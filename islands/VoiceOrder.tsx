@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from "preact/hooks";
-import type { DisplayView } from "../lib/conversation/view.ts";
-import { type Microphone, SpeechPlayer, startMicrophone } from "../lib/voice/client/audio.ts";
+import type { DisplayView } from "../lib/conversation/client.ts";
+import { type Microphone, SpeechPlayer, startMicrophone } from "../lib/voice/client.ts";
 import ConversationDisplay from "./ConversationDisplay.tsx";
 
 interface Props {

@@ -11,10 +11,3 @@ export const csv = z.string().transform((value) =>
 );
 /** A secret: unset means "generate one" (lib/secrets.ts); set but shorter than `min` stops start-up. */
 export const secret = (min = 32) => z.string().min(min, `must be at least ${min} characters`).optional();
-
-/** A variable's schema, its default (as the env string) and its README sentence. */
-export interface ConfigVariable {
-  schema: z.ZodType;
-  default?: string;
-  doc: string;
-}

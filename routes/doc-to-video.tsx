@@ -1,5 +1,5 @@
 import DocToVideo from "../islands/DocToVideo.tsx";
-import { type PageOptions, pageOptions } from "../lib/doc_to_video/page_options.ts";
+import { docToVideoModule, type PageOptions } from "../lib/doc_to_video/mod.ts";
 import { define } from "../lib/http/route.ts";
 import type { Handlers, PageProps } from "../lib/web/manifest.ts";
 
@@ -9,7 +9,7 @@ export const handler: Handlers = {
   GET: define.get({
     summary: "Doc-to-video page (upload, live progress, job recovery)",
     tags: ["doc-to-video"],
-    handle: async ({ services, render }) => render(await pageOptions(services)),
+    handle: async ({ services, render }) => render(await services.module(docToVideoModule).pageOptions()),
   }),
 };
 

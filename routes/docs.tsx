@@ -1,5 +1,5 @@
 import { define } from "../lib/http/route.ts";
-import { kilnModules } from "../lib/modules.ts";
+import { modulePages } from "../lib/web/module_pages.ts";
 import type { Handlers, PageProps } from "../lib/web/manifest.ts";
 import { credentialOf } from "../components/docs/curl.ts";
 import { Operation, operationAnchor, type OperationDoc, Prose } from "../components/docs/Operation.tsx";
@@ -24,12 +24,12 @@ export const handler: Handlers = {
 
 const tagTitles: Record<string, string> = {
   // Several pages may share a tag (the display and voice ordering): the first module names it.
-  ...Object.fromEntries(kilnModules.toReversed().map((module) => [module.apiTag, module.name])),
+  ...Object.fromEntries(modulePages.toReversed().map((module) => [module.apiTag, module.name])),
   jobs: "Jobs",
   admin: "Admin console",
   operations: "Operations",
 };
-const tagOrder = [...new Set(kilnModules.map((module) => module.apiTag)), "jobs", "admin", "operations"];
+const tagOrder = [...new Set(modulePages.map((module) => module.apiTag)), "jobs", "admin", "operations"];
 
 const errors: [number, string, string][] = [
   [400, "malformed_json", "The body is not JSON."],
@@ -170,8 +170,8 @@ export default function Docs({ data }: PageProps<Document>) {
       {tags.map((tag) => (
         <section key={tag} id={`tag-${tag}`} class="stack">
           <h2>{tagTitles[tag] ?? tag}</h2>
-          {kilnModules.find((module) => module.apiTag === tag) && (
-            <p class="muted">{kilnModules.find((module) => module.apiTag === tag)!.summary}</p>
+          {modulePages.find((module) => module.apiTag === tag) && (
+            <p class="muted">{modulePages.find((module) => module.apiTag === tag)!.summary}</p>
           )}
           {byTag.get(tag)!.map(({ method, path, operation }) => (
             <Operation

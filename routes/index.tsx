@@ -1,5 +1,5 @@
 import JobDemo from "../islands/JobDemo.tsx";
-import { kilnModules } from "../lib/modules.ts";
+import { modulePages } from "../lib/web/module_pages.ts";
 
 export const title = "Kiln";
 
@@ -15,7 +15,7 @@ export default function Home() {
       </p>
       <h2>Modules</h2>
       <div class="grid">
-        {kilnModules.map((module) => (
+        {modulePages.map((module) => (
           <div class="card module-card">
             <h3>
               <a class="stretched" href={module.href}>{module.name}</a>

@@ -1,5 +1,5 @@
 import { define } from "../lib/http/route.ts";
-import { MetaQuery } from "../lib/engine/schemas.ts";
+import { engineModule, MetaQuery } from "../lib/engine/mod.ts";
 import type { Handlers } from "../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -13,7 +13,7 @@ export const handler: Handlers = {
       422: { description: "Not a TikTok video or short link (`not_tiktok_url`)." },
     },
     async handle({ query, services }) {
-      const found = await services.engine!.lookupMetadata(query.url);
+      const found = await services.module(engineModule).lookupMetadata(query.url);
       return { json: { ok: true, ...found.metadata, cached: found.cached, cacheExpiresAt: found.expiresAt } };
     },
   }),

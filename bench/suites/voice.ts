@@ -29,6 +29,7 @@ import {
   voices,
 } from "../../tests/voice/corpus.ts";
 import { delay, percentile, randomToken, type Row, row, servedKiln, withDeadline } from "../support.ts";
+import { voiceModule } from "../../lib/voice/mod.ts";
 
 const model = "/usr/share/pocketsphinx/model/en-us";
 
@@ -146,7 +147,7 @@ async function latency(): Promise<Row[]> {
   const orders = corpus.filter((utterance) => utterance.expect[0]?.kind === "add").slice(0, 12);
   const latencies: number[] = [];
   for (const [index, utterance] of orders.entries()) {
-    const session = await kiln.services.voice!.startSession({ language: "en" });
+    const session = await kiln.services.module(voiceModule).startSession({ language: "en" });
     const speech = await speak(utterance.text, voices[index % 4]);
     latencies.push(
       await withDeadline(

@@ -1,5 +1,5 @@
 import { useRef, useState } from "preact/hooks";
-import { clock, segmentsOf, type TimedSegment } from "../../lib/transcription/subtitles.ts";
+import { clock, segmentsOf, type TimedSegment } from "../../lib/transcription/client.ts";
 import type { StudioJob, StudioStatus } from "./studio_types.ts";
 
 interface Props {

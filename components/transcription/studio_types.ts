@@ -2,7 +2,7 @@
  * What the studio page reads: the status document of `GET /api/transcription/:id` (the service's
  * status shape) and the studio's own memory of submitted transcriptions.
  */
-import type { TimedSegment } from "../../lib/transcription/subtitles.ts";
+import type { TimedSegment } from "../../lib/transcription/client.ts";
 import { createJobMemory } from "../job_memory.ts";
 
 export interface StudioStatus {

@@ -3,13 +3,14 @@
  * the same one: the local directory by default, or an S3-compatible bucket (`BLOB_STORE=s3`), which
  * several instances must share.
  */
-import type { Config } from "../../fresh.config.ts";
+import { type Config, variablesOf } from "../config.ts";
+import { blobVariables } from "./config.ts";
 import { createLocalBlobStore } from "./local.ts";
 import { createS3BlobStore } from "./s3.ts";
 import type { BlobStore } from "./types.ts";
 
 export function openBlobStore(config: Config): BlobStore {
-  const values = config.values;
+  const values = variablesOf(config, blobVariables);
   if (values.BLOB_STORE !== "s3") return createLocalBlobStore(`${config.dataDir}/blobs`);
   // loadConfig already refused BLOB_STORE=s3 without these.
   return createS3BlobStore({

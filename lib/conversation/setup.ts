@@ -3,7 +3,10 @@
  * restaurant assistant, auth kinds ("display-service", "theme-admin"), the demo job, the expiry
  * sweep on the scheduler, and a health check.
  */
+import { variablesOf } from "../config.ts";
 import { staticTokenResolver } from "../http/auth.ts";
+import { openRouterVariables } from "../providers/llm/config.ts";
+import { conversationVariables } from "./config.ts";
 import { createOpenRouterModel } from "../providers/llm/openrouter.ts";
 import { createRestaurantService, type RestaurantService } from "../restaurant/service.ts";
 import { restaurantKeys } from "../restaurant/keys.ts";
@@ -18,12 +21,13 @@ import {
 import type { Theme } from "../themes/schema.ts";
 import { createThemeStore, type ThemeStore } from "../themes/store.ts";
 import { defineDemoDisplayJob } from "./demo.ts";
+import { type DemoStarted, startDemoConversation } from "./demo_start.ts";
 import { type ConversationService, createConversationService } from "./service.ts";
 import { createSessionStore } from "./sessions.ts";
 import { createSigner } from "./tokens.ts";
 import { updateSchemaComponents } from "./update_docs.ts";
 
-export interface ConversationModule {
+export interface ConversationApi {
   display: ConversationService;
   themes: ThemeStore;
   themeGenerator: ThemeGenerator;
@@ -34,6 +38,8 @@ export interface ConversationModule {
     options?: { mode?: "light" | "dark"; name?: string },
   ): Promise<Theme>;
   restaurant: RestaurantService;
+  /** Starts the demo: the demo tenant's menu, a fresh restaurant session and the job playing the script. */
+  startDemo(stepMs: number): Promise<DemoStarted>;
 }
 
 /** "pizza-palace" → "Pizza Palace": a tenant id read as a venue name. */
@@ -44,9 +50,9 @@ function venueNameOf(tenant: string): string {
     "Venue";
 }
 
-export async function setupConversation(services: Services): Promise<ConversationModule> {
+export async function setupConversation(services: Services): Promise<ConversationApi> {
   const { config, kv, live, log, secrets } = services;
-  const values = config.values;
+  const values = variablesOf(config, { ...conversationVariables, ...openRouterVariables });
   const serviceToken = await secrets.ensure("DISPLAY_SERVICE_TOKEN", values.DISPLAY_SERVICE_TOKEN);
   const signingKey = await secrets.ensure("SIGNING_KEY", values.SIGNING_KEY);
   const themeToken = await secrets.ensure("THEME_API_TOKEN", values.THEME_API_TOKEN);
@@ -107,7 +113,7 @@ export async function setupConversation(services: Services): Promise<Conversatio
       }),
   );
 
-  const module: ConversationModule = {
+  const module: ConversationApi = {
     display,
     themes,
     themeGenerator,
@@ -116,7 +122,7 @@ export async function setupConversation(services: Services): Promise<Conversatio
       return generateTheme(themeGenerator, prompt, name, options.mode);
     },
     restaurant,
+    startDemo: (stepMs) => startDemoConversation({ restaurant, jobs: services.jobs }, stepMs),
   };
-  services.conversation = module;
   return module;
 }

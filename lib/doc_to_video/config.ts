@@ -1,17 +1,10 @@
 /** Doc-to-video's environment variables (spread into fresh.config.ts's configVariables). */
 import { z } from "zod";
 import { positiveMs, secret } from "../config_schemas.ts";
+import type { VariableValues } from "../config.ts";
+import { openRouterVariables } from "../providers/llm/config.ts";
 
 export const docToVideoVariables = {
-  OPENROUTER_API_KEY: {
-    schema: z.string().min(1).optional(),
-    doc: "OpenRouter key for script writing; unset uses the offline extractive summariser.",
-  },
-  OPENROUTER_BASE_URL: {
-    schema: z.url(),
-    default: "https://openrouter.ai/api/v1",
-    doc: "OpenRouter API base URL (tests point it at a loopback fake).",
-  },
   DOC_TO_VIDEO_MODEL: {
     schema: z.string().min(1).max(100),
     default: "google/gemini-2.5-flash-lite",
@@ -67,3 +60,7 @@ export const docToVideoVariables = {
     doc: "TrueType font for local slides (must cover Arabic; Debian fonts-dejavu-core).",
   },
 } as const;
+
+/** What doc-to-video reads: its own variables and the shared OpenRouter ones. */
+export const docToVideoReads = { ...docToVideoVariables, ...openRouterVariables };
+export type DocToVideoValues = VariableValues<typeof docToVideoReads>;

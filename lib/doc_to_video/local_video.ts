@@ -18,7 +18,7 @@ import type { Language } from "./script_rules.ts";
 import type { ScriptSection } from "./sections.ts";
 import { storyboard } from "./storyboard.ts";
 
-export interface LocalVideoDeps {
+export interface LocalVideoDependencies {
   blobs: BlobStore;
   local: LocalVideoRenderer;
   poppler: PopplerBinaries;
@@ -34,7 +34,7 @@ export interface LocalVideoJob {
 
 export async function renderLocalVideo(
   context: JobContext<DocToVideoJobInput>,
-  deps: LocalVideoDeps,
+  deps: LocalVideoDependencies,
   job: LocalVideoJob,
 ): Promise<{ seconds: number; voice: string }> {
   const { input, signal } = context;

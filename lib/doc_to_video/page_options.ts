@@ -3,10 +3,10 @@
  * and which choices take effect with the configured providers: a choice that does nothing says why
  * in one line instead of pretending.
  */
-import type { Services } from "../services.ts";
+import type { DocToVideoValues } from "./config.ts";
 import { defaultVoice } from "../media/voices.ts";
 import { apiTypes, avatars, categories, maxDocumentBytes, sentiments, suggestedModels } from "./options.ts";
-import { docToVideoService } from "./route_support.ts";
+import type { DocToVideoService } from "./service.ts";
 
 export interface VoiceOption {
   id: string;
@@ -34,10 +34,11 @@ export interface PageOptions {
   unavailable: Partial<Record<"avatar" | "apiType" | "model" | "voice", string>>;
 }
 
-export async function pageOptions(services: Services): Promise<PageOptions> {
-  const values = services.config.values;
+export async function pageOptions(
+  values: DocToVideoValues,
+  service: Pick<DocToVideoService, "voices" | "pageVisuals">,
+): Promise<PageOptions> {
   const defaultModel = values.DOC_TO_VIDEO_MODEL;
-  const service = docToVideoService(services);
   const [voices, pageVisuals] = await Promise.all([service.voices(), service.pageVisuals()]);
   const remote = Boolean(values.DID_API_KEY);
   const unavailable: PageOptions["unavailable"] = {};

@@ -30,7 +30,7 @@ import { captionCut, splitSentences } from "../media/sentences.ts";
 import type { SourcePart } from "./summariser.ts";
 import { webhookToken } from "./webhook.ts";
 
-export interface PipelineDeps {
+export interface PipelineDependencies {
   kv: KvStore;
   blobs: BlobStore;
   chat?: ChatModel;
@@ -62,7 +62,7 @@ interface Prepared {
 
 export async function runDocToVideo(
   context: JobContext<DocToVideoJobInput>,
-  deps: PipelineDeps,
+  deps: PipelineDependencies,
 ): Promise<DocToVideoResult> {
   const { input, log } = context;
   const started = performance.now();
@@ -138,7 +138,10 @@ export async function runDocToVideo(
 }
 
 /** Extract the text, read the layout, write the sections (each a checkpoint). */
-async function writeSections(context: JobContext<DocToVideoJobInput>, deps: PipelineDeps): Promise<Prepared> {
+async function writeSections(
+  context: JobContext<DocToVideoJobInput>,
+  deps: PipelineDependencies,
+): Promise<Prepared> {
   const { input, log } = context;
   await context.progress(5, "Reading the PDF");
   const document = await context.checkpoint("extract", async () => {
@@ -219,7 +222,11 @@ async function reviewedScript(kv: KvStore, factsId: string): Promise<Prepared> {
   };
 }
 
-async function remoteVideo(context: JobContext<DocToVideoJobInput>, deps: PipelineDeps, prepared: Prepared) {
+async function remoteVideo(
+  context: JobContext<DocToVideoJobInput>,
+  deps: PipelineDependencies,
+  prepared: Prepared,
+) {
   const { input } = context;
   const script = scriptText(prepared.sections);
   const webhookUrl = `${deps.publicUrl()}/api/did-webhook?job=${context.jobId}&token=${await webhookToken(

@@ -30,7 +30,7 @@ import {
 import { parseSections } from "./script_writer.ts";
 import { rankSentences, type SourcePart } from "./summariser.ts";
 
-export interface ReviewDeps {
+export interface ReviewDependencies {
   kv: KvStore;
   blobs: BlobStore;
   jobs: JobEngine;
@@ -38,7 +38,7 @@ export interface ReviewDeps {
   liveJob: (jobId: string) => Promise<JobRecord>;
 }
 
-export function createReviewOperations(deps: ReviewDeps) {
+export function createReviewOperations(deps: ReviewDependencies) {
   async function pendingFacts(jobId: string): Promise<{ job: JobRecord; facts: JobFacts }> {
     const job = await deps.liveJob(jobId);
     const facts = await readFacts(deps.kv, jobId);

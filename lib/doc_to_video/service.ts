@@ -29,7 +29,7 @@ import type { Language } from "./script_rules.ts";
 import { type ScriptSection, sectionStats } from "./sections.ts";
 import { sha256Hex } from "../hmac.ts";
 
-export interface DocToVideoDeps {
+export interface DocToVideoDependencies {
   kv: KvStore;
   blobs: BlobStore;
   jobs: JobEngine;
@@ -83,7 +83,7 @@ export const fileNames = {
 } as const;
 export type FileName = keyof typeof fileNames;
 
-export function createDocToVideoService(deps: DocToVideoDeps) {
+export function createDocToVideoService(deps: DocToVideoDependencies) {
   async function liveJob(jobId: string): Promise<JobRecord> {
     const job = await deps.jobs.get(jobId);
     // A render job that follows a review is internal: the reviewed job's id is the one a user holds.

@@ -4,7 +4,9 @@
  * installed voices, the job kind, the media health check and the expiry sweep.
  */
 import client from "prom-client";
+import { variablesOf } from "../config.ts";
 import type { Services } from "../services.ts";
+import { docToVideoReads } from "./config.ts";
 import { fontFamily } from "../media/font_name.ts";
 import { mediaInstallLine, toolAvailable } from "../media/tools.ts";
 import { installedVoices, type Voice } from "../media/voices.ts";
@@ -15,11 +17,12 @@ import { sweepExpiredWork } from "./cleanup.ts";
 import { createPdfTextReader } from "./document_text.ts";
 import { DocToVideoJobInput, docToVideoJobKind, jobTtlMs } from "./options.ts";
 import { runDocToVideo } from "./pipeline.ts";
-import { createDocToVideoService } from "./service.ts";
+import { createDocToVideoService, type DocToVideoService } from "./service.ts";
+import { type PageOptions, pageOptions } from "./page_options.ts";
 
-export async function setupDocToVideo(services: Services): Promise<void> {
+export async function setupDocToVideo(services: Services): Promise<DocToVideoApi> {
   const { config, kv, blobs, jobs, log, secrets } = services;
-  const values = config.values;
+  const values = variablesOf(config, docToVideoReads);
   const webhookSecret = await secrets.ensure("DID_WEBHOOK_SECRET", values.DID_WEBHOOK_SECRET);
   const chat = values.OPENROUTER_API_KEY
     ? createOpenRouterModel({
@@ -122,10 +125,10 @@ export async function setupDocToVideo(services: Services): Promise<void> {
     };
   });
 
-  services.scheduler.every("doc_to_video_cleanup", 5 * 60 * 1000, async () => {
+  services.scheduler.every("doc_to_video.sweep_expired", 5 * 60 * 1000, async () => {
     await sweepExpiredWork({ kv, blobs, jobs, log });
   });
-  services.docToVideo = createDocToVideoService({
+  const service = createDocToVideoService({
     kv,
     blobs,
     jobs,
@@ -135,4 +138,10 @@ export async function setupDocToVideo(services: Services): Promise<void> {
     pageVisuals: async () => (tools?.poppler) ?? await toolAvailable(poppler.pdftoppm, "-v"),
     chat,
   });
+  return { ...service, pageOptions: () => pageOptions(values, service) };
+}
+
+/** The API doc-to-video's routes call: the service, plus what the upload form offers. */
+export interface DocToVideoApi extends DocToVideoService {
+  pageOptions(): Promise<PageOptions>;
 }

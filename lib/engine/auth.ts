@@ -1,6 +1,6 @@
 /**
  * The engine's auth kinds for `services.auth`: "user" (user JWT), "service" (vended token, scope
- * ttt:transcribe) and "engine_admin" (ENGINE_ADMIN_KEY as X-API-Key or Bearer, constant time).
+ * ttt:transcribe) and "engine-admin" (ENGINE_ADMIN_KEY as X-API-Key or Bearer, constant time).
  */
 import { type AuthResolver, bearerToken, type Principal, staticTokenResolver } from "../http/auth.ts";
 import { looksLikeJwt, type TokenAuthority } from "./tokens.ts";
@@ -37,7 +37,7 @@ export function serviceResolver(tokens: TokenAuthority): AuthResolver {
 }
 
 export function engineAdminResolver(adminKey: string): AuthResolver {
-  return staticTokenResolver("engine_admin", adminKey, { header: "x-api-key" });
+  return staticTokenResolver("engine-admin", adminKey, { header: "x-api-key" });
 }
 
 /** The user id behind a user or service principal (routes only call this after auth). */

@@ -36,7 +36,7 @@ export const RequestIdParam = z.object({ requestId: z.string().min(1).max(200) }
 export const MetaQuery = z.object({ url: z.string().min(1).max(2048) });
 
 /** Who may run the engine's admin routes: the seed's ENGINE_ADMIN_KEY, or Kiln's admin (token or console). */
-export const engineAdminAuth = ["engine_admin", "admin"];
+export const engineAdminAuth = ["engine-admin", "admin"];
 
 export const BalanceSchema = z.object({
   userId: z.string(),

@@ -1,5 +1,5 @@
 /**
- * The engine's service object (`services.engine`): every operation the routes call, wired to KV,
+ * The engine API its routes call (`services.module(engineModule)`): every operation the routes call, wired to KV,
  * the token authority, the upstream client and the metadata provider chosen in setup.ts.
  */
 import type { KvStore } from "../store/types.ts";

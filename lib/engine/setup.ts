@@ -1,9 +1,12 @@
 /**
  * Wires the business engine into Kiln (called once from main.ts): secrets (generated when unset),
- * the auth kinds "user", "service" and "engine_admin", the upstream client with its circuit
+ * the auth kinds "user", "service" and "engine-admin", the upstream client with its circuit
  * breaker, the metadata provider, health checks, metrics and the expired-hold sweep.
  */
+import { variablesOf } from "../config.ts";
 import type { Services } from "../services.ts";
+import { transcriptionModule } from "../transcription/mod.ts";
+import { engineVariables } from "./config.ts";
 import { engineAdminResolver, serviceResolver, userResolver } from "./auth.ts";
 import { registerEngineHealth } from "./health.ts";
 import { createOEmbedProvider } from "./meta/oembed.ts";
@@ -17,7 +20,8 @@ const breakerLevels = { closed: 0, half_open: 1, open: 2 } as const;
 
 export async function setupEngine(services: Services): Promise<EngineService> {
   const { config, log, secrets } = services;
-  const values = config.values;
+  // The shared secrets with the transcription service are declared by its table (one name each).
+  const values = variablesOf(config, { ...engineVariables, ...transcriptionModule.variables });
   const jwtSecret = await secrets.ensure("ENGINE_JWT_SECRET", values.ENGINE_JWT_SECRET);
   const adminKey = await secrets.ensure("ENGINE_ADMIN_KEY", values.ENGINE_ADMIN_KEY);
   const tttSecret = await secrets.ensure(
@@ -71,7 +75,7 @@ export async function setupEngine(services: Services): Promise<EngineService> {
 
   services.auth.user = userResolver(tokens);
   services.auth.service = serviceResolver(tokens);
-  services.auth.engine_admin = engineAdminResolver(adminKey);
+  services.auth["engine-admin"] = engineAdminResolver(adminKey);
   Object.assign(services.securitySchemes, {
     user: {
       type: "http",
@@ -86,7 +90,7 @@ export async function setupEngine(services: Services): Promise<EngineService> {
       description: "Vended 15-minute service token, scope ttt:transcribe",
       "x-kiln-obtain": "POST /v1/vend-token with a user token (costs 1 credit)",
     },
-    engine_admin: {
+    "engine-admin": {
       type: "apiKey",
       in: "header",
       name: "X-API-Key",
@@ -116,9 +120,8 @@ export async function setupEngine(services: Services): Promise<EngineService> {
       ]);
     },
   );
-  services.scheduler.every("engine.holds.sweep", values.ENGINE_HOLD_SWEEP_MS, async () => {
+  services.scheduler.every("engine.sweep_holds", values.ENGINE_HOLD_SWEEP_MS, async () => {
     await engine.sweepHolds();
   });
-  services.engine = engine;
   return engine;
 }

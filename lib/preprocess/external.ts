@@ -11,7 +11,7 @@ import { randomId } from "../ids.ts";
 import { isTerminalBatch, listTasks } from "./batches.ts";
 import { preprocessKeys as keys } from "./keys.ts";
 import { outputKey, phaseNamed } from "./phases.ts";
-import type { PreprocessDeps, PreprocessService } from "./service.ts";
+import type { PreprocessDependencies, PreprocessService } from "./service.ts";
 import { leaseTask } from "./tasks.ts";
 import type { BatchRecord, CallbackBody, OutputFile, TaskRecord } from "./types.ts";
 
@@ -27,7 +27,7 @@ export interface WorkerContract {
 }
 
 /** The next task an external worker may take, or null when none is waiting. */
-export async function leaseNextTask(deps: PreprocessDeps): Promise<WorkerContract | null> {
+export async function leaseNextTask(deps: PreprocessDependencies): Promise<WorkerContract | null> {
   for await (const entry of deps.kv.list<boolean>({ prefix: keys.actives() })) {
     const batchId = String(entry.key[2]);
     const batch = (await deps.kv.get<BatchRecord>(keys.batch(batchId))).value;
@@ -61,7 +61,7 @@ export async function leaseNextTask(deps: PreprocessDeps): Promise<WorkerContrac
 
 /** Applies a callback. Returns whether it changed anything (false for duplicates and late ones). */
 export async function handleCallback(
-  deps: PreprocessDeps,
+  deps: PreprocessDependencies,
   service: PreprocessService,
   batchId: string,
   taskId: string,

@@ -12,7 +12,7 @@ import { getBatch, listTasks, readContext } from "./batches.ts";
 import { postFinalize, processedFiles } from "./finalize.ts";
 import { firstPhase, type PhaseDependencies, phaseNamed } from "./phases.ts";
 import { UnconvertibleError } from "./pool.ts";
-import type { PreprocessDeps, PreprocessService } from "./service.ts";
+import type { PreprocessDependencies, PreprocessService } from "./service.ts";
 import { leaseTask, markFinalized } from "./tasks.ts";
 
 const BatchInput = z.object({ batchId: z.string().min(1) });
@@ -21,7 +21,7 @@ const TaskInput = z.object({ batchId: z.string().min(1), taskId: z.string().min(
 /** Local runs hold the engine's lease; this task lease only keeps external workers away meanwhile. */
 const localLeaseMs = 15 * 60_000;
 
-export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessService): void {
+export function definePreprocessJobs(deps: PreprocessDependencies, service: PreprocessService): void {
   const { kv, jobs, blobs, pool, settings } = deps;
   const backoff = { type: "fixed" as const, delaysMs: settings.retryDelaysMs };
 
@@ -146,7 +146,10 @@ export function definePreprocessJobs(deps: PreprocessDeps, service: PreprocessSe
 }
 
 /** After a restart: batches whose next step (advance, dispatch, finalize) may never have been enqueued get it now. */
-export async function resumeBatches(deps: PreprocessDeps, service: PreprocessService): Promise<number> {
+export async function resumeBatches(
+  deps: PreprocessDependencies,
+  service: PreprocessService,
+): Promise<number> {
   let resumed = 0;
   for await (const entry of deps.kv.list<boolean>({ prefix: ["preprocess", "active"] })) {
     const batch = await getBatch(deps.kv, String(entry.key[2])).catch(() => null);

@@ -29,7 +29,7 @@ export interface PreprocessSettings {
   externalLeaseMs: number;
 }
 
-export interface PreprocessDeps {
+export interface PreprocessDependencies {
   kv: KvStore;
   jobs: JobEngine;
   live: ChangeFeed;
@@ -41,7 +41,7 @@ export interface PreprocessDeps {
 
 export type PreprocessService = ReturnType<typeof createPreprocessService>;
 
-export function createPreprocessService(deps: PreprocessDeps) {
+export function createPreprocessService(deps: PreprocessDependencies) {
   const { kv, jobs, live, settings } = deps;
 
   const publish = async (batch: BatchRecord) => {

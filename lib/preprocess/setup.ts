@@ -5,22 +5,29 @@
  */
 import { staticTokenResolver } from "../http/auth.ts";
 import { errorMessage } from "../log.ts";
+import { blobVariables } from "../blobs/config.ts";
+import { variablesOf } from "../config.ts";
 import type { Services } from "../services.ts";
+import { preprocessVariables } from "./config.ts";
 import { encoderName } from "./convert.ts";
 import { definePreprocessJobs, resumeBatches } from "./jobs.ts";
 import { createConversionPool } from "./pool.ts";
-import { createPreprocessService, type PreprocessDeps } from "./service.ts";
+import { createPreprocessService, type PreprocessDependencies, type PreprocessService } from "./service.ts";
+import { authorizeBatchRead } from "./access.ts";
+import { handleCallback, leaseNextTask, type WorkerContract } from "./external.ts";
+import type { CallbackBody } from "./types.ts";
+import type { Principal } from "../http/auth.ts";
 
-export async function setupPreprocess(services: Services): Promise<void> {
+export async function setupPreprocess(services: Services): Promise<PreprocessApi> {
   const { config, log, secrets } = services;
-  const values = config.values;
+  const values = variablesOf(config, { ...preprocessVariables, ...blobVariables });
   const serviceToken = await secrets.ensure("PREPROCESS_SERVICE_TOKEN", values.PREPROCESS_SERVICE_TOKEN);
   const callbackSecret = await secrets.ensure(
     "PREPROCESS_CALLBACK_SECRET",
     values.PREPROCESS_CALLBACK_SECRET,
   );
   const pool = createConversionPool(values.PREPROCESS_WORKERS ?? navigator.hardwareConcurrency ?? 1);
-  const deps: PreprocessDeps = {
+  const deps: PreprocessDependencies = {
     kv: services.kv,
     jobs: services.jobs,
     live: services.live,
@@ -39,7 +46,6 @@ export async function setupPreprocess(services: Services): Promise<void> {
   };
   const service = createPreprocessService(deps);
   definePreprocessJobs(deps, service);
-  services.preprocess = { ...service, deps };
   services.auth["preprocess-service"] = staticTokenResolver("preprocess-service", serviceToken);
   services.securitySchemes["preprocess-service"] = {
     type: "http",
@@ -77,6 +83,22 @@ export async function setupPreprocess(services: Services): Promise<void> {
   } catch (error) {
     deps.log.error("preprocess_resume_failed", { error: errorMessage(error) });
   }
+  return {
+    ...service,
+    authorizeRead: (batchId, principal, token) => authorizeBatchRead(service, batchId, principal, token),
+    leaseNextTask: () => leaseNextTask(deps),
+    handleCallback: (batchId, taskId, body) => handleCallback(deps, service, batchId, taskId, body),
+  };
 }
 
-export type PreprocessModule = ReturnType<typeof createPreprocessService> & { deps: PreprocessDeps };
+/** The API preprocessing's routes call: the service, plus read access and the external-worker protocol. */
+export interface PreprocessApi extends PreprocessService {
+  /** Resolves for an authenticated principal or the batch's view token (`?token=`); a 401 otherwise. */
+  authorizeRead(batchId: string, principal: Principal | undefined, token: string | undefined): Promise<void>;
+  leaseNextTask(): Promise<WorkerContract | null>;
+  handleCallback(
+    batchId: string,
+    taskId: string,
+    body: CallbackBody,
+  ): Promise<{ applied: boolean; task_status: string }>;
+}

@@ -66,8 +66,6 @@ export const CallbackBody = z.discriminatedUnion("status", [
 ]);
 export type CallbackBody = z.infer<typeof CallbackBody>;
 
-export type TerminalStatus = "DONE" | "ERROR";
-
 export interface OutputFile {
   key: string;
   file_name: string;

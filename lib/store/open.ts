@@ -3,7 +3,7 @@
  * setup) or PostgreSQL (`KILN_BACKEND=postgres`, any number of instances on one database).
  * The only file besides the tests that knows both exist.
  */
-import type { Config } from "../../fresh.config.ts";
+import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { createIntervalScheduler } from "../scheduler.ts";
 import { createFileSecretStore, createSharedSecretStore } from "../secrets.ts";

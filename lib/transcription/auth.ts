@@ -6,7 +6,7 @@ import type { AuthResolver } from "../http/auth.ts";
 import { secretsEqual } from "../http/auth.ts";
 import { KilnError } from "../errors.ts";
 
-export const engineAuthKind = "tttranscribe_engine";
+export const engineAuthKind = "tttranscribe-engine";
 
 export function engineAuthResolver(sharedSecret: string): AuthResolver {
   return async (request) => {

@@ -1,64 +1,22 @@
 /**
- * The transcription service object routes use (`services.transcription`): thin wrappers that bind
- * the dependencies, plus the token-bucket rule for transcribe/estimate.
+ * The transcription module (TTTranscribe): its one public entry. main.ts registers
+ * `transcriptionModule` (modules.ts); routes fetch its API with `services.module(transcriptionModule)`
+ * and import what they validate or render from here, never from the files beside it.
  */
-import type { RateLimitRule } from "../http/rate_limit.ts";
-import type { AsrProvider } from "../providers/asr/types.ts";
-import { transcriptionHealth } from "./health.ts";
-import type { TranscriptionDependencies } from "./job.ts";
-import {
-  type Accepted,
-  acceptTranscription,
-  type Estimate,
-  estimateTranscription,
-  type TranscriptionSource,
-} from "./service.ts";
-import type { TranscriptionSettings } from "./settings.ts";
-import { type TranscriptionStatus, transcriptionStatus } from "./status.ts";
+import { defineModule } from "../services.ts";
+import { setupTranscription } from "./setup.ts";
+import { transcriptionVariables } from "./config.ts";
 
-export interface TranscriptionService {
-  settings: TranscriptionSettings;
-  asr: AsrProvider;
-  rateLimitRule: RateLimitRule;
-  accept(
-    request: { source: TranscriptionSource; requestId?: string; authorizeDuration?: boolean },
-  ): Promise<Accepted>;
-  estimate(url: string): Promise<Estimate>;
-  status(id: string): Promise<TranscriptionStatus>;
-  health(): Promise<{ httpStatus: number; body: Record<string, unknown> }>;
-  info(): Record<string, unknown>;
-}
+export const transcriptionModule = defineModule({
+  name: "transcription",
+  variables: transcriptionVariables,
+  setup: setupTranscription,
+});
 
-export const transcriptionEndpoints = [
-  "POST /transcribe",
-  "POST /estimate",
-  "GET /status/:id",
-  "GET /health",
-];
-
-export function createTranscriptionService(dependencies: TranscriptionDependencies): TranscriptionService {
-  const { settings, asr } = dependencies;
-  return {
-    settings,
-    asr,
-    rateLimitRule: {
-      name: "tttranscribe",
-      algorithm: "token_bucket",
-      capacity: settings.rateLimit.capacity,
-      refillPerMinute: settings.rateLimit.refillPerMinute,
-    },
-    accept: (request) => acceptTranscription(dependencies, request),
-    estimate: (url) => estimateTranscription(dependencies, url),
-    status: (id) => transcriptionStatus(dependencies, id),
-    health: () => transcriptionHealth(dependencies),
-    info: () => ({
-      service: "TTTranscribe",
-      version: settings.version,
-      apiVersion: "1.0.0",
-      platform: "kiln",
-      baseUrl: `${settings.publicUrl}/tttranscribe`,
-      asrProvider: settings.asr.provider,
-      endpoints: transcriptionEndpoints,
-    }),
-  };
-}
+export type { TranscriptionService } from "./api.ts";
+export { engineAuthKind } from "./auth.ts";
+export { withSeedBadRequest } from "./bad_request.ts";
+export { withTranscriptionToken } from "./limit.ts";
+export { acceptedBody, type TranscriptionSource } from "./service.ts";
+export { StudioId, studioRateLimit } from "./studio.ts";
+export { formatTranscript, transcriptTypes } from "./subtitles.ts";

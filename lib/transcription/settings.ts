@@ -1,5 +1,6 @@
 /** The transcription service's resolved settings: configuration values plus generated secrets. */
-import type { Config } from "../../fresh.config.ts";
+import { type Config, variablesOf } from "../config.ts";
+import { transcriptionVariables } from "./config.ts";
 import type { SecretStore } from "../secrets.ts";
 import type { AsrSettings } from "../providers/asr/select.ts";
 import type { PageResolverSettings } from "./resolve/page.ts";
@@ -25,7 +26,7 @@ export async function loadTranscriptionSettings(
   config: Config,
   secrets: SecretStore,
 ): Promise<TranscriptionSettings> {
-  const values = config.values;
+  const values = variablesOf(config, transcriptionVariables);
   const providedShared = values.TTT_SHARED_SECRET ?? values.ENGINE_SHARED_SECRET;
   return {
     // One name for the generated value, so the engine's `secrets.ensure("TTT_SHARED_SECRET")` reads the same.

@@ -1,23 +1,18 @@
 /** Wires the transcription service into the app: secrets, ASR provider, job kinds, auth, health. */
 import type { Services } from "../services.ts";
 import { selectAsrProvider } from "../providers/asr/select.ts";
-import type { AsrProvider } from "../providers/asr/types.ts";
 import { engineAuthKind, engineAuthResolver } from "./auth.ts";
 import { defineWebhookJob } from "./delivery.ts";
 import { countTranscriptions, transcriptionHealthCheck } from "./health.ts";
 import { cacheStats } from "./cache.ts";
 import { defineTranscribeJob } from "./job.ts";
-import { createTranscriptionService } from "./mod.ts";
+import { createTranscriptionService, type TranscriptionService } from "./api.ts";
 import { loadTranscriptionSettings } from "./settings.ts";
 
-/** `asr` lets tests (and embedders) supply a provider instead of the configured one. */
-export async function setupTranscription(
-  services: Services,
-  options: { asr?: AsrProvider } = {},
-): Promise<void> {
+export async function setupTranscription(services: Services): Promise<TranscriptionService> {
   const { config, kv, jobs, blobs, log, secrets } = services;
   const settings = await loadTranscriptionSettings(config, secrets);
-  const asr = options.asr ?? selectAsrProvider(settings.asr);
+  const asr = selectAsrProvider(settings.asr);
   const dependencies = { kv, jobs, blobs, log, asr, settings, send: services.selfFetch };
   defineTranscribeJob(dependencies);
   defineWebhookJob(dependencies);
@@ -31,7 +26,7 @@ export async function setupTranscription(
   };
   services.health.register("tttranscribe", () => transcriptionHealthCheck(asr));
   services.metrics.collect(
-    "tttranscribe_transcriptions",
+    "kiln_transcription_jobs",
     "Transcriptions by state (accepted, in_progress, completed, failed), counted since the KV was created.",
     ["state"],
     async () => {
@@ -44,7 +39,7 @@ export async function setupTranscription(
       ];
     },
   );
-  services.metrics.collect("tttranscribe_cache_lookups", "Transcription cache lookups by outcome.", [
+  services.metrics.collect("kiln_transcription_cache_lookups", "Transcription cache lookups by outcome.", [
     "outcome",
   ], async () => {
     const stats = await cacheStats(kv);
@@ -53,5 +48,5 @@ export async function setupTranscription(
       value: stats.misses,
     }];
   });
-  services.transcription = createTranscriptionService(dependencies);
+  return createTranscriptionService(dependencies);
 }

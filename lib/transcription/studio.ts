@@ -6,11 +6,15 @@
  */
 import { z } from "zod";
 import type { RateLimitRule } from "../http/rate_limit.ts";
-import type { Services } from "../services.ts";
+import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
 import type { Accepted, TranscriptionSource } from "./service.ts";
 import type { TranscriptionStatus } from "./status.ts";
-import { transcriptionOf } from "./require.ts";
+/** What the studio needs of the service it fronts (the module's API). */
+interface Transcriber {
+  accept(request: { source: TranscriptionSource }): Promise<Accepted>;
+  status(id: string): Promise<TranscriptionStatus>;
+}
 
 /** Submissions per client address (the page is public, the recogniser is not free). */
 export const studioRateLimit: RateLimitRule = {
@@ -27,17 +31,25 @@ export const StudioId = z.string().regex(/^[a-z2-7]{1,64}$/, "a transcription id
 const markerTtlMs = 48 * 60 * 60 * 1000;
 const studioKey = (id: string) => ["tttranscribe", "studio", id];
 
-export async function submitFromStudio(services: Services, source: TranscriptionSource): Promise<Accepted> {
-  const accepted = await transcriptionOf(services).accept({ source });
-  await services.kv.set(studioKey(accepted.id), { createdAt: Date.now() }, { expireIn: markerTtlMs });
+export async function submitFromStudio(
+  kv: KvStore,
+  transcriber: Transcriber,
+  source: TranscriptionSource,
+): Promise<Accepted> {
+  const accepted = await transcriber.accept({ source });
+  await kv.set(studioKey(accepted.id), { createdAt: Date.now() }, { expireIn: markerTtlMs });
   return accepted;
 }
 
 /** The status of a transcription the studio started (404 for any other id). */
-export async function studioTranscription(services: Services, id: string): Promise<TranscriptionStatus> {
-  const marker = await services.kv.get(studioKey(id));
+export async function studioTranscription(
+  kv: KvStore,
+  transcriber: Transcriber,
+  id: string,
+): Promise<TranscriptionStatus> {
+  const marker = await kv.get(studioKey(id));
   if (!marker.value) {
     throw new KilnError("not_found", "transcription_not_found", "No transcription with this id.");
   }
-  return await transcriptionOf(services).status(id);
+  return await transcriber.status(id);
 }

@@ -5,7 +5,7 @@
  * Two providers implement it: `local` (pocketsphinx + rules + flite/espeak-ng, offline) and
  * `gemini` (Vertex AI / Gemini Live).
  */
-import type { Menu } from "../restaurant/menu.ts";
+import type { Menu } from "../conversation/mod.ts";
 import type { Logger } from "../log.ts";
 
 export type Speaker = "user" | "assistant";

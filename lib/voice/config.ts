@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { flag, positiveMs } from "../config_schemas.ts";
+import { conversationModule } from "../conversation/mod.ts";
 
 export const voiceVariables = {
   VOICE_PROVIDER: {
@@ -109,3 +110,9 @@ export function voiceConfigProblem(values: {
     message: "=gemini needs GEMINI_API_KEY, or VERTEX_PROJECT_ID with GOOGLE_APPLICATION_CREDENTIALS",
   };
 }
+
+/** What voice reads: its own variables and the conversation session lifetime its state follows. */
+export const voiceReads = {
+  ...voiceVariables,
+  CONVERSATION_SESSION_TTL_HOURS: conversationModule.variables.CONVERSATION_SESSION_TTL_HOURS,
+};

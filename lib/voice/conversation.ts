@@ -18,7 +18,7 @@ import type {
   VoiceAgentProvider,
 } from "./agent.ts";
 import { type OutboxTarget, SpeechOutbox } from "./audio/outbox.ts";
-import type { VoiceDeps } from "./deps.ts";
+import type { VoiceDependencies } from "./dependencies.ts";
 
 export interface ConversationInfo {
   sessionId: string;
@@ -30,7 +30,7 @@ export interface ConversationInfo {
 const INTERIM_DISPLAY_MS = 300;
 
 export class Conversation {
-  readonly #deps: VoiceDeps;
+  readonly #deps: VoiceDependencies;
   readonly #info: ConversationInfo;
   readonly #client: OutboxTarget;
   readonly #log: Logger;
@@ -44,7 +44,7 @@ export class Conversation {
   #onFatal: (code: string) => void;
 
   constructor(
-    deps: VoiceDeps,
+    deps: VoiceDependencies,
     info: ConversationInfo,
     client: OutboxTarget,
     onFatal: (code: string) => void,

@@ -3,7 +3,7 @@
  * page → say "two garlic naan and one dal makhani" works with zero setup. Its words are the ones
  * the offline recogniser had to learn (naan, makhani, biryani are not in pocketsphinx's dictionary).
  */
-import type { Menu } from "../restaurant/menu.ts";
+import type { Menu } from "../conversation/mod.ts";
 
 export const demoVoiceTenant = "demo-curry-house";
 

@@ -10,7 +10,7 @@ import { errorMessage, type Logger } from "../log.ts";
 import type { VoiceAgentProvider } from "./agent.ts";
 import { INPUT_SAMPLE_RATE, pcm16FromBytes } from "./audio/pcm.ts";
 import { Conversation, type ConversationInfo } from "./conversation.ts";
-import type { VoiceDeps } from "./deps.ts";
+import type { VoiceDependencies } from "./dependencies.ts";
 import {
   ClientMessage,
   inputFormat,
@@ -23,7 +23,7 @@ import {
 export interface VoiceSocketOptions {
   request: Request;
   info: ConversationInfo;
-  deps: VoiceDeps;
+  deps: VoiceDependencies;
   provider: VoiceAgentProvider;
   /** Open conversations of this instance by session id (to take over a session). */
   open: Map<string, (reason: "session_taken_over" | "server_restarting") => void>;

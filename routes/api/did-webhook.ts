@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { docToVideoService } from "../../lib/doc_to_video/route_support.ts";
-import { receiveWebhook, WebhookQuery } from "../../lib/doc_to_video/webhook.ts";
+import { docToVideoModule, receiveWebhook, WebhookQuery } from "../../lib/doc_to_video/mod.ts";
 import { define } from "../../lib/http/route.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
@@ -18,7 +17,7 @@ export const handler: Handlers = {
     async handle({ query, body, services, log }) {
       const outcome = await receiveWebhook(
         services.kv,
-        docToVideoService(services).webhookSecret,
+        services.module(docToVideoModule).webhookSecret,
         query,
         body,
       );

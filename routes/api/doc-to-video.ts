@@ -1,7 +1,5 @@
 import { z } from "zod";
-import { maxDocumentBytes } from "../../lib/doc_to_video/options.ts";
-import { pageOptions } from "../../lib/doc_to_video/page_options.ts";
-import { docToVideoService } from "../../lib/doc_to_video/route_support.ts";
+import { docToVideoModule, maxDocumentBytes } from "../../lib/doc_to_video/mod.ts";
 import { define } from "../../lib/http/route.ts";
 import { ipRateLimitKey } from "../../lib/http/client_ip.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
@@ -15,7 +13,7 @@ export const handler: Handlers = {
         description: "`{avatars, apiTypes, sentiments, categories, models, defaultModel, maxBytes, …}`.",
       },
     },
-    handle: async ({ services }) => ({ json: await pageOptions(services) }),
+    handle: async ({ services }) => ({ json: await services.module(docToVideoModule).pageOptions() }),
   }),
   POST: define.post({
     summary:
@@ -38,7 +36,11 @@ export const handler: Handlers = {
       },
     },
     async handle({ body, services, clientIp, log }) {
-      const job = await docToVideoService(services).submit(body as FormData, ipRateLimitKey(clientIp), log);
+      const job = await services.module(docToVideoModule).submit(
+        body as FormData,
+        ipRateLimitKey(clientIp),
+        log,
+      );
       return {
         status: 202,
         json: {

@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { startDemoConversation } from "../../lib/conversation/demo_start.ts";
+import { conversationModule } from "../../lib/conversation/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -12,7 +12,7 @@ export const handler: Handlers = {
     },
     responses: { 202: { description: "Demo started; open displayPath." } },
     async handle({ services }) {
-      return { status: 202, json: await startDemoConversation(services, 1_200) };
+      return { status: 202, json: await services.module(conversationModule).startDemo(1_200) };
     },
   }),
 };

@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { servicesHealth } from "../../lib/engine/health.ts";
+import { engineModule, servicesHealth } from "../../lib/engine/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -13,7 +13,10 @@ export const handler: Handlers = {
       },
     },
     async handle({ services }) {
-      return { headers: { "cache-control": "no-store" }, json: await servicesHealth(services.engine!) };
+      return {
+        headers: { "cache-control": "no-store" },
+        json: await servicesHealth(services.module(engineModule)),
+      };
     },
   }),
 };

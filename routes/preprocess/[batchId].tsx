@@ -2,8 +2,13 @@ import { z } from "zod";
 import PreprocessProgress from "../../islands/PreprocessProgress.tsx";
 import { isKilnError } from "../../lib/errors.ts";
 import { define } from "../../lib/http/route.ts";
-import { authorizeBatchRead, readerAuth } from "../../lib/preprocess/access.ts";
-import { BatchId, type BatchStatusView, type TaskView } from "../../lib/preprocess/types.ts";
+import {
+  BatchId,
+  type BatchStatusView,
+  preprocessModule,
+  readerAuth,
+  type TaskView,
+} from "../../lib/preprocess/mod.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 export const title = (data: Data) =>
@@ -25,7 +30,8 @@ export const handler: Handlers = {
     async handle({ params, query, principal, services, render, url }) {
       const next = url.pathname + url.search;
       try {
-        const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
+        const preprocess = services.module(preprocessModule);
+        await preprocess.authorizeRead(params.batchId, principal, query.token);
         const status = await preprocess.status(params.batchId, true);
         return render(
           { kind: "batch", status, token: await preprocess.viewToken(params.batchId) } satisfies Data,

@@ -1,6 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { preprocessOf, writerAuth } from "../../lib/preprocess/access.ts";
-import { QueueMessage } from "../../lib/preprocess/message.ts";
+import { preprocessModule, QueueMessage, writerAuth } from "../../lib/preprocess/mod.ts";
 import { PageQuery } from "../../lib/store/page.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
@@ -31,7 +30,7 @@ export const submitBatch = define.post({
     },
   },
   async handle({ body, services }) {
-    const { body: response } = await preprocessOf(services).submit(body);
+    const { body: response } = await services.module(preprocessModule).submit(body);
     return { status: 202, json: response };
   },
 });
@@ -47,7 +46,10 @@ export const handler: Handlers = {
       401: { description: "No admin or PREPROCESS_SERVICE_TOKEN credentials." },
     },
     async handle({ query, services }) {
-      return { headers: { "cache-control": "no-store" }, json: await preprocessOf(services).list(query) };
+      return {
+        headers: { "cache-control": "no-store" },
+        json: await services.module(preprocessModule).list(query),
+      };
     },
   }),
   POST: submitBatch,

@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { preprocessOf } from "../../lib/preprocess/access.ts";
+import { preprocessModule } from "../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -10,9 +10,9 @@ export const handler: Handlers = {
     responses: {
       200: { description: '`{status: "ok", service: "arke-preprocessing-orchestrator", timestamp}`.' },
     },
-    openapi: { errors: { 503: "`preprocess_unavailable`: the module is off." } },
+    openapi: { errors: { 503: "`module_unavailable`: the module is not registered." } },
     handle({ services }) {
-      preprocessOf(services);
+      services.module(preprocessModule);
       return {
         json: {
           status: "ok",

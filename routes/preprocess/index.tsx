@@ -1,7 +1,7 @@
 import PreprocessUpload from "../../islands/PreprocessUpload.tsx";
 import { define } from "../../lib/http/route.ts";
 import { randomId } from "../../lib/ids.ts";
-import { maxBlobUploadBytes, maxFilesPerBatch } from "../../lib/preprocess/types.ts";
+import { maxBlobUploadBytes, maxFilesPerBatch } from "../../lib/preprocess/mod.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 export const title = "Image preprocessing";

@@ -1,6 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { principalUserId } from "../../lib/engine/auth.ts";
-import { RequestIdParam } from "../../lib/engine/schemas.ts";
+import { engineModule, principalUserId, RequestIdParam } from "../../lib/engine/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -17,7 +16,7 @@ export const handler: Handlers = {
       404: { description: "No such request for this user (`request_not_found`)." },
     },
     async handle({ principal, params, services }) {
-      const view = await services.engine!.status(principalUserId(principal), params.requestId);
+      const view = await services.module(engineModule).status(principalUserId(principal), params.requestId);
       return { headers: { "cache-control": "no-store" }, json: { ok: true, ...view } };
     },
   }),

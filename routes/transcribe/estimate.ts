@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { MediaUrlBody } from "../../lib/engine/schemas.ts";
+import { engineModule, MediaUrlBody } from "../../lib/engine/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -15,7 +15,7 @@ export const handler: Handlers = {
       },
     },
     async handle({ body, services }) {
-      return { json: { ok: true, ...await services.engine!.estimate(body.url) } };
+      return { json: { ok: true, ...await services.module(engineModule).estimate(body.url) } };
     },
   }),
 };

@@ -1,6 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { principalUserId } from "../../lib/engine/auth.ts";
-import { MediaUrlBody } from "../../lib/engine/schemas.ts";
+import { engineModule, MediaUrlBody, principalUserId } from "../../lib/engine/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -15,7 +14,10 @@ export const handler: Handlers = {
     idempotencyKeyFrom: (body) => body.clientRequestId,
     responses: { 202: { description: "Accepted; credits held until the result arrives." } },
     async handle({ principal, body, services }) {
-      const started = await services.engine!.startTranscription(principalUserId(principal), body.url);
+      const started = await services.module(engineModule).startTranscription(
+        principalUserId(principal),
+        body.url,
+      );
       return {
         status: 202,
         json: { ok: true, ...started, statusUrl: `/status/${started.requestId}` },

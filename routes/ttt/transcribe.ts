@@ -1,7 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import type { ServicePrincipal } from "../../lib/engine/auth.ts";
-import { MediaUrlBody } from "../../lib/engine/schemas.ts";
-import { serviceScope } from "../../lib/engine/tokens.ts";
+import { engineModule, MediaUrlBody, type ServicePrincipal, serviceScope } from "../../lib/engine/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -23,7 +21,7 @@ export const handler: Handlers = {
     },
     async handle({ principal, body, services }) {
       const caller = principal as ServicePrincipal;
-      const answer = await services.engine!.proxyTranscribe(
+      const answer = await services.module(engineModule).proxyTranscribe(
         { userId: caller.id, tokenId: caller.tokenId },
         body.url,
       );

@@ -1,7 +1,7 @@
 import { KilnError } from "../../lib/errors.ts";
 import { httpErrors } from "../../lib/http/problem.ts";
 import { define } from "../../lib/http/route.ts";
-import { transcriptionOf } from "../../lib/transcription/require.ts";
+import { transcriptionModule } from "../../lib/transcription/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 /**
@@ -20,7 +20,7 @@ export const handler: Handlers = {
     },
     handle({ url, services }) {
       if (url.pathname !== "/tttranscribe/") throw notHere();
-      return { json: transcriptionOf(services).info() };
+      return { json: services.module(transcriptionModule).info() };
     },
   }),
   POST: define.post({

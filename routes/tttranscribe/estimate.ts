@@ -1,10 +1,12 @@
 import { z } from "zod";
 import { readJsonBody, validate } from "../../lib/http/body.ts";
 import { define } from "../../lib/http/route.ts";
-import { engineAuthKind } from "../../lib/transcription/auth.ts";
-import { withSeedBadRequest } from "../../lib/transcription/bad_request.ts";
-import { withTranscriptionToken } from "../../lib/transcription/limit.ts";
-import { transcriptionOf } from "../../lib/transcription/require.ts";
+import {
+  engineAuthKind,
+  transcriptionModule,
+  withSeedBadRequest,
+  withTranscriptionToken,
+} from "../../lib/transcription/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 const EstimateBody = z.object({ url: z.string().min(1).max(2048) });
@@ -26,7 +28,7 @@ export const handler: Handlers = {
       429: { description: "The client's token bucket is empty (`Retry-After`)." },
     },
     async handle({ request, services, clientIp }) {
-      const transcription = transcriptionOf(services);
+      const transcription = services.module(transcriptionModule);
       const { value, headers } = await withTranscriptionToken(
         services.rateLimiter,
         transcription.rateLimitRule,

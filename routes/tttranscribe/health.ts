@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { transcriptionOf } from "../../lib/transcription/require.ts";
+import { transcriptionModule } from "../../lib/transcription/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -12,7 +12,7 @@ export const handler: Handlers = {
       200: { description: "`{status: healthy|degraded, environment, tools, jobs, cache, problems?}`." },
     },
     async handle({ services }) {
-      const { httpStatus, body } = await transcriptionOf(services).health();
+      const { httpStatus, body } = await services.module(transcriptionModule).health();
       return { status: httpStatus, json: body, headers: { "cache-control": "no-store" } };
     },
   }),

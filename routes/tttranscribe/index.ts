@@ -1,5 +1,5 @@
 import { define } from "../../lib/http/route.ts";
-import { transcriptionOf } from "../../lib/transcription/require.ts";
+import { transcriptionModule } from "../../lib/transcription/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -10,7 +10,7 @@ export const handler: Handlers = {
       200: { description: "`{service, version, apiVersion, platform, baseUrl, asrProvider, endpoints}`." },
     },
     handle({ services }) {
-      return { json: transcriptionOf(services).info() };
+      return { json: services.module(transcriptionModule).info() };
     },
   }),
 };

@@ -1,11 +1,14 @@
 import { z } from "zod";
 import { mediaType, readJsonBody, readMultipartBody, validate } from "../../lib/http/body.ts";
 import { define } from "../../lib/http/route.ts";
-import { engineAuthKind } from "../../lib/transcription/auth.ts";
-import { withTranscriptionToken } from "../../lib/transcription/limit.ts";
-import { transcriptionOf } from "../../lib/transcription/require.ts";
-import { acceptedBody, type TranscriptionSource } from "../../lib/transcription/service.ts";
-import { withSeedBadRequest } from "../../lib/transcription/bad_request.ts";
+import {
+  acceptedBody,
+  engineAuthKind,
+  transcriptionModule,
+  type TranscriptionSource,
+  withSeedBadRequest,
+  withTranscriptionToken,
+} from "../../lib/transcription/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 const requestIdSchema = z.string().min(1).max(200).optional();
@@ -33,7 +36,7 @@ export const handler: Handlers = {
       400: { description: "No usable url in the body (the seed's status)." },
     },
     async handle({ request, services, clientIp }) {
-      const transcription = transcriptionOf(services);
+      const transcription = services.module(transcriptionModule);
       const { value: accepted, headers } = await withTranscriptionToken(
         services.rateLimiter,
         transcription.rateLimitRule,

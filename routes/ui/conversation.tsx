@@ -3,8 +3,7 @@ import ConversationDemo from "../../islands/ConversationDemo.tsx";
 import ConversationDisplay from "../../islands/ConversationDisplay.tsx";
 import { isKilnError } from "../../lib/errors.ts";
 import { define } from "../../lib/http/route.ts";
-import type { SessionState } from "../../lib/conversation/sessions.ts";
-import { type Theme, themeCss } from "../../lib/themes/schema.ts";
+import { conversationModule, type SessionState, type Theme, themeCss } from "../../lib/conversation/mod.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 type Data =
@@ -28,7 +27,7 @@ export const handler: Handlers = {
     }),
     async handle({ query, services, render }) {
       if (!query.session) return render({ kind: "intro" } satisfies Data);
-      const module = services.conversation!;
+      const module = services.module(conversationModule);
       try {
         const session = await module.display.authorizeRead(query.session, query.token);
         const [state, theme] = await Promise.all([

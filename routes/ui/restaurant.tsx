@@ -2,8 +2,8 @@ import { z } from "zod";
 import VoiceOrder from "../../islands/VoiceOrder.tsx";
 import { isKilnError } from "../../lib/errors.ts";
 import { define } from "../../lib/http/route.ts";
-import { type Theme, themeCss } from "../../lib/themes/schema.ts";
-import { demoVoiceTenant } from "../../lib/voice/mod.ts";
+import { conversationModule, type Theme, themeCss } from "../../lib/conversation/mod.ts";
+import { demoVoiceTenant, voiceModule } from "../../lib/voice/mod.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 type Data =
@@ -24,14 +24,14 @@ export const handler: Handlers = {
     async handle({ query, services, render }) {
       const tenantId = query.tenant ?? demoVoiceTenant;
       try {
-        await services.voice!.menu(tenantId); // a tenant without a menu cannot take orders
+        await services.module(voiceModule).menu(tenantId); // a tenant without a menu cannot take orders
       } catch (error) {
         if (!isKilnError(error) || error.code !== "menu_not_found") throw error;
         return render({ kind: "no_menu", tenantId } satisfies Data, { status: 404 });
       }
-      const theme = await services.conversation!.themes.resolve(tenantId, "restaurant");
+      const theme = await services.module(conversationModule).themes.resolve(tenantId, "restaurant");
       return render(
-        { kind: "order", tenantId, theme, provider: services.voice!.provider } satisfies Data,
+        { kind: "order", tenantId, theme, provider: services.module(voiceModule).provider } satisfies Data,
         { headers: allowMicrophone },
       );
     },

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import TranscriptionStudio from "../../islands/TranscriptionStudio.tsx";
 import { define } from "../../lib/http/route.ts";
-import { transcriptionOf } from "../../lib/transcription/require.ts";
-import { StudioId } from "../../lib/transcription/studio.ts";
+import { StudioId, transcriptionModule } from "../../lib/transcription/mod.ts";
 import type { Handlers, PageProps } from "../../lib/web/manifest.ts";
 
 interface Data {
@@ -21,7 +20,7 @@ export const handler: Handlers = {
     tags: ["transcription"],
     query: z.object({ id: StudioId.optional() }),
     handle({ query, services, render }) {
-      const transcription = transcriptionOf(services);
+      const transcription = services.module(transcriptionModule);
       return render(
         {
           maxBytes: transcription.settings.maxMediaBytes,

@@ -1,7 +1,6 @@
 import { define } from "../../lib/http/route.ts";
 import { rateLimitHeaders } from "../../lib/http/rate_limit.ts";
-import { principalUserId } from "../../lib/engine/auth.ts";
-import { VendTokenBody } from "../../lib/engine/schemas.ts";
+import { engineModule, principalUserId, VendTokenBody } from "../../lib/engine/mod.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -23,7 +22,7 @@ export const handler: Handlers = {
       429: { description: "ENGINE_VEND_LIMIT_PER_HOUR tokens this hour (`vend_limit`, with `Retry-After`)." },
     },
     async handle({ principal, body, services }) {
-      const { vended, quota } = await services.engine!.vendToken(
+      const { vended, quota } = await services.module(engineModule).vendToken(
         principalUserId(principal),
         body.clientRequestId,
       );

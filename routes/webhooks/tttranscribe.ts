@@ -1,6 +1,7 @@
 import { readJsonBody } from "../../lib/http/body.ts";
 import { define } from "../../lib/http/route.ts";
 import type { Handlers } from "../../lib/web/manifest.ts";
+import { engineModule } from "../../lib/engine/mod.ts";
 
 const webhookBodyLimit = 256 * 1024;
 
@@ -17,7 +18,7 @@ export const handler: Handlers = {
     async handle({ request, services }) {
       // The signature covers the exact bytes, so the body is read raw here, not by a body schema.
       const { text } = await readJsonBody(request, webhookBodyLimit);
-      const outcome = await services.engine!.receiveWebhook(text, request.headers);
+      const outcome = await services.module(engineModule).receiveWebhook(text, request.headers);
       return { json: { received: true, ...outcome } };
     },
   }),

@@ -1,13 +1,13 @@
 /** The demo button's route: a new session whose display fills with the scripted conversation. */
 import assert from "node:assert/strict";
 import { waitFor } from "../support/wait.ts";
-import { startDemoConversation } from "../../lib/conversation/demo_start.ts";
+import { conversationModule } from "../../lib/conversation/mod.ts";
 import { demoScript } from "../../lib/conversation/demo.ts";
 import { asService, conversationKiln } from "./_helpers.ts";
 
 Deno.test("the demo plays the scripted order into a new session", async () => {
   await using kiln = await conversationKiln();
-  const started = await startDemoConversation(kiln.services, 0);
+  const started = await kiln.services.module(conversationModule).startDemo(0);
   assert.match(started.displayPath, /^\/ui\/conversation\?session=/);
   const state = await waitFor("the demo to finish", async () => {
     const job = await kiln.services.jobs.get(started.jobId);

@@ -1,6 +1,7 @@
 /** Sessions API over HTTP: init, update, batch, state, every auth failure, validation, bounds. */
 import assert from "node:assert/strict";
 import { asService, conversationKiln, createSession, postUpdate } from "./_helpers.ts";
+import { conversationModule } from "../../lib/conversation/mod.ts";
 
 Deno.test("init creates a CSPRNG session with display and write tokens; re-init keeps tenant", async () => {
   await using kiln = await conversationKiln();
@@ -211,7 +212,7 @@ Deno.test("idle sessions expire and their keys are removed", async () => {
   await using kiln = await conversationKiln({ CONVERSATION_SESSION_TTL_HOURS: "0.01" });
   const { sessionId, token } = await createSession(kiln);
   await postUpdate(kiln, sessionId, { type: "confirmation", data: { title: "Hi" } });
-  const store = kiln.services.conversation!.display.store;
+  const store = kiln.services.module(conversationModule).display.store;
   assert.equal(await store.expire(), 0);
   const later = Date.now() + 60_000;
   const expired = await import("../../lib/conversation/sessions.ts").then(({ createSessionStore }) =>

@@ -5,6 +5,7 @@ import { createLlmThemeGenerator, createLocalThemeGenerator } from "../../lib/th
 import { createOpenRouterModel } from "../../lib/providers/llm/openrouter.ts";
 import { serve } from "../support/sse_client.ts";
 import { asThemeAdmin, conversationKiln, createSession } from "./_helpers.ts";
+import { conversationModule } from "../../lib/conversation/mod.ts";
 
 const theme = {
   name: "Harbour",
@@ -66,7 +67,7 @@ Deno.test("a tampered stored theme is not used: default theme and a log line", a
     ...stored,
     theme: { ...stored.theme, colors: { ...stored.theme.colors, primary: "#ff0000" } },
   });
-  kiln.services.conversation!.themes.forget("harbour");
+  kiln.services.module(conversationModule).themes.forget("harbour");
   const got = await (await kiln.request("/api/themes/harbour")).json();
   assert.equal(got.custom, false);
   assert.notEqual(got.theme.colors.primary, "#ff0000");

@@ -12,6 +12,7 @@ import {
   userToken,
   webhookSecret,
 } from "./_helpers.ts";
+import { engineModule } from "../../lib/engine/mod.ts";
 
 const mediaUrl = "https://www.tiktok.com/@garyvee/video/7308801293029248299";
 
@@ -191,7 +192,7 @@ Deno.test("a failed forward releases the hold; the sweep releases holds older th
 
   const started = await start(kiln, token);
   assert.equal((await balance(kiln, token)).heldCredits, 2);
-  const engine = kiln.services.engine!;
+  const engine = kiln.services.module(engineModule);
   assert.equal(await engine.sweepHolds(Date.now()), 0, "a fresh hold stays");
   assert.equal(await engine.sweepHolds(Date.now() + 16 * 60_000), 1);
   assert.equal((await balance(kiln, token)).heldCredits, 0);
@@ -233,7 +234,11 @@ Deno.test("never a discount: a late result the balance cannot pay is refused, no
   const token = await userToken(kiln, "ned");
   await grant(kiln, "ned", 2);
   const started = await start(kiln, token); // 2 held
-  assert.equal(await kiln.services.engine!.sweepHolds(Date.now() + 16 * 60_000), 1, "the hold expires");
+  assert.equal(
+    await kiln.services.module(engineModule).sweepHolds(Date.now() + 16 * 60_000),
+    1,
+    "the hold expires",
+  );
   const late = await deliver(kiln, completed(started.requestId, 300)); // 5 credits, 2 available
   assert.equal(late.status, 200);
   const view: Json = await (await kiln.request(`/status/${started.requestId}`, { headers: bearer(token) }))

@@ -78,10 +78,10 @@ async function mintCredentials(url: string): Promise<Record<string, Record<strin
     "display-service": bearer(secrets.DISPLAY_SERVICE_TOKEN),
     "theme-admin": bearer(secrets.THEME_API_TOKEN),
     "preprocess-service": bearer(secrets.PREPROCESS_SERVICE_TOKEN),
-    engine_admin: adminKey,
+    "engine-admin": adminKey,
     user: bearer(userToken),
     service: bearer(vended.token ?? vended.serviceToken ?? "none"),
-    tttranscribe_engine: { "x-engine-auth": secrets.TTT_SHARED_SECRET },
+    "tttranscribe-engine": { "x-engine-auth": secrets.TTT_SHARED_SECRET },
   };
 }
 

@@ -31,8 +31,8 @@ Deno.test("info and health are public and keep the seed's shape", async () => {
   assert.equal(typeof health.tools.ffmpeg.available, "boolean");
   assert.equal(typeof health.tools.asr.available, "boolean");
   const metrics = await (await kiln.request("/metrics", { admin: true })).text();
-  assert.match(metrics, /tttranscribe_transcriptions\{state="accepted"\} 0/);
-  assert.match(metrics, /tttranscribe_cache_lookups\{outcome="hit"\} 0/);
+  assert.match(metrics, /kiln_transcription_jobs\{state="accepted"\} 0/);
+  assert.match(metrics, /kiln_transcription_cache_lookups\{outcome="hit"\} 0/);
 });
 
 Deno.test("health says when the configured ASR provider cannot run", async () => {

@@ -3,9 +3,7 @@
  * catalog `GET /api/restaurant/tools` serves) and a system instruction with the menu, the rules of
  * the ordering flow and, after a reconnect, what the cart already holds.
  */
-import { formatMoney } from "../../conversation/money.ts";
-import type { Menu } from "../../restaurant/menu.ts";
-import { toolCatalog } from "../../restaurant/tools.ts";
+import { formatMoney, type Menu, toolCatalog } from "../../conversation/mod.ts";
 import type { SessionView } from "../agent.ts";
 
 /** JSON Schema keywords the Live API's OpenAPI-subset `Schema` understands. */

@@ -8,6 +8,8 @@
 import { fromBase64, toBase64 } from "../../hmac.ts";
 import { errorMessage } from "../../log.ts";
 import type { Services } from "../../services.ts";
+import { variablesOf } from "../../config.ts";
+import { voiceVariables } from "../config.ts";
 import { sleep } from "../../sleep.ts";
 import type { AgentHost, VoiceAgent, VoiceAgentProvider } from "../agent.ts";
 import {
@@ -24,7 +26,7 @@ import { type FunctionCall, type LiveServerMessage, LiveSession } from "./live.t
 const RECONNECT_DELAYS_MS = [250, 1_000, 3_000];
 
 export function createGeminiProvider(services: Services): VoiceAgentProvider {
-  const values = services.config.values;
+  const values = variablesOf(services.config, voiceVariables);
   const credentials = liveCredentials({
     apiKey: values.GEMINI_API_KEY,
     projectId: values.VERTEX_PROJECT_ID,

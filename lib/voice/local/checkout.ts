@@ -4,7 +4,7 @@
  * $21.11 in total, for pickup. Shall I place the order?"). Derived from the restaurant session each
  * time, so it never asks for something the caller already gave (even on another socket).
  */
-import type { Menu } from "../../restaurant/menu.ts";
+import type { Menu } from "../../conversation/mod.ts";
 import type { SessionView } from "../agent.ts";
 import type { DialogueState } from "./dialogue.ts";
 import { listing, portion, price } from "./replies.ts";

@@ -5,7 +5,7 @@
  * is still missing — a name, a phone number (optional), delivery or pickup, the address — then
  * reads the order back and waits for a yes.
  */
-import type { Menu } from "../../restaurant/menu.ts";
+import type { Menu } from "../../conversation/mod.ts";
 import type { SessionView, ToolOutcome } from "../agent.ts";
 import { checkoutQuestion } from "./checkout.ts";
 import type { MenuIndex } from "./dishes.ts";

@@ -4,7 +4,7 @@
  * "two chicken biryani" is the biryani even when "butter chicken" exists, while a bare "chicken"
  * names several dishes and is reported as ambiguous for the dialogue to ask about.
  */
-import type { Menu } from "../../restaurant/menu.ts";
+import type { Menu } from "../../conversation/mod.ts";
 import { fillerWords, stem, tokenize } from "./words.ts";
 
 export interface IndexedDish {

@@ -7,7 +7,7 @@
 import { KilnError } from "../../errors.ts";
 import { sha256Hex } from "../../hmac.ts";
 import type { Logger } from "../../log.ts";
-import type { Menu } from "../../restaurant/menu.ts";
+import type { Menu } from "../../conversation/mod.ts";
 import { MenuIndex } from "./dishes.ts";
 import { buildGrammar } from "./grammar.ts";
 import { pronounce } from "./lexicon.ts";

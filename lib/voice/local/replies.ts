@@ -1,6 +1,5 @@
 /** How the offline assistant words things: short sentences that read well and sound right. */
-import { formatMoney } from "../../conversation/money.ts";
-import type { Menu, MenuItem } from "../../restaurant/menu.ts";
+import { formatMoney, type Menu, type MenuItem } from "../../conversation/mod.ts";
 import type { ToolOutcome } from "../agent.ts";
 import type { DietaryTag } from "./intent.ts";
 

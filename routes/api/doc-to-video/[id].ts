@@ -1,4 +1,4 @@
-import { docToVideoService, JobParams } from "../../../lib/doc_to_video/route_support.ts";
+import { docToVideoModule, JobParams } from "../../../lib/doc_to_video/mod.ts";
 import { define } from "../../../lib/http/route.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
@@ -12,7 +12,7 @@ export const handler: Handlers = {
       404: { description: "Unknown, expired or not a doc-to-video job." },
     },
     async handle({ params, services }) {
-      return { json: await docToVideoService(services).status(params.id) };
+      return { json: await services.module(docToVideoModule).status(params.id) };
     },
   }),
   DELETE: define.delete({
@@ -24,7 +24,7 @@ export const handler: Handlers = {
       404: { description: "Unknown, expired or not a doc-to-video job." },
     },
     async handle({ params, services }) {
-      return { json: await docToVideoService(services).cancel(params.id) };
+      return { json: await services.module(docToVideoModule).cancel(params.id) };
     },
   }),
 };

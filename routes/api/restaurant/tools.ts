@@ -1,5 +1,5 @@
 import { define } from "../../../lib/http/route.ts";
-import { toolCatalog } from "../../../lib/restaurant/tools.ts";
+import { toolCatalog } from "../../../lib/conversation/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {

@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { define } from "../../../lib/http/route.ts";
-import { defaultThemes, ThemeSchema } from "../../../lib/themes/schema.ts";
+import {
+  conversationModule,
+  defaultThemes,
+  TenantParams,
+  ThemeSchema,
+} from "../../../lib/conversation/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { TenantParams } from "../../../lib/themes/http_schemas.ts";
 
 export const handler: Handlers = {
   GET: define.get({
@@ -11,7 +15,7 @@ export const handler: Handlers = {
     params: TenantParams,
     query: z.object({ category: z.enum(["restaurant", "financial"]).default("restaurant") }),
     async handle({ params, query, services }) {
-      const theme = await services.conversation!.themes.find(params.tenant);
+      const theme = await services.module(conversationModule).themes.find(params.tenant);
       return {
         json: {
           tenant: params.tenant,
@@ -29,7 +33,10 @@ export const handler: Handlers = {
     body: ThemeSchema,
     async handle({ params, body, services }) {
       return {
-        json: { tenant: params.tenant, theme: await services.conversation!.themes.put(params.tenant, body) },
+        json: {
+          tenant: params.tenant,
+          theme: await services.module(conversationModule).themes.put(params.tenant, body),
+        },
       };
     },
   }),

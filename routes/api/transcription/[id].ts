@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { define } from "../../../lib/http/route.ts";
-import { StudioId, studioTranscription } from "../../../lib/transcription/studio.ts";
+import { StudioId, transcriptionModule } from "../../../lib/transcription/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -20,7 +20,7 @@ export const handler: Handlers = {
     async handle({ params, services }) {
       return {
         headers: { "cache-control": "no-store" },
-        json: await studioTranscription(services, params.id),
+        json: await services.module(transcriptionModule).studio.status(params.id),
       };
     },
   }),

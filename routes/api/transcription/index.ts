@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { KilnError } from "../../../lib/errors.ts";
 import { define } from "../../../lib/http/route.ts";
-import { transcriptionOf } from "../../../lib/transcription/require.ts";
-import { studioRateLimit, submitFromStudio } from "../../../lib/transcription/studio.ts";
+import { studioRateLimit, transcriptionModule } from "../../../lib/transcription/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 const StudioForm = z.object({
@@ -19,7 +18,7 @@ export const handler: Handlers = {
     tags: ["transcription"],
     bodyType: "multipart",
     body: StudioForm,
-    bodyLimit: (services) => transcriptionOf(services).settings.maxMediaBytes + 64 * 1024,
+    bodyLimit: (services) => services.module(transcriptionModule).settings.maxMediaBytes + 64 * 1024,
     rateLimit: { rule: studioRateLimit, by: "ip" },
     responses: {
       202: {
@@ -42,7 +41,7 @@ export const handler: Handlers = {
       if (!source) {
         throw new KilnError("invalid", "source_missing", "Send a link (`url`) or a file (`file`).");
       }
-      const accepted = await submitFromStudio(services, source);
+      const accepted = await services.module(transcriptionModule).studio.submit(source);
       return {
         status: 202,
         json: {

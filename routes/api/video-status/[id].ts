@@ -1,4 +1,4 @@
-import { docToVideoService, JobParams } from "../../../lib/doc_to_video/route_support.ts";
+import { docToVideoModule, JobParams } from "../../../lib/doc_to_video/mod.ts";
 import { define } from "../../../lib/http/route.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
@@ -14,7 +14,7 @@ export const handler: Handlers = {
     },
     async handle({ params, services }) {
       return {
-        json: await docToVideoService(services).status(params.id),
+        json: await services.module(docToVideoModule).status(params.id),
         headers: { "cache-control": "no-store" },
       };
     },

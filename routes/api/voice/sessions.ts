@@ -1,5 +1,5 @@
 import { define } from "../../../lib/http/route.ts";
-import { StartVoiceSessionBody } from "../../../lib/voice/mod.ts";
+import { StartVoiceSessionBody, voiceModule } from "../../../lib/voice/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -21,7 +21,7 @@ export const handler: Handlers = {
       by: "ip",
     },
     async handle({ body, services }) {
-      return { status: 201, json: await services.voice!.startSession(body) };
+      return { status: 201, json: await services.module(voiceModule).startSession(body) };
     },
   }),
 };

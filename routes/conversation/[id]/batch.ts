@@ -5,11 +5,12 @@ import type { Handlers } from "../../../lib/web/manifest.ts";
 import {
   AnyUpdateBody,
   Category,
+  conversationModule,
+  MAX_BATCH,
   SessionIdParams,
   TenantId,
-} from "../../../lib/conversation/http_schemas.ts";
-import { MAX_BATCH } from "../../../lib/conversation/sessions.ts";
-import { updateDocs } from "../../../lib/conversation/update_docs.ts";
+  updateDocs,
+} from "../../../lib/conversation/mod.ts";
 
 export const handler: Handlers = {
   POST: define.post({
@@ -30,7 +31,7 @@ export const handler: Handlers = {
       201: { description: "All stored and broadcast, in order", schema: updateDocs.batchWritten },
     },
     async handle({ params, body, request, services }) {
-      const updates = await services.conversation!.display.write(
+      const updates = await services.module(conversationModule).display.write(
         params.id,
         bearerToken(request),
         body.updates,

@@ -2,8 +2,12 @@ import { define } from "../../../lib/http/route.ts";
 import { bearerToken } from "../../../lib/http/auth.ts";
 import { isWebSocketUpgrade, parseLastEventId, serveWebSocket, sseResponse } from "../../../lib/live/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { SessionIdParams, TokenQuery } from "../../../lib/conversation/http_schemas.ts";
-import { updateDocs } from "../../../lib/conversation/update_docs.ts";
+import {
+  conversationModule,
+  SessionIdParams,
+  TokenQuery,
+  updateDocs,
+} from "../../../lib/conversation/mod.ts";
 
 export const handler: Handlers = {
   GET: define.get({
@@ -20,7 +24,7 @@ export const handler: Handlers = {
       101: { description: "WebSocket: JSON frames `{type, seq, data}`" },
     },
     async handle({ params, query, request, url, services, log }) {
-      const { display } = services.conversation!;
+      const { display } = services.module(conversationModule);
       await display.authorizeRead(params.id, bearerToken(request) ?? query.token);
       const afterSeq = parseLastEventId(request, url);
       const options = {

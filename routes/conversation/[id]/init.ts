@@ -2,8 +2,14 @@ import { z } from "zod";
 import { bearerToken } from "../../../lib/http/auth.ts";
 import { define } from "../../../lib/http/route.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { Category, Currency, SessionIdParams, TenantId } from "../../../lib/conversation/http_schemas.ts";
-import { updateDocs } from "../../../lib/conversation/update_docs.ts";
+import {
+  Category,
+  conversationModule,
+  Currency,
+  SessionIdParams,
+  TenantId,
+  updateDocs,
+} from "../../../lib/conversation/mod.ts";
 
 /** `POST …/:id/init`, shared with Stonepot's path `/session/:id/init`. */
 export function initRoute(summary: string) {
@@ -27,12 +33,15 @@ export function initRoute(summary: string) {
       200: { description: "Session re-initialised (no write token)", schema: updateDocs.initialised },
     },
     async handle({ params, body, request, services }) {
-      const { created, body: result } = await services.conversation!.display.init(bearerToken(request), {
-        sessionId: params.id === "new" ? undefined : params.id,
-        tenantId: body.tenantId,
-        category: body.category,
-        currency: body.currency,
-      });
+      const { created, body: result } = await services.module(conversationModule).display.init(
+        bearerToken(request),
+        {
+          sessionId: params.id === "new" ? undefined : params.id,
+          tenantId: body.tenantId,
+          category: body.category,
+          currency: body.currency,
+        },
+      );
       return { status: created ? 201 : 200, json: { success: true, ...result } };
     },
   });

@@ -1,8 +1,12 @@
 import { define } from "../../../lib/http/route.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { SessionIdParams, StateQuery } from "../../../lib/conversation/http_schemas.ts";
+import {
+  conversationModule,
+  SessionIdParams,
+  StateQuery,
+  updateDocs,
+} from "../../../lib/conversation/mod.ts";
 import { bearerToken } from "../../../lib/http/auth.ts";
-import { updateDocs } from "../../../lib/conversation/update_docs.ts";
 
 export const handler: Handlers = {
   GET: define.get({
@@ -15,7 +19,7 @@ export const handler: Handlers = {
     openapi: { errors: updateDocs.readErrors },
     responses: { 200: { description: "The session state", schema: updateDocs.state } },
     async handle({ params, query, request, services }) {
-      const { display } = services.conversation!;
+      const { display } = services.module(conversationModule);
       await display.authorizeRead(params.id, bearerToken(request) ?? query.token, {
         tenantId: query.tenant,
         category: query.category,

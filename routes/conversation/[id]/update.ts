@@ -1,8 +1,13 @@
 import { bearerToken } from "../../../lib/http/auth.ts";
 import { define } from "../../../lib/http/route.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { AnyUpdateBody, hintsOf, SessionIdParams } from "../../../lib/conversation/http_schemas.ts";
-import { updateDocs } from "../../../lib/conversation/update_docs.ts";
+import {
+  AnyUpdateBody,
+  conversationModule,
+  hintsOf,
+  SessionIdParams,
+  updateDocs,
+} from "../../../lib/conversation/mod.ts";
 
 /** `POST …/:id/update`, shared with Stonepot's path `/session/:id/update`. */
 export function updateRoute(summary: string) {
@@ -19,7 +24,7 @@ export function updateRoute(summary: string) {
     openapi: { body: updateDocs.input, errors: updateDocs.writeErrors },
     responses: { 201: { description: "Stored and broadcast", schema: updateDocs.written } },
     async handle({ params, body, request, services }) {
-      const [update] = await services.conversation!.display.write(
+      const [update] = await services.module(conversationModule).display.write(
         params.id,
         bearerToken(request),
         [body],

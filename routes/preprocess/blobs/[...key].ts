@@ -1,7 +1,7 @@
 import { KilnError } from "../../../lib/errors.ts";
 import { contentTypeOf, validateBlobKey } from "../../../lib/blobs/types.ts";
 import { define } from "../../../lib/http/route.ts";
-import { maxBlobUploadBytes } from "../../../lib/preprocess/types.ts";
+import { maxBlobUploadBytes } from "../../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 const prefix = "/preprocess/blobs/";

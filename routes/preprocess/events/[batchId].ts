@@ -1,9 +1,7 @@
 import { z } from "zod";
 import { define } from "../../../lib/http/route.ts";
 import { parseLastEventId, sseResponse } from "../../../lib/live/sse.ts";
-import { authorizeBatchRead, readerAuth } from "../../../lib/preprocess/access.ts";
-import { preprocessTopic } from "../../../lib/preprocess/keys.ts";
-import { BatchId } from "../../../lib/preprocess/types.ts";
+import { BatchId, preprocessModule, preprocessTopic, readerAuth } from "../../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -21,7 +19,8 @@ export const handler: Handlers = {
       404: { description: "No such batch." },
     },
     async handle({ params, query, principal, services, request, url }) {
-      const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
+      const preprocess = services.module(preprocessModule);
+      await preprocess.authorizeRead(params.batchId, principal, query.token);
       const current = await preprocess.status(params.batchId, false);
       const afterSeq = parseLastEventId(request, url);
       return sseResponse({

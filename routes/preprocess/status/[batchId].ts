@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { define } from "../../../lib/http/route.ts";
-import { authorizeBatchRead, readerAuth } from "../../../lib/preprocess/access.ts";
-import { BatchId } from "../../../lib/preprocess/types.ts";
+import { BatchId, preprocessModule, readerAuth } from "../../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -24,7 +23,8 @@ export const handler: Handlers = {
       404: { description: "No such batch (`batch_not_found`)." },
     },
     async handle({ params, query, principal, services }) {
-      const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
+      const preprocess = services.module(preprocessModule);
+      await preprocess.authorizeRead(params.batchId, principal, query.token);
       const detail = query.detail === "1" || query.detail === "true";
       return { json: await preprocess.status(params.batchId, detail) };
     },

@@ -1,6 +1,5 @@
 import { define } from "../../../lib/http/route.ts";
-import { preprocessOf, writerAuth } from "../../../lib/preprocess/access.ts";
-import { leaseNextTask } from "../../../lib/preprocess/external.ts";
+import { preprocessModule, writerAuth } from "../../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -17,7 +16,7 @@ export const handler: Handlers = {
       204: { description: "No task is waiting." },
     },
     async handle({ services }) {
-      const contract = await leaseNextTask(preprocessOf(services).deps);
+      const contract = await services.module(preprocessModule).leaseNextTask();
       return contract ? { json: contract } : new Response(null, { status: 204 });
     },
   }),

@@ -2,9 +2,13 @@ import { define } from "../../../lib/http/route.ts";
 import { bearerToken } from "../../../lib/http/auth.ts";
 import { serveWebSocket } from "../../../lib/live/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { SessionIdParams, TokenQuery } from "../../../lib/conversation/http_schemas.ts";
-import { stonepotFrame } from "../../../lib/conversation/stonepot.ts";
-import { updateDocs } from "../../../lib/conversation/update_docs.ts";
+import {
+  conversationModule,
+  SessionIdParams,
+  stonepotFrame,
+  TokenQuery,
+  updateDocs,
+} from "../../../lib/conversation/mod.ts";
 
 export const handler: Handlers = {
   GET: define.get({
@@ -18,7 +22,7 @@ export const handler: Handlers = {
     openapi: { errors: { 400: "`websocket_upgrade_required`", ...updateDocs.readErrors } },
     responses: { 101: { description: "Switching to the WebSocket protocol" } },
     async handle({ params, query, request, services, log }) {
-      const { display } = services.conversation!;
+      const { display } = services.module(conversationModule);
       await display.authorizeRead(params.id, bearerToken(request) ?? query.token);
       return serveWebSocket({
         request,

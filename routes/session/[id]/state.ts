@@ -1,9 +1,13 @@
 import { bearerToken } from "../../../lib/http/auth.ts";
 import { define } from "../../../lib/http/route.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
-import { SessionIdParams, StateQuery } from "../../../lib/conversation/http_schemas.ts";
-import { stonepotState } from "../../../lib/conversation/stonepot.ts";
-import { updateDocs } from "../../../lib/conversation/update_docs.ts";
+import {
+  conversationModule,
+  SessionIdParams,
+  StateQuery,
+  stonepotState,
+  updateDocs,
+} from "../../../lib/conversation/mod.ts";
 
 export const handler: Handlers = {
   GET: define.get({
@@ -15,7 +19,7 @@ export const handler: Handlers = {
     query: StateQuery,
     openapi: { errors: updateDocs.readErrors },
     async handle({ params, query, request, services }) {
-      const { display } = services.conversation!;
+      const { display } = services.module(conversationModule);
       await display.authorizeRead(params.id, bearerToken(request) ?? query.token, {
         tenantId: query.tenant,
         category: query.category,

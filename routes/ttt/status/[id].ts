@@ -1,6 +1,5 @@
 import { define } from "../../../lib/http/route.ts";
-import { JobIdParam } from "../../../lib/engine/schemas.ts";
-import { serviceScope } from "../../../lib/engine/tokens.ts";
+import { engineModule, JobIdParam, serviceScope } from "../../../lib/engine/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -20,7 +19,11 @@ export const handler: Handlers = {
     async handle({ principal, params, services }) {
       return {
         headers: { "cache-control": "no-store" },
-        json: { ok: true, ...await services.engine!.proxyStatus(principal!.id, params.id), jobId: params.id },
+        json: {
+          ok: true,
+          ...await services.module(engineModule).proxyStatus(principal!.id, params.id),
+          jobId: params.id,
+        },
       };
     },
   }),

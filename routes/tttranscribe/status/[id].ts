@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { define } from "../../../lib/http/route.ts";
-import { engineAuthKind } from "../../../lib/transcription/auth.ts";
-import { transcriptionOf } from "../../../lib/transcription/require.ts";
+import { engineAuthKind, transcriptionModule } from "../../../lib/transcription/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -21,7 +20,7 @@ export const handler: Handlers = {
     },
     async handle({ params, services }) {
       return {
-        json: await transcriptionOf(services).status(params.id),
+        json: await services.module(transcriptionModule).status(params.id),
         headers: { "cache-control": "no-store" },
       };
     },

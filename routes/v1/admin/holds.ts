@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { define } from "../../../lib/http/route.ts";
-import { engineAdminAuth, HoldSchema } from "../../../lib/engine/schemas.ts";
+import { engineAdminAuth, engineModule, HoldSchema } from "../../../lib/engine/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -17,7 +17,7 @@ export const handler: Handlers = {
     async handle({ query, services }) {
       return {
         headers: { "cache-control": "no-store" },
-        json: { items: await services.engine!.holds({ limit: query.limit }) },
+        json: { items: await services.module(engineModule).holds({ limit: query.limit }) },
       };
     },
   }),

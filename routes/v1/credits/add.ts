@@ -1,5 +1,5 @@
 import { define } from "../../../lib/http/route.ts";
-import { AddCreditsBody, engineAdminAuth } from "../../../lib/engine/schemas.ts";
+import { AddCreditsBody, engineAdminAuth, engineModule } from "../../../lib/engine/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -19,7 +19,7 @@ export const handler: Handlers = {
       422: { description: "A clientRequestId reused for another amount (`client_request_id_reused`)." },
     },
     async handle({ body, services }) {
-      const granted = await services.engine!.grant(body);
+      const granted = await services.module(engineModule).grant(body);
       return {
         status: granted.replayed ? 200 : 201,
         json: { ok: true, ...granted, newBalance: granted.balance.balance },

@@ -1,6 +1,5 @@
 import { define } from "../../../lib/http/route.ts";
-import { principalUserId } from "../../../lib/engine/auth.ts";
-import { BalanceSchema } from "../../../lib/engine/schemas.ts";
+import { BalanceSchema, engineModule, principalUserId } from "../../../lib/engine/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 /** Shared with the Pluct app's legacy `POST /v1/user/balance`. */
@@ -14,7 +13,7 @@ export const balanceRoute = {
   async handle({ principal, services }: Parameters<Parameters<typeof define.get>[0]["handle"]>[0]) {
     return {
       headers: { "cache-control": "no-store" },
-      json: { ok: true, ...await services.engine!.balance(principalUserId(principal)) },
+      json: { ok: true, ...await services.module(engineModule).balance(principalUserId(principal)) },
     };
   },
 };

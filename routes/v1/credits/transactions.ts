@@ -1,7 +1,11 @@
 import { define } from "../../../lib/http/route.ts";
-import { principalUserId } from "../../../lib/engine/auth.ts";
+import {
+  engineModule,
+  LedgerEntrySchema,
+  principalUserId,
+  TransactionsQuery,
+} from "../../../lib/engine/mod.ts";
 import { z } from "zod";
-import { LedgerEntrySchema, TransactionsQuery } from "../../../lib/engine/schemas.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -18,7 +22,7 @@ export const handler: Handlers = {
       422: { description: "A cursor that is not one of ours (`invalid_cursor`)." },
     },
     async handle({ principal, query, services }) {
-      const page = await services.engine!.transactions(principalUserId(principal), query);
+      const page = await services.module(engineModule).transactions(principalUserId(principal), query);
       return {
         headers: { "cache-control": "no-store" },
         json: { ok: true, items: page.items, nextCursor: page.cursor ?? null },

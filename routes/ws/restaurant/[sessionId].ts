@@ -1,6 +1,6 @@
 import { define } from "../../../lib/http/route.ts";
 import { bearerToken } from "../../../lib/http/auth.ts";
-import { VoiceSocketParams, VoiceSocketQuery } from "../../../lib/voice/mod.ts";
+import { voiceModule, VoiceSocketParams, VoiceSocketQuery } from "../../../lib/voice/mod.ts";
 import type { Handlers } from "../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -21,7 +21,11 @@ export const handler: Handlers = {
       503: { description: "Too many voice conversations on this instance (`too_many_conversations`)." },
     },
     handle({ params, query, request, services }) {
-      return services.voice!.connect(request, params.sessionId, bearerToken(request) ?? query.token);
+      return services.module(voiceModule).connect(
+        request,
+        params.sessionId,
+        bearerToken(request) ?? query.token,
+      );
     },
   }),
 };

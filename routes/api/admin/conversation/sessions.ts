@@ -1,5 +1,5 @@
 import { define } from "../../../../lib/http/route.ts";
-import { listSessions } from "../../../../lib/conversation/admin.ts";
+import { conversationModule, listSessions } from "../../../../lib/conversation/mod.ts";
 import { PageQuery } from "../../../../lib/store/page.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
@@ -18,7 +18,7 @@ export const handler: Handlers = {
       401: { description: "No admin token or session." },
     },
     async handle({ query, services }) {
-      const module = services.conversation!;
+      const module = services.module(conversationModule);
       return {
         headers: { "cache-control": "no-store" },
         json: await listSessions(services.kv, module.display, query),

@@ -1,4 +1,4 @@
-import { docToVideoService, JobParams } from "../../../../lib/doc_to_video/route_support.ts";
+import { docToVideoModule, JobParams } from "../../../../lib/doc_to_video/mod.ts";
 import { define } from "../../../../lib/http/route.ts";
 import { jobEventStream } from "../../../../lib/jobs/stream.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
@@ -14,7 +14,7 @@ export const handler: Handlers = {
     },
     async handle({ params, services, request, url }) {
       // 404 unless it is a doc-to-video job; after a review the render job's events are the ones to follow.
-      const job = await docToVideoService(services).eventsJob(params.id);
+      const job = await services.module(docToVideoModule).eventsJob(params.id);
       return jobEventStream(services, job, request, url);
     },
   }),

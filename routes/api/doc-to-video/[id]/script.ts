@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { docToVideoService, JobParams } from "../../../../lib/doc_to_video/route_support.ts";
-import { ScriptSections } from "../../../../lib/doc_to_video/sections.ts";
+import { docToVideoModule, JobParams, ScriptSections } from "../../../../lib/doc_to_video/mod.ts";
 import { define } from "../../../../lib/http/route.ts";
 import { ipRateLimitKey } from "../../../../lib/http/client_ip.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
@@ -18,7 +17,7 @@ export const handler: Handlers = {
     bodyLimit: 256 * 1024,
     responses: { 202: { description: "Rendering started." } },
     async handle({ params, body, services, clientIp, log }) {
-      const service = docToVideoService(services);
+      const service = services.module(docToVideoModule);
       await service.confirmScript(params.id, body, ipRateLimitKey(clientIp), log);
       return { status: 202, json: await service.status(params.id) };
     },

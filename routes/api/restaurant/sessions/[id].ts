@@ -1,5 +1,5 @@
 import { define } from "../../../../lib/http/route.ts";
-import { SessionParams } from "../../../../lib/restaurant/http_schemas.ts";
+import { conversationModule, SessionParams } from "../../../../lib/conversation/mod.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -9,7 +9,7 @@ export const handler: Handlers = {
     auth: "display-service",
     params: SessionParams,
     async handle({ params, services }) {
-      return { json: await services.conversation!.restaurant.getSession(params.id) };
+      return { json: await services.module(conversationModule).restaurant.getSession(params.id) };
     },
   }),
   DELETE: define.delete({
@@ -18,7 +18,7 @@ export const handler: Handlers = {
     auth: "display-service",
     params: SessionParams,
     async handle({ params, services }) {
-      await services.conversation!.restaurant.deleteSession(params.id);
+      await services.module(conversationModule).restaurant.deleteSession(params.id);
       return new Response(null, { status: 204 });
     },
   }),

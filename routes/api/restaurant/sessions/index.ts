@@ -1,6 +1,7 @@
 import { define } from "../../../../lib/http/route.ts";
-import { CreateSessionBody } from "../../../../lib/restaurant/http_schemas.ts";
+import { conversationModule, CreateSessionBody } from "../../../../lib/conversation/mod.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
+import { voiceModule } from "../../../../lib/voice/mod.ts";
 
 export const handler: Handlers = {
   POST: define.post({
@@ -10,9 +11,9 @@ export const handler: Handlers = {
     body: CreateSessionBody,
     idempotent: true,
     async handle({ body, services }) {
-      const session = await services.conversation!.restaurant.createSession(body);
+      const session = await services.module(conversationModule).restaurant.createSession(body);
       // voiceUrl: the voice socket (Stonepot's `/ws/restaurant/:id`), authorised by the write token.
-      const voiceUrl = services.voice?.voiceUrl(session.sessionId, session.writeToken!);
+      const voiceUrl = services.module(voiceModule).voiceUrl(session.sessionId, session.writeToken!);
       return { status: 201, json: { ...session, voiceUrl } };
     },
   }),

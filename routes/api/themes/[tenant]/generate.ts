@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { define } from "../../../../lib/http/route.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
-import { TenantParams } from "../../../../lib/themes/http_schemas.ts";
+import { conversationModule, TenantParams } from "../../../../lib/conversation/mod.ts";
 
 export const handler: Handlers = {
   POST: define.post({
@@ -23,7 +23,7 @@ export const handler: Handlers = {
       by: "principal",
     },
     async handle({ params, body, services }) {
-      const module = services.conversation!;
+      const module = services.module(conversationModule);
       const theme = await module.generateTheme(params.tenant, body.prompt, {
         mode: body.mode,
         name: body.name,

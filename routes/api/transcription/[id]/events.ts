@@ -2,7 +2,7 @@ import { z } from "zod";
 import { KilnError } from "../../../../lib/errors.ts";
 import { define } from "../../../../lib/http/route.ts";
 import { jobEventStream } from "../../../../lib/jobs/stream.ts";
-import { StudioId, studioTranscription } from "../../../../lib/transcription/studio.ts";
+import { StudioId, transcriptionModule } from "../../../../lib/transcription/mod.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -19,7 +19,7 @@ export const handler: Handlers = {
       404: { description: "No studio transcription with this id, or a cached one (no job to follow)." },
     },
     async handle({ params, services, request, url }) {
-      await studioTranscription(services, params.id);
+      await services.module(transcriptionModule).studio.status(params.id);
       const job = await services.jobs.get(params.id);
       if (!job) {
         throw new KilnError("not_found", "no_job", "This transcription came from the cache; it has no job.");

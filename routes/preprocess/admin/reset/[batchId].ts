@@ -1,7 +1,6 @@
 import { z } from "zod";
 import { define } from "../../../../lib/http/route.ts";
-import { preprocessOf } from "../../../../lib/preprocess/access.ts";
-import { BatchId } from "../../../../lib/preprocess/types.ts";
+import { BatchId, preprocessModule } from "../../../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -15,7 +14,7 @@ export const handler: Handlers = {
       404: { description: "No such batch (`batch_not_found`)." },
     },
     async handle({ params, services }) {
-      return { json: await preprocessOf(services).reset(params.batchId) };
+      return { json: await services.module(preprocessModule).reset(params.batchId) };
     },
   }),
 };

@@ -2,10 +2,13 @@ import { z } from "zod";
 import { KilnError } from "../../../../lib/errors.ts";
 import { parseJson, validate } from "../../../../lib/http/body.ts";
 import { define } from "../../../../lib/http/route.ts";
-import { preprocessOf } from "../../../../lib/preprocess/access.ts";
-import { handleCallback } from "../../../../lib/preprocess/external.ts";
-import { signatureHeader, verifySignature } from "../../../../lib/preprocess/signing.ts";
-import { BatchId, CallbackBody } from "../../../../lib/preprocess/types.ts";
+import {
+  BatchId,
+  CallbackBody,
+  preprocessModule,
+  signatureHeader,
+  verifySignature,
+} from "../../../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
 const maxBytes = 256 * 1024;
@@ -26,7 +29,7 @@ export const handler: Handlers = {
       422: { description: "Not the seed's success/error payload." },
     },
     async handle({ params, request, services }) {
-      const preprocess = preprocessOf(services);
+      const preprocess = services.module(preprocessModule);
       // The signature covers the exact bytes, so the body is read here rather than pre-parsed (the
       // route layer already cut it off at bodyLimit, by Content-Length or while streaming).
       const text = await request.text();
@@ -39,7 +42,7 @@ export const handler: Handlers = {
         throw new KilnError("unauthorized", "bad_signature", "Missing or invalid X-Kiln-Signature.");
       }
       const body = validate(CallbackBody, parseJson(text), "body");
-      const result = await handleCallback(preprocess.deps, preprocess, params.batchId, params.taskId, body);
+      const result = await preprocess.handleCallback(params.batchId, params.taskId, body);
       return { json: result };
     },
   }),

@@ -1,6 +1,6 @@
 import { z } from "zod";
 import { define } from "../../../../lib/http/route.ts";
-import { BalanceSchema, engineAdminAuth } from "../../../../lib/engine/schemas.ts";
+import { BalanceSchema, engineAdminAuth, engineModule } from "../../../../lib/engine/mod.ts";
 import { PageQuery } from "../../../../lib/store/page.ts";
 import type { Handlers } from "../../../../lib/web/manifest.ts";
 
@@ -20,7 +20,7 @@ export const handler: Handlers = {
       422: { description: "Invalid `limit` or `cursor` (`invalid_cursor`)." },
     },
     async handle({ query, services }) {
-      const page = await services.engine!.accounts(query);
+      const page = await services.module(engineModule).accounts(query);
       return {
         headers: { "cache-control": "no-store" },
         json: { items: page.items, nextCursor: page.cursor ?? null },

@@ -1,6 +1,4 @@
-import { FileParams } from "../../../../../lib/doc_to_video/service.ts";
-import { docToVideoService } from "../../../../../lib/doc_to_video/route_support.ts";
-import { fileResponse } from "../../../../../lib/doc_to_video/file_response.ts";
+import { docToVideoModule, FileParams, fileResponse } from "../../../../../lib/doc_to_video/mod.ts";
 import { define } from "../../../../../lib/http/route.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
@@ -16,7 +14,7 @@ export const handler: Handlers = {
       416: { description: "A range outside the file." },
     },
     async handle({ params, services, request }) {
-      const stored = await docToVideoService(services).file(params.id, params.name);
+      const stored = await services.module(docToVideoModule).file(params.id, params.name);
       return await fileResponse(stored, request.headers.get("range"), params.name);
     },
   }),

@@ -1,6 +1,5 @@
 import { z } from "zod";
-import { docToVideoService, JobParams } from "../../../../../lib/doc_to_video/route_support.ts";
-import { maxSections } from "../../../../../lib/doc_to_video/sections.ts";
+import { docToVideoModule, JobParams, maxSections } from "../../../../../lib/doc_to_video/mod.ts";
 import { define } from "../../../../../lib/http/route.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
@@ -30,7 +29,7 @@ export const handler: Handlers = {
       502: { description: "The LLM script writer failed (`llm_failed`)." },
     },
     async handle({ params, body, services, log }) {
-      return { json: await docToVideoService(services).regenerateSection(params.id, body.index, log) };
+      return { json: await services.module(docToVideoModule).regenerateSection(params.id, body.index, log) };
     },
   }),
 };

@@ -1,7 +1,10 @@
 import { define } from "../../../../../lib/http/route.ts";
-import { AnyUpdateBody } from "../../../../../lib/conversation/http_schemas.ts";
-import { updateDocs } from "../../../../../lib/conversation/update_docs.ts";
-import { SessionParams } from "../../../../../lib/restaurant/http_schemas.ts";
+import {
+  AnyUpdateBody,
+  conversationModule,
+  SessionParams,
+  updateDocs,
+} from "../../../../../lib/conversation/mod.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -17,7 +20,7 @@ export const handler: Handlers = {
     openapi: { body: updateDocs.input, errors: { 404: "`session_not_found`", ...updateDocs.writeErrors } },
     responses: { 201: { description: "Stored and broadcast", schema: updateDocs.written } },
     async handle({ params, body, services }) {
-      const update = await services.conversation!.restaurant.display(params.id, body);
+      const update = await services.module(conversationModule).restaurant.display(params.id, body);
       return { status: 201, json: { success: true, seq: update.seq, update } };
     },
   }),

@@ -1,6 +1,5 @@
 import { define } from "../../../../../lib/http/route.ts";
-import { MenuSchema } from "../../../../../lib/restaurant/menu.ts";
-import { TenantIdParams } from "../../../../../lib/restaurant/http_schemas.ts";
+import { conversationModule, MenuSchema, TenantIdParams } from "../../../../../lib/conversation/mod.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -12,7 +11,7 @@ export const handler: Handlers = {
       return {
         json: {
           tenantId: params.tenantId,
-          menu: await services.conversation!.restaurant.getMenu(params.tenantId),
+          menu: await services.module(conversationModule).restaurant.getMenu(params.tenantId),
         },
       };
     },
@@ -29,7 +28,7 @@ export const handler: Handlers = {
       return {
         json: {
           tenantId: params.tenantId,
-          menu: await services.conversation!.restaurant.putMenu(params.tenantId, body),
+          menu: await services.module(conversationModule).restaurant.putMenu(params.tenantId, body),
         },
       };
     },

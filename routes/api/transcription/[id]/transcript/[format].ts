@@ -1,8 +1,12 @@
 import { z } from "zod";
 import { KilnError } from "../../../../../lib/errors.ts";
 import { define } from "../../../../../lib/http/route.ts";
-import { StudioId, studioTranscription } from "../../../../../lib/transcription/studio.ts";
-import { formatTranscript, transcriptTypes } from "../../../../../lib/transcription/subtitles.ts";
+import {
+  formatTranscript,
+  StudioId,
+  transcriptionModule,
+  transcriptTypes,
+} from "../../../../../lib/transcription/mod.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -17,7 +21,7 @@ export const handler: Handlers = {
       409: { description: "Not finished yet (`transcription_not_ready`)." },
     },
     async handle({ params, services }) {
-      const status = await studioTranscription(services, params.id);
+      const status = await services.module(transcriptionModule).studio.status(params.id);
       if (!status.result) {
         throw new KilnError("conflict", "transcription_not_ready", `The transcription is ${status.status}.`);
       }

@@ -1,8 +1,7 @@
 import { z } from "zod";
 import { KilnError } from "../../../../../lib/errors.ts";
 import { define } from "../../../../../lib/http/route.ts";
-import { authorizeBatchRead, readerAuth } from "../../../../../lib/preprocess/access.ts";
-import { BatchId } from "../../../../../lib/preprocess/types.ts";
+import { BatchId, preprocessModule, readerAuth } from "../../../../../lib/preprocess/mod.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -22,7 +21,8 @@ export const handler: Handlers = {
       404: { description: "No converted page there yet (`page_not_found`)." },
     },
     async handle({ params, query, principal, services }) {
-      const preprocess = await authorizeBatchRead(services, params.batchId, principal, query.token);
+      const preprocess = services.module(preprocessModule);
+      await preprocess.authorizeRead(params.batchId, principal, query.token);
       const { tasks } = await preprocess.status(params.batchId, true);
       const output = tasks?.find((task) => task.task_id === params.taskId)?.outputs.find((o) =>
         o.page === params.page

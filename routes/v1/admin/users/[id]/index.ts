@@ -3,11 +3,12 @@ import { define } from "../../../../../lib/http/route.ts";
 import {
   BalanceSchema,
   engineAdminAuth,
+  engineModule,
   HoldSchema,
   LedgerEntrySchema,
   TransactionsQuery,
   UserIdParam,
-} from "../../../../../lib/engine/schemas.ts";
+} from "../../../../../lib/engine/mod.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -33,7 +34,7 @@ export const handler: Handlers = {
     async handle({ params, query, services }) {
       return {
         headers: { "cache-control": "no-store" },
-        json: await services.engine!.userDetail(params.id, query),
+        json: await services.module(engineModule).userDetail(params.id, query),
       };
     },
   }),

@@ -1,5 +1,5 @@
 import { define } from "../../../../../lib/http/route.ts";
-import { engineAdminAuth, MintTokenBody, UserIdParam } from "../../../../../lib/engine/schemas.ts";
+import { engineAdminAuth, engineModule, MintTokenBody, UserIdParam } from "../../../../../lib/engine/mod.ts";
 import type { Handlers } from "../../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -15,7 +15,7 @@ export const handler: Handlers = {
       201: { description: '`{userId, token, tokenType: "Bearer", expiresIn, expiresAt}`.' },
     },
     async handle({ params, body, services }) {
-      const minted = await services.engine!.tokens.signUser(params.id, body.ttlSeconds);
+      const minted = await services.module(engineModule).tokens.signUser(params.id, body.ttlSeconds);
       return {
         status: 201,
         json: {

@@ -1,5 +1,5 @@
 import { define } from "../../../../../../lib/http/route.ts";
-import { ToolBody, ToolParams } from "../../../../../../lib/restaurant/http_schemas.ts";
+import { conversationModule, ToolBody, ToolParams } from "../../../../../../lib/conversation/mod.ts";
 import type { Handlers } from "../../../../../../lib/web/manifest.ts";
 
 export const handler: Handlers = {
@@ -13,7 +13,9 @@ export const handler: Handlers = {
     body: ToolBody,
     idempotent: true,
     async handle({ params, body, services }) {
-      return { json: await services.conversation!.restaurant.runTool(params.id, params.name, body.args) };
+      return {
+        json: await services.module(conversationModule).restaurant.runTool(params.id, params.name, body.args),
+      };
     },
   }),
 };

@@ -4,9 +4,9 @@
  * it never reaches into the restaurant's or the display's storage.
  */
 import type { Logger } from "../log.ts";
-import type { RestaurantService } from "../restaurant/service.ts";
+import type { RestaurantService } from "../conversation/mod.ts";
 
-export interface VoiceDeps {
+export interface VoiceDependencies {
   restaurant: Pick<RestaurantService, "runTool" | "getMenu" | "getSession" | "display">;
   log: Logger;
 }

@@ -1,9 +1,9 @@
 /**
- * The modules Kiln hosts, for the home page and the navigation: each page, a short label for the
- * site header (it must fit a phone), and the API tag that links its part of the API docs. `admin`
- * marks a page behind the admin sign-in.
+ * The pages of the modules Kiln hosts, for the home page, the navigation and the API docs: each
+ * page, a short label for the site header (it must fit a phone), and the API tag that links its
+ * part of the API docs. `admin` marks a page behind the admin sign-in.
  */
-export interface KilnModule {
+export interface ModulePage {
   name: string;
   navLabel: string;
   summary: string;
@@ -12,7 +12,7 @@ export interface KilnModule {
   admin?: boolean;
 }
 
-export const kilnModules: KilnModule[] = [
+export const modulePages: ModulePage[] = [
   {
     name: "Conversation display",
     navLabel: "Display",
