@@ -47,7 +47,14 @@ export function toBase64Url(bytes: Uint8Array): string {
   return toBase64(bytes).replace(/\+/g, "-").replace(/\//g, "_").replace(/=+$/, "");
 }
 
-/** SHA-256 of a UTF-8 string (for storing a token's digest instead of the token). */
-export async function sha256(text: string): Promise<Uint8Array> {
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", encoder.encode(text)));
+/** SHA-256 of UTF-8 text or of bytes (a token's stored digest, a key too long for KV). */
+export async function sha256(data: string | Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<Uint8Array> {
+  return new Uint8Array(
+    await crypto.subtle.digest("SHA-256", typeof data === "string" ? encoder.encode(data) : data),
+  );
+}
+
+/** SHA-256 as lowercase hex: the one fingerprint of content (request bodies, files, cache keys). */
+export async function sha256Hex(data: string | Uint8Array<ArrayBuffer> | ArrayBuffer): Promise<string> {
+  return toHex(await sha256(data));
 }

@@ -4,7 +4,7 @@
  * only its SHA-256 is stored. Every comparison is constant-time.
  */
 import { secretsEqual } from "../http/auth.ts";
-import { hmacSigner, toBase64Url } from "../hmac.ts";
+import { hmacSigner, sha256, toBase64Url } from "../hmac.ts";
 import { randomId } from "../ids.ts";
 
 export interface Signer {
@@ -30,5 +30,5 @@ export function newWriteToken(): string {
 }
 
 export async function hashToken(token: string): Promise<string> {
-  return toBase64Url(new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(token))));
+  return toBase64Url(await sha256(token));
 }

@@ -10,6 +10,7 @@
  *   stays within MAX_UPDATE_BYTES; the largest are dropped first and named in `data.extraDropped`.
  */
 import { KilnError } from "../errors.ts";
+import { validate, validationError, type ValidationIssue } from "../http/body.ts";
 import { defaultCurrency, toMinor } from "./money.ts";
 import { canonicalNames, isObject, withoutNulls } from "./update_aliases.ts";
 import { hasCurrency, updateSchemas, updateShapes, type UpdateType, updateTypes } from "./update_schemas.ts";
@@ -94,15 +95,10 @@ export function parseUpdate(
   for (const [key, value] of Object.entries(named)) (isKnown(kind, key) ? known : extra)[key] = value;
 
   const currency = typeof known.currency === "string" ? known.currency : context.currency ?? defaultCurrency;
-  const result = updateSchemas[kind].safeParse(moneyToMinor(known, currency));
-  if (!result.success) {
-    throw invalid(result.error.issues.map((issue) => ({
-      path: [path, "data", ...issue.path.map(String)].join("."),
-      message: issue.message,
-      code: issue.code,
-    })));
-  }
-  const canonical = { ...result.data, ...(hasCurrency(kind) ? { currency } : {}) };
+  const parsed = validate(updateSchemas[kind], moneyToMinor(known, currency), `${path}.data`, {
+    code: "invalid_update",
+  });
+  const canonical = { ...parsed, ...(hasCurrency(kind) ? { currency } : {}) };
   return { type: kind, data: withBoundedExtra(kind, canonical, extra) };
 }
 
@@ -144,8 +140,6 @@ function withBoundedExtra(
   return data;
 }
 
-function invalid(issues: { path: string; message: string; code: string }[]): KilnError {
-  return new KilnError("invalid", "invalid_update", `Invalid ${issues[0].path}: ${issues[0].message}`, {
-    details: { issues },
-  });
+function invalid(issues: ValidationIssue[]): KilnError {
+  return validationError(issues, { code: "invalid_update" });
 }

@@ -26,7 +26,7 @@ import { countWords, detectLanguage, type Language } from "./script_rules.ts";
 import { renderRemotely } from "./remote_video.ts";
 import { cachedScript } from "./script_cache.ts";
 import { type ScriptSection, scriptText } from "./sections.ts";
-import { splitSentences } from "./sentences.ts";
+import { captionCut, splitSentences } from "../media/sentences.ts";
 import type { SourcePart } from "./summariser.ts";
 import { webhookToken } from "./webhook.ts";
 
@@ -244,7 +244,7 @@ async function remoteVideo(
   await deps.blobs.put(blobKeys.video(input.workId), body, { contentType: "video/mp4" });
   const seconds = state.durationSeconds ?? Math.round((countWords(script) / 150) * 60);
   // Provider videos come without word times: cues and chapters share the length by word count.
-  const cues = estimatedCues(splitSentences(script), seconds);
+  const cues = estimatedCues(splitSentences(script, captionCut), seconds);
   await deps.blobs.put(blobKeys.captions(input.workId), new TextEncoder().encode(webVtt(cues)));
   const chapterCues = estimatedCues(prepared.sections.map((section) => section.text), seconds);
   const chapters = chapterCues.map((cue, index) => ({ ...cue, title: prepared.sections[index].title }));

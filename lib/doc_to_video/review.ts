@@ -7,6 +7,7 @@
  */
 import type { BlobStore } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
+import { validate } from "../http/body.ts";
 import type { JobEngine, JobRecord } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
 import { type ChatModel, LlmError } from "../providers/llm/types.ts";
@@ -129,32 +130,19 @@ function notAwaiting(facts: JobFacts | null): KilnError {
 }
 
 function validSections(body: unknown, language: Language, pages = 1): ScriptSection[] {
-  const parsed = ScriptSections.safeParse((body as { sections?: unknown } | null)?.sections);
-  if (!parsed.success) {
-    const issue = parsed.error.issues[0];
-    throw new KilnError(
-      "invalid",
-      "validation_failed",
-      `Invalid body: sections.${issue.path.join(".")}: ${issue.message}`,
-      {
-        details: {
-          issues: parsed.error.issues.map((item) => ({
-            path: ["body", "sections", ...item.path.map(String)].join("."),
-            message: item.message,
-            code: item.code,
-          })),
-        },
-      },
-    );
-  }
-  const check = checkSections(parsed.data, language);
+  const sections = validate(
+    ScriptSections,
+    (body as { sections?: unknown } | null)?.sections,
+    "body.sections",
+  );
+  const check = checkSections(sections, language);
   if (!check.valid) {
     throw new KilnError("invalid", "script_invalid", check.problem!, {
       details: { words: check.words, estimatedSeconds: check.estimatedSeconds },
     });
   }
   // A page outside the document would point the camera nowhere: drop it and let the render locate.
-  return parsed.data.map(({ page, ...section }) =>
+  return sections.map(({ page, ...section }) =>
     page !== undefined && page <= pages ? { ...section, page } : section
   );
 }

@@ -3,6 +3,7 @@
  * sentiment, model, writer): the same document uploaded twice costs one LLM call.
  */
 import type { KvStore } from "../store/types.ts";
+import { sha256Hex } from "../hmac.ts";
 import type { Logger } from "../log.ts";
 import type { ChatModel } from "../providers/llm/types.ts";
 import { docToVideoKeys } from "./keys.ts";
@@ -37,10 +38,4 @@ export async function cachedScript(
   context.signal?.throwIfAborted();
   await kv.set(key, script, { expireIn: cacheTtlMs });
   return { script, cached: false };
-}
-
-export async function sha256Hex(data: string | Uint8Array): Promise<string> {
-  const bytes = typeof data === "string" ? new TextEncoder().encode(data) : new Uint8Array(data);
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", bytes));
-  return [...digest].map((byte) => byte.toString(16).padStart(2, "0")).join("");
 }

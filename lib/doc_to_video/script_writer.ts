@@ -9,7 +9,8 @@ import type { ChatMessage, ChatModel, TokenUsage } from "../providers/llm/types.
 import { LlmError } from "../providers/llm/types.ts";
 import { PermanentJobError } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
-import { type Category, type SourcePart, splitIntoSentences, summariseSections } from "./summariser.ts";
+import { splitSentences } from "../media/sentences.ts";
+import { type Category, type SourcePart, summariseSections } from "./summariser.ts";
 import { checkScript, type Language, scriptLimits } from "./script_rules.ts";
 import { keyPointOf, maxSections, type ScriptSection, scriptText } from "./sections.ts";
 
@@ -210,7 +211,7 @@ export function parseSections(answer: string): ScriptSection[] {
 }
 
 function chunkSentences(text: string): ScriptSection[] {
-  const sentences = splitIntoSentences(text);
+  const sentences = splitSentences(text);
   const size = Math.max(2, Math.ceil(sentences.length / 4));
   const sections: ScriptSection[] = [];
   for (let index = 0; index < sentences.length; index += size) {

@@ -7,6 +7,7 @@ import type { KvStore } from "../store/types.ts";
 import { z } from "zod";
 import type { BlobStore, StoredBlob } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
+import { validate } from "../http/body.ts";
 import { randomId } from "../ids.ts";
 import type { JobEngine, JobRecord } from "../jobs/types.ts";
 import type { Logger } from "../log.ts";
@@ -26,7 +27,7 @@ import { enqueueVideoJob } from "./enqueue.ts";
 import { createReviewOperations } from "./review.ts";
 import type { Language } from "./script_rules.ts";
 import { type ScriptSection, sectionStats } from "./sections.ts";
-import { sha256Hex } from "./script_cache.ts";
+import { sha256Hex } from "../hmac.ts";
 
 export interface DocToVideoDependencies {
   kv: KvStore;
@@ -149,36 +150,19 @@ export function createDocToVideoService(deps: DocToVideoDependencies) {
           .map((name) => [name, form.get(name)])
           .filter(([, value]) => typeof value === "string" && value !== ""),
       );
-      const parsed = VideoOptions.safeParse(fields);
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0];
-        throw new KilnError(
-          "invalid",
-          "validation_failed",
-          `Invalid body: ${issue.path.join(".")}: ${issue.message}`,
-          {
-            details: {
-              issues: parsed.error.issues.map((item) => ({
-                path: ["body", ...item.path.map(String)].join("."),
-                message: item.message,
-                code: item.code,
-              })),
-            },
-          },
-        );
-      }
+      const chosen = validate(VideoOptions, fields, "body");
       const installed = await deps.voices();
-      if (parsed.data.voice && !installed.some((voice) => voice.id === parsed.data.voice)) {
+      if (chosen.voice && !installed.some((voice) => voice.id === chosen.voice)) {
         throw new KilnError(
           "invalid",
           "voice_unavailable",
-          `The voice ${parsed.data.voice} is not installed here.`,
+          `The voice ${chosen.voice} is not installed here.`,
           {
             details: { available: installed.map((voice) => voice.id) },
           },
         );
       }
-      const options = { ...parsed.data, model: parsed.data.model || deps.defaultModel };
+      const options = { ...chosen, model: chosen.model || deps.defaultModel };
       const workId = randomId();
       await deps.blobs.put(blobKeys.document(workId), bytes, { contentType: "application/pdf" });
       let job: JobRecord;

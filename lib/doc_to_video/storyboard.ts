@@ -13,7 +13,7 @@ import type { PlanImage, Scene } from "../media/render_video.ts";
 import { frame } from "../media/ass.ts";
 import type { Language } from "./script_rules.ts";
 import type { ScriptSection } from "./sections.ts";
-import { splitSentences } from "./sentences.ts";
+import { captionCut, splitSentences } from "../media/sentences.ts";
 
 /** What the layout step stores (layout.json): enough to place every section on its page. */
 export interface StoredLayout {
@@ -69,7 +69,7 @@ export async function storyboard(input: StoryboardInput): Promise<Scene[]> {
   }];
   for (const section of sections) {
     const lowerThird = { kind: "lowerThird" as const, title: section.title, points: section.keyPoints };
-    const sentences = splitSentences(section.text);
+    const sentences = splitSentences(section.text, captionCut);
     const place = layout && input.pdfPath ? locate(section.text, layout.pages, section.page) : undefined;
     if (!place) {
       scenes.push({ visual: { kind: "card" }, text: lowerThird, sentences, chapter: section.title });

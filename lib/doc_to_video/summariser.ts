@@ -4,6 +4,7 @@
  * grouped into sections by the document's headings — and frames them with an opening and closing
  * line in the document's language and the chosen category.
  */
+import { splitSentences } from "../media/sentences.ts";
 import { countWords, type Language } from "./script_rules.ts";
 import { keyPointOf, type ScriptSection } from "./sections.ts";
 
@@ -32,14 +33,6 @@ const stopWords = new Set(
     "في من على إلى عن أن إن هذا هذه التي الذي ما لا مع كان هو هي ثم أو قد كل").split(" "),
 );
 
-export function splitIntoSentences(text: string): string[] {
-  return text
-    .replace(/\s+/g, " ")
-    .split(/(?<=[.!?؟])\s+|\n+/)
-    .map((sentence) => sentence.trim())
-    .filter((sentence) => sentence.length > 0);
-}
-
 export interface RankedSentence {
   sentence: string;
   partIndex: number;
@@ -55,7 +48,7 @@ export interface RankedSentence {
  */
 export function rankSentences(parts: SourcePart[]): RankedSentence[] {
   const candidates = parts.flatMap((part, partIndex) =>
-    splitIntoSentences(part.text)
+    splitSentences(part.text)
       .map((sentence) => /[.!?؟]$/.test(sentence) ? sentence : `${sentence}.`)
       .filter((sentence) => {
         const words = countWords(sentence);

@@ -9,6 +9,7 @@ import { z } from "zod";
 import { hmacSha256, toBase64Url } from "../hmac.ts";
 import { KilnError } from "../errors.ts";
 import { secretsEqual } from "../http/auth.ts";
+import { validate } from "../http/body.ts";
 import { DidState, toState } from "../providers/video/did.ts";
 import type { RemoteVideoState } from "../providers/video/types.ts";
 import { docToVideoKeys } from "./keys.ts";
@@ -41,18 +42,7 @@ export async function receiveWebhook(
   if (!(await secretsEqual(query.token, expected))) {
     throw new KilnError("unauthorized", "webhook_signature_invalid", "The webhook token is not valid.");
   }
-  const parsed = DidState.safeParse(payload);
-  if (!parsed.success) {
-    throw new KilnError(
-      "invalid",
-      "webhook_payload_invalid",
-      "The webhook body is not a D-ID talk or clip.",
-      {
-        details: { issues: parsed.error.issues.map((issue) => issue.message) },
-      },
-    );
-  }
-  const state = toState(parsed.data);
+  const state = toState(validate(DidState, payload, "body", { code: "webhook_payload_invalid" }));
   const owner = await kv.get<string>(docToVideoKeys.providerJob(state.id));
   // The token already binds the delivery to this job; the render may not be recorded yet when a
   // fast provider calls back before `create` returned, so only a different owner is refused.

@@ -4,6 +4,7 @@
  * asks the resolvers in order. Secrets are always compared in constant time.
  */
 import { KilnError } from "../errors.ts";
+import { sha256 } from "../hmac.ts";
 
 export interface Principal {
   /** The auth kind that recognised the caller, e.g. "admin" or "user". */
@@ -30,13 +31,7 @@ export function bearerToken(request: Request): string | undefined {
  * length of the secret leaks through timing.
  */
 export async function secretsEqual(presented: string, expected: string): Promise<boolean> {
-  const encoder = new TextEncoder();
-  const [left, right] = await Promise.all([
-    crypto.subtle.digest("SHA-256", encoder.encode(presented)),
-    crypto.subtle.digest("SHA-256", encoder.encode(expected)),
-  ]);
-  const a = new Uint8Array(left);
-  const b = new Uint8Array(right);
+  const [a, b] = await Promise.all([sha256(presented), sha256(expected)]);
   let difference = 0;
   for (let index = 0; index < a.length; index++) difference |= a[index] ^ b[index];
   return difference === 0;

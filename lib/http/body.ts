@@ -195,27 +195,55 @@ export async function readFormBody(
   return Object.fromEntries(new URLSearchParams(text));
 }
 
+/** One reason input was refused: where (`body.items.0.qty`), why, and zod's (or our) issue code. */
 export interface ValidationIssue {
   path: string;
   message: string;
   code: string;
 }
 
-/** Validates `value` against `schema`; failure is a 422 listing every issue with its location. */
+export interface ValidationErrorOptions {
+  /** The problem's stable code (default `validation_failed`), e.g. `invalid_tool_args`. */
+  code?: string;
+  /** More members for the problem document, beside `issues`. */
+  details?: Record<string, unknown>;
+}
+
+/**
+ * The one way refused input is reported: a 422 listing every issue with its location, whose
+ * message names the first. Every zod failure goes through `validate`; rules zod cannot express
+ * (an unknown update type) build their issues by hand and call this directly.
+ */
+export function validationError(issues: ValidationIssue[], options: ValidationErrorOptions = {}): KilnError {
+  const first = issues[0];
+  return new KilnError(
+    "invalid",
+    options.code ?? "validation_failed",
+    `Invalid ${first.path}: ${first.message}`,
+    {
+      details: { ...options.details, issues },
+    },
+  );
+}
+
+/**
+ * Validates `value` against `schema`; a failure is `validationError` with every issue's path under
+ * `where` (`body`, `query`, `params`, or a deeper place such as `body.sections` or `args`).
+ */
 export function validate<Schema extends z.ZodType>(
   schema: Schema,
   value: unknown,
-  where: "body" | "query" | "params" | "input",
+  where: string,
+  options?: ValidationErrorOptions,
 ): z.output<Schema> {
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const issues: ValidationIssue[] = result.error.issues.map((issue) => ({
-    path: [where, ...issue.path.map(String)].join("."),
-    message: issue.message,
-    code: issue.code,
-  }));
-  const first = issues[0];
-  throw new KilnError("invalid", "validation_failed", `Invalid ${where}: ${first.path}: ${first.message}`, {
-    details: { issues },
-  });
+  throw validationError(
+    result.error.issues.map((issue) => ({
+      path: [where, ...issue.path.map(String)].join("."),
+      message: issue.message,
+      code: issue.code,
+    })),
+    options,
+  );
 }

@@ -33,6 +33,7 @@
  */
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
+import { sha256Hex } from "../hmac.ts";
 import { randomId } from "../ids.ts";
 import { createLogger, errorMessage, type Logger } from "../log.ts";
 
@@ -419,9 +420,7 @@ export function validateIdempotencyKey(raw: string | null | undefined): string |
  * different fingerprint means the client reused a key for another request.
  */
 export async function fingerprintRequest(method: string, path: string, bodyText: string): Promise<string> {
-  const data = new TextEncoder().encode(JSON.stringify([method.toUpperCase(), path, bodyText]));
-  const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", data));
-  return Array.from(digest, (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(JSON.stringify([method.toUpperCase(), path, bodyText]));
 }
 
 /**

@@ -11,6 +11,7 @@
 import { transact, type Transaction } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
+import { sha256 } from "../hmac.ts";
 
 export type RateLimitRule =
   | { name: string; algorithm: "fixed_window"; limit: number; windowMs: number }
@@ -224,7 +225,7 @@ function assertRule(rule: RateLimitRule): void {
 
 async function storageKey(key: string): Promise<Deno.KvKeyPart> {
   if (key.length <= maxPlainKeyLength) return key;
-  return new Uint8Array(await crypto.subtle.digest("SHA-256", new TextEncoder().encode(key)));
+  return await sha256(key);
 }
 
 function isWindowState(value: unknown): value is WindowState {

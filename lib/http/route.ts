@@ -7,7 +7,7 @@
 import type { Context } from "hono";
 import type { z } from "zod";
 import { KilnError } from "../errors.ts";
-import { toHex } from "../hmac.ts";
+import { sha256Hex } from "../hmac.ts";
 import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
 import { forbidden, type Principal, unauthorized } from "./auth.ts";
@@ -271,11 +271,7 @@ async function presentedCredentials(request: Request): Promise<string | undefine
   const authorization = request.headers.get("authorization");
   const apiKey = request.headers.get("x-api-key");
   if (authorization === null && apiKey === null) return undefined;
-  const digest = await crypto.subtle.digest(
-    "SHA-256",
-    new TextEncoder().encode(`${authorization ?? ""}\n${apiKey ?? ""}`),
-  );
-  return `credentials:${toHex(new Uint8Array(digest))}`;
+  return `credentials:${await sha256Hex(`${authorization ?? ""}\n${apiKey ?? ""}`)}`;
 }
 
 async function toStored(response: Response): Promise<StoredResponse> {
@@ -291,8 +287,7 @@ async function formFingerprint(form: FormData): Promise<string> {
   for (const [name, value] of form) {
     if (typeof value === "string") parts.push(`${name}=${value}`);
     else {
-      const digest = new Uint8Array(await crypto.subtle.digest("SHA-256", await value.arrayBuffer()));
-      parts.push(`${name}=file:${value.name}:${toHex(digest)}`);
+      parts.push(`${name}=file:${value.name}:${await sha256Hex(await value.arrayBuffer())}`);
     }
   }
   return JSON.stringify(parts);

@@ -13,30 +13,19 @@
  * The stream ends when the client goes away, the feed shuts down, or the client is too slow (it
  * then reconnects and resumes from its last id instead of the server buffering without bound).
  */
-import { errorMessage, type Logger, silentLogger } from "../log.ts";
-import type { ChangeFeed, LiveEvent, LiveReset, Subscription } from "./types.ts";
+import { errorMessage, silentLogger } from "../log.ts";
+import { type LiveSessionOptions, type LiveTransport, openLiveSession } from "./session.ts";
+import type { LiveEvent } from "./types.ts";
 
-export interface SseOptions {
-  feed: ChangeFeed;
-  topic: string;
-  /** Resume point, usually `parseLastEventId(request)`; 0 for "everything retained". */
-  afterSeq: number;
+export interface SseOptions extends LiveSessionOptions {
   /**
    * Ends the stream when aborted (e.g. server shutdown). Not needed for client disconnects: Deno.serve
    * cancels the body stream, which tears down too. Note that merely reading `request.signal` under
    * Deno 2.9 prints a one-time "legacy abort" warning; prefer not passing it.
    */
   signal?: AbortSignal;
-  heartbeatMs?: number;
-  /**
-   * Called once before live events. Return LiveEvents (e.g. a state snapshot with the record's
-   * current seq) to send them as ordinary events and continue after the highest of their seqs; or
-   * return any other value to send it as an `event: snapshot`; `undefined` sends nothing.
-   */
-  initial?: () => Promise<LiveEvent[] | unknown>;
   /** Shapes an event's `data` for this client (e.g. a public view); `undefined` skips the event. */
   map?: (event: LiveEvent) => unknown;
-  log?: Logger;
   /** Chunks allowed to pile up for a slow client before the stream is ended (default 1000). */
   maxQueued?: number;
 }
@@ -53,21 +42,18 @@ export function formatSseMessage(message: { id?: number; event?: string; data: u
   return out + "\n";
 }
 
+/** Streams `options.topic` as `text/event-stream` (the live session in `session.ts` over SSE). */
 export function sseResponse(options: SseOptions): Response {
-  const { feed, topic, signal, initial, map } = options;
-  const heartbeatMs = options.heartbeatMs ?? 15_000;
+  const { topic, signal, map } = options;
   const maxQueued = options.maxQueued ?? 1_000;
   const log = options.log ?? silentLogger;
   let controller!: ReadableStreamDefaultController<Uint8Array>;
-  let subscription: Subscription | undefined;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
   let finished = false;
 
   function finish() {
     if (finished) return;
     finished = true;
-    clearInterval(heartbeat);
-    subscription?.close();
+    session.close();
     signal?.removeEventListener("abort", finish);
     try {
       controller.close();
@@ -90,62 +76,39 @@ export function sseResponse(options: SseOptions): Response {
     controller.enqueue(bytes);
   }
 
-  function sendEvent(event: LiveEvent) {
-    // Without a per-client map every subscriber sends the same bytes: encode them once per event,
-    // not once per client (1,000 clients on a topic would otherwise stringify 1,000 times).
-    if (!map) return event.data === undefined ? undefined : enqueueBytes(encodedEvent(event));
-    let data: unknown;
-    try {
-      data = map(event);
-    } catch (error) {
-      // A broken map must not leave a stream that silently stops: end it and say so in the log.
-      log.error("live.sse_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
-      return finish();
-    }
-    if (data === undefined) return;
-    write(formatSseMessage({ id: event.seq, event: event.type, data }));
-  }
-
-  async function begin() {
-    write("retry: 3000\n\n");
-    let after = options.afterSeq;
-    if (initial) {
+  const transport: LiveTransport = {
+    event(event) {
+      // Without a per-client map every subscriber sends the same bytes: encode them once per event,
+      // not once per client (1,000 clients on a topic would otherwise stringify 1,000 times).
+      if (!map) return event.data === undefined ? undefined : enqueueBytes(encodedEvent(event));
+      let data: unknown;
       try {
-        const value = await initial();
-        if (finished) return;
-        if (isEventList(value)) {
-          for (const event of value) {
-            sendEvent(event);
-            after = Math.max(after, event.seq);
-          }
-        } else if (value !== undefined) write(formatSseMessage({ event: "snapshot", data: value }));
+        data = map(event);
       } catch (error) {
-        log.error("live.sse_initial_failed", { topic, error: errorMessage(error) });
-        write(formatSseMessage({ event: "error", data: { code: "snapshot_failed" } }));
-        finish();
-        return;
+        // A broken map must not leave a stream that silently stops: end it and say so in the log.
+        log.error("live.sse_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
+        return finish();
       }
-    }
-    if (finished) return;
-    try {
-      subscription = feed.subscribe(topic, after, sendEvent, {
-        onReset: (reset: LiveReset) => write(formatSseMessage({ event: "reset", data: reset })),
-        onClose: finish,
-      });
-    } catch (error) {
-      log.warn("live.sse_subscribe_failed", { topic, error: errorMessage(error) });
+      if (data === undefined) return;
+      write(formatSseMessage({ id: event.seq, event: event.type, data }));
+    },
+    snapshot: (value) => write(formatSseMessage({ event: "snapshot", data: value })),
+    reset: (reset) => write(formatSseMessage({ event: "reset", data: reset })),
+    heartbeat: () => write(": heartbeat\n\n"),
+    end(reason) {
+      if (reason === "snapshot_failed") write(formatSseMessage({ event: "error", data: { code: reason } }));
       finish();
-      return;
-    }
-    heartbeat = setInterval(() => write(": heartbeat\n\n"), heartbeatMs);
-  }
+    },
+  };
+  const session = openLiveSession(options, transport);
 
   const body = new ReadableStream<Uint8Array>({
     start(streamController) {
       controller = streamController;
       if (signal?.aborted) return finish();
       signal?.addEventListener("abort", finish, { once: true });
-      void begin();
+      write("retry: 3000\n\n");
+      void session.start();
     },
     cancel: finish,
   });
@@ -185,12 +148,4 @@ function encodedEvent(event: LiveEvent): Uint8Array {
     encodedEvents.set(event, bytes);
   }
   return bytes;
-}
-
-function isEventList(value: unknown): value is LiveEvent[] {
-  return Array.isArray(value) &&
-    value.every((item) =>
-      typeof item === "object" && item !== null && Number.isSafeInteger(item.seq) &&
-      typeof item.type === "string" && "data" in item
-    );
 }

@@ -14,8 +14,14 @@
  */
 import { z } from "zod";
 import { isKilnError, KilnError } from "../errors.ts";
-import { errorMessage, type Logger, silentLogger } from "../log.ts";
-import type { ChangeFeed, LiveEvent, Subscription } from "./types.ts";
+import { errorMessage, silentLogger } from "../log.ts";
+import {
+  type LiveEndReason,
+  type LiveSessionOptions,
+  type LiveTransport,
+  openLiveSession,
+} from "./session.ts";
+import type { LiveEvent } from "./types.ts";
 
 /** A client message that is not a built-in one, passed to the module. */
 export type ClientMessage = { type: string } & Record<string, unknown>;
@@ -27,14 +33,9 @@ export interface WebSocketContext {
   close(code?: number, reason?: string): void;
 }
 
-export interface ServeWebSocketOptions {
+export interface ServeWebSocketOptions extends LiveSessionOptions {
   request: Request;
-  feed: ChangeFeed;
-  topic: string;
-  afterSeq: number;
   onMessage?: (message: ClientMessage, context: WebSocketContext) => void | Promise<void>;
-  /** Interval of `{type:"ping"}` heartbeats (default 30 s). */
-  heartbeatMs?: number;
   /** Shapes an event's `data` for this client; `undefined` skips the event. */
   map?: (event: LiveEvent) => unknown;
   /**
@@ -42,13 +43,6 @@ export interface ServeWebSocketOptions {
    * `{type, seq, data}`, with `data` from `map`); `undefined` skips the event.
    */
   frame?: (event: LiveEvent) => unknown;
-  /**
-   * Called once when the socket opens, as in `sseResponse`: LiveEvents (e.g. a state snapshot
-   * carrying the record's seq) are sent as ordinary events and delivery continues after the highest
-   * of their seqs; any other value is sent as `{type:"snapshot", data}`; `undefined` sends nothing.
-   */
-  initial?: () => Promise<LiveEvent[] | unknown>;
-  log?: Logger;
   /** Bytes allowed to queue behind a slow client before it is closed (1013) to resume later. */
   maxBufferedBytes?: number;
 }
@@ -59,20 +53,29 @@ const Resume = z.object({
   after: z.number().int().min(0).max(Number.MAX_SAFE_INTEGER),
 });
 
+/** How a session that ended on its own closes the socket. */
+const endings: Record<LiveEndReason, { code: number; reason: string }> = {
+  snapshot_failed: { code: 1011, reason: "snapshot failed" },
+  unavailable: { code: 1011, reason: "unavailable" },
+  feed_closed: { code: 1012, reason: "service restarting" },
+};
+
 /** True when the request asks for a WebSocket upgrade (routes serving SSE and WS on one URL). */
 export function isWebSocketUpgrade(request: Request): boolean {
   return request.headers.get("upgrade")?.toLowerCase() === "websocket";
 }
 
-/** Upgrades `request` and streams `topic` over the socket. Returns the 101 response to send. */
+/**
+ * Upgrades `request` and streams `topic` over the socket (the live session in `session.ts` over
+ * WebSocket). Returns the 101 response to send.
+ */
 export function serveWebSocket(options: ServeWebSocketOptions): Response {
-  const { request, feed, topic, onMessage, map } = options;
+  const { request, topic, onMessage, map } = options;
   const frame = options.frame ?? ((event: LiveEvent) => {
     const data = map ? map(event) : event.data;
     return data === undefined ? undefined : { type: event.type, seq: event.seq, data };
   });
   const log = options.log ?? silentLogger;
-  const heartbeatMs = options.heartbeatMs ?? 30_000;
   const maxBufferedBytes = options.maxBufferedBytes ?? 8 * 1024 * 1024;
   if (!isWebSocketUpgrade(request)) {
     throw new KilnError(
@@ -82,9 +85,8 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
     );
   }
   const { socket, response } = Deno.upgradeWebSocket(request);
-  let subscription: Subscription | undefined;
-  let heartbeat: ReturnType<typeof setInterval> | undefined;
-  let ended = false;
+  /** False once either side closed: later client frames are ignored. */
+  let open = true;
 
   function send(message: unknown) {
     if (socket.readyState !== WebSocket.OPEN) return;
@@ -103,11 +105,8 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
     }
   }
 
-  const context: WebSocketContext = { topic, send, close };
-
-  function subscribe(after: number) {
-    subscription?.close();
-    subscription = feed.subscribe(topic, after, (event) => {
+  const transport: LiveTransport = {
+    event(event) {
       let message: unknown;
       try {
         message = frame(event);
@@ -117,62 +116,27 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
         return close(1011, "internal error");
       }
       if (message !== undefined) send(message);
-    }, {
-      onReset: (reset) => send({ type: "reset", ...reset }),
-      onClose: () => close(1012, "service restarting"),
-    });
-  }
+    },
+    snapshot: (value) => send({ type: "snapshot", data: value }),
+    reset: (reset) => send({ type: "reset", ...reset }),
+    heartbeat: () => send({ type: "ping", at: Date.now() }),
+    end(reason) {
+      if (reason === "snapshot_failed") send({ type: "error", code: reason });
+      close(endings[reason].code, endings[reason].reason);
+    },
+  };
+  const session = openLiveSession(options, transport);
+  const context: WebSocketContext = { topic, send, close };
 
   function teardown() {
-    if (ended) return;
-    ended = true;
-    clearInterval(heartbeat);
-    subscription?.close();
+    open = false;
+    session.close();
   }
 
-  /** Subscribes from `after`; a feed that is shutting down closes the socket instead of throwing. */
-  function startSubscription(after: number): boolean {
-    try {
-      subscribe(after);
-      return true;
-    } catch (error) {
-      log.warn("live.ws_subscribe_failed", { topic, error: errorMessage(error) });
-      close(1011, "unavailable");
-      return false;
-    }
-  }
-
-  /** Sends `initial()` (if any) and returns the seq to subscribe after; undefined when it failed. */
-  async function sendInitial(): Promise<number | undefined> {
-    let after = options.afterSeq;
-    if (!options.initial) return after;
-    try {
-      const value = await options.initial();
-      if (isEventList(value)) {
-        for (const event of value) {
-          const message = frame(event);
-          if (message !== undefined) send(message);
-          after = Math.max(after, event.seq);
-        }
-      } else if (value !== undefined) send({ type: "snapshot", data: value });
-      return after;
-    } catch (error) {
-      log.error("live.ws_initial_failed", { topic, error: errorMessage(error) });
-      send({ type: "error", code: "snapshot_failed" });
-      close(1011, "snapshot failed");
-      return undefined;
-    }
-  }
-
-  socket.onopen = async () => {
-    const after = await sendInitial();
-    if (after === undefined || ended) return;
-    if (!startSubscription(after)) return;
-    heartbeat = setInterval(() => send({ type: "ping", at: Date.now() }), heartbeatMs);
-  };
+  socket.onopen = () => void session.start();
 
   socket.onmessage = (frame) => {
-    if (ended) return;
+    if (!open) return;
     let parsed: unknown;
     try {
       if (typeof frame.data !== "string") throw new TypeError("binary frame");
@@ -190,7 +154,7 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
       case "resume": {
         const resume = Resume.safeParse(parsed);
         if (!resume.success) return send({ type: "error", code: "invalid_message" });
-        return startSubscription(resume.data.after);
+        return session.resume(resume.data.after);
       }
     }
     if (!onMessage) return;
@@ -205,12 +169,4 @@ export function serveWebSocket(options: ServeWebSocketOptions): Response {
   socket.onclose = teardown;
   socket.onerror = teardown;
   return response;
-}
-
-function isEventList(value: unknown): value is LiveEvent[] {
-  return Array.isArray(value) &&
-    value.every((item) =>
-      typeof item === "object" && item !== null && Number.isSafeInteger(item.seq) &&
-      typeof item.type === "string" && "data" in item
-    );
 }

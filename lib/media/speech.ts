@@ -4,7 +4,8 @@
  * each word has, which places the word boundaries exactly. espeak-ng and festival do not report
  * timing, so their words share the sentence in proportion to their length.
  */
-import { runTool, wavDurationSeconds } from "./tools.ts";
+import { runTool } from "./tools.ts";
+import { readWavFileHeader, wavSeconds } from "./wav.ts";
 import type { SpeechBinaries, Voice } from "./voices.ts";
 
 export interface WordTiming {
@@ -49,7 +50,7 @@ export async function speak(options: SpeakOptions): Promise<SpokenSentence> {
   } else {
     await runTool(binaries.text2wave, ["-eval", `(voice_${voice.name})`, textPath, "-o", wavPath], run);
   }
-  const seconds = wavDurationSeconds(await Deno.readFile(wavPath));
+  const seconds = wavSeconds(await readWavFileHeader(wavPath));
   const words = text.split(/\s+/).filter(Boolean);
   if (segments !== undefined) {
     const exact = await fliteWordTimes(

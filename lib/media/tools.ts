@@ -1,5 +1,6 @@
 /**
- * Running media command-line tools (ffmpeg, espeak-ng). A missing binary becomes a typed
+ * Running command-line tools (ffmpeg, espeak-ng, flite, poppler, pocketsphinx, yt-dlp): the one way
+ * Kiln spawns a tool on user input. A missing binary becomes a typed
  * MissingToolError naming the install line, so a job fails with a message an operator can act on
  * and `/health` can say the same; a failing run carries the tool's stderr. Every run is contained
  * (time limit, memory cap): these tools parse user media.
@@ -10,7 +11,6 @@ import {
   type ContainLimits,
   runContained,
 } from "../contain/process.ts";
-import { wavHeader } from "./wav.ts";
 
 export const mediaInstallLine =
   "apt-get install -y --no-install-recommends ffmpeg espeak-ng flite poppler-utils fonts-dejavu-core";
@@ -26,11 +26,14 @@ export class MissingToolError extends Error {
 
 export class ToolFailedError extends Error {
   readonly tool: string;
+  readonly exitCode: number;
+  /** The tail of the tool's stderr (it may name server paths: scrub before showing it). */
   readonly stderr: string;
-  constructor(tool: string, code: number, stderr: string) {
-    super(`${tool} exited with ${code}: ${stderr.trim().split("\n").slice(-3).join(" ").slice(0, 500)}`);
+  constructor(tool: string, exitCode: number, stderr: string) {
+    super(`${tool} exited with ${exitCode}: ${stderr.trim().split("\n").slice(-3).join(" ").slice(0, 500)}`);
     this.name = "ToolFailedError";
     this.tool = tool;
+    this.exitCode = exitCode;
     this.stderr = stderr;
   }
 }
@@ -41,11 +44,17 @@ export class ToolFailedError extends Error {
  */
 export const toolLimits: ContainLimits = { timeoutMs: 15 * 60_000, memoryBytes: 2 * 1024 * 1024 * 1024 };
 
-/** A run that outlived its time limit (and was killed): hostile input or a stuck tool. */
-export class ToolTimeoutError extends Error {
+/**
+ * A run that outlived its time limit (and was killed): hostile input or a stuck tool. A
+ * ContainedError (`contained_timeout`) like every other breach, naming the tool.
+ */
+export class ToolTimeoutError extends ContainedError {
   readonly tool: string;
   constructor(tool: string, timeoutMs: number) {
-    super(`${tool} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`);
+    super(
+      "contained_timeout",
+      `${tool} did not finish within ${Math.round(timeoutMs / 1000)} s and was stopped`,
+    );
     this.name = "ToolTimeoutError";
     this.tool = tool;
   }
@@ -88,7 +97,11 @@ export async function runTool(
   return output.stdout;
 }
 
-/** Whether `binary` runs at all (`-version` / `--version`), for health checks. */
+/**
+ * Whether `binary` runs at all (`-version` / `--version`), for health checks. Not through
+ * `runTool`: it reads no user input and runs inside `/health`'s 2 s check deadline, so it stays the
+ * lightest spawn (no pipes, no memory polling).
+ */
 export async function toolAvailable(binary: string, versionFlag = "-version"): Promise<boolean> {
   try {
     const output = await new Deno.Command(binary, {
@@ -103,8 +116,12 @@ export async function toolAvailable(binary: string, versionFlag = "-version"): P
   }
 }
 
-/** Duration in seconds of a PCM WAV file, read from its header (no ffprobe needed). */
-export function wavDurationSeconds(bytes: Uint8Array): number {
-  const { dataBytes, byteRate } = wavHeader(bytes);
-  return byteRate > 0 ? dataBytes / byteRate : 0;
+/** Whether `binary` is an installed file (on PATH, or at its path), for tools without a version flag. */
+export async function toolOnPath(binary: string): Promise<boolean> {
+  const isFile = (path: string) => Deno.stat(path).then((info) => info.isFile, () => false);
+  if (binary.includes("/")) return await isFile(binary);
+  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
+    if (dir && await isFile(`${dir}/${binary}`)) return true;
+  }
+  return false;
 }

@@ -4,7 +4,7 @@
  * gets by default comes from the intelligibility ranking measured by scripts/voice_table.ts (word
  * error rate of the local recogniser on each voice, table in the README).
  */
-import { runTool } from "./tools.ts";
+import { runTool, toolOnPath } from "./tools.ts";
 
 export type VoiceEngine = "flite" | "festival" | "espeak-ng";
 
@@ -76,7 +76,7 @@ export async function installedVoices(binaries: SpeechBinaries): Promise<Voice[]
         () => [] as string[],
       ),
     runTool(binaries.espeak, ["--version"], { timeoutMs: 5_000 }).then(() => true, () => false),
-    hasTool(binaries.text2wave).then(async (present) => present ? await festivalVoiceNames() : []),
+    toolOnPath(binaries.text2wave).then(async (present) => present ? await festivalVoiceNames() : []),
   ]);
   return knownVoices.filter((voice) =>
     voice.engine === "flite"
@@ -105,12 +105,4 @@ async function festivalVoiceNames(): Promise<string[]> {
     }
   }
   return names;
-}
-
-async function hasTool(binary: string): Promise<boolean> {
-  if (binary.includes("/")) return await Deno.stat(binary).then((info) => info.isFile, () => false);
-  for (const dir of (Deno.env.get("PATH") ?? "").split(":")) {
-    if (await Deno.stat(`${dir}/${binary}`).then((info) => info.isFile, () => false)) return true;
-  }
-  return false;
 }

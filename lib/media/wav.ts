@@ -48,6 +48,24 @@ export function wavHeader(head: Uint8Array, fileSize = head.byteLength): WavHead
   return { ...header, dataOffset: 44, dataBytes: Math.max(0, fileSize - 44) };
 }
 
+/** The header of a WAV file on disk, from its first 4 KiB and its size (the samples are not read). */
+export async function readWavFileHeader(path: string): Promise<WavHeader> {
+  const file = await Deno.open(path, { read: true });
+  try {
+    const head = new Uint8Array(4096);
+    const read = (await file.read(head)) ?? 0;
+    const { size } = await file.stat();
+    return wavHeader(head.subarray(0, read), size);
+  } finally {
+    file.close();
+  }
+}
+
+/** Seconds of audio a header describes (0 for a header without a byte rate). */
+export function wavSeconds(header: Pick<WavHeader, "dataBytes" | "byteRate">): number {
+  return header.byteRate > 0 ? header.dataBytes / header.byteRate : 0;
+}
+
 /** Reads a mono PCM16 WAV (anything else is refused with the format it has). */
 export function readWav(bytes: Uint8Array): Wav {
   const tag = (at: number) => String.fromCharCode(...bytes.subarray(at, at + 4));

@@ -7,6 +7,7 @@
 import { transact } from "../store/transaction.ts";
 import type { KvStore } from "../store/types.ts";
 import { KilnError } from "../errors.ts";
+import { sha256Hex } from "../hmac.ts";
 import { preprocessKeys as keys } from "./keys.ts";
 import { firstPhase, phaseNamed } from "./phases.ts";
 import type { BatchFile, BatchMessage, BatchRecord, FinalizeContext, TaskRecord } from "./types.ts";
@@ -17,8 +18,7 @@ export async function fingerprintFiles(message: BatchMessage): Promise<string> {
   const canonical = JSON.stringify(
     message.files.map((file) => [file.r2_key, file.file_name, file.file_size]),
   );
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(canonical));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+  return await sha256Hex(canonical);
 }
 
 /** Stores the batch (or finds the existing one); `created` is false for a repeated message. */

@@ -13,6 +13,7 @@ import { z } from "zod";
 import type { BlobStore } from "../blobs/types.ts";
 import { validateBlobKey } from "../blobs/types.ts";
 import { KilnError } from "../errors.ts";
+import { validate } from "../http/body.ts";
 import { BatchFile, BatchId, type BatchMessage, FinalizeContext, maxFilesPerBatch } from "./types.ts";
 
 const maxManifestBytes = 8 * 1024 * 1024;
@@ -106,23 +107,12 @@ async function readManifest(blobs: BlobStore, key: string, batchId: string): Pro
   } catch {
     throw problem("manifest_invalid", `The manifest ${key} is not valid JSON.`);
   }
-  const parsed = Manifest.safeParse(json);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => ({
-      path: ["manifest", ...issue.path.map(String)].join("."),
-      message: issue.message,
-      code: issue.code,
-    }));
-    throw problem(
-      "manifest_invalid",
-      `The manifest ${key} is invalid: ${issues[0].path}: ${issues[0].message}`,
-      {
-        issues,
-      },
-    );
+  const manifest = validate(Manifest, json, "manifest", {
+    code: "manifest_invalid",
+    details: { manifest_r2_key: key },
+  });
+  if (manifest.batch_id !== undefined && manifest.batch_id !== batchId) {
+    throw problem("manifest_mismatch", `The manifest ${key} belongs to batch ${manifest.batch_id}.`);
   }
-  if (parsed.data.batch_id !== undefined && parsed.data.batch_id !== batchId) {
-    throw problem("manifest_mismatch", `The manifest ${key} belongs to batch ${parsed.data.batch_id}.`);
-  }
-  return parsed.data.directories;
+  return manifest.directories;
 }

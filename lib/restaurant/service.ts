@@ -10,6 +10,7 @@ import { z } from "zod";
 import type { ConversationService } from "../conversation/service.ts";
 import { MAX_UPDATE_BYTES, parseUpdate } from "../conversation/updates.ts";
 import { KilnError } from "../errors.ts";
+import { validate } from "../http/body.ts";
 import { randomId } from "../ids.ts";
 import { restaurantKeys } from "./keys.ts";
 import { getMenu, type Menu, MenuSchema, putMenu } from "./menu.ts";
@@ -90,27 +91,14 @@ export function createRestaurantService(
         });
       }
       const tool = name as ToolName;
-      const parsed = (toolArgs[tool] as z.ZodType).safeParse(args ?? {});
-      if (!parsed.success) {
-        const issues = parsed.error.issues.map((issue) => ({
-          path: ["args", ...issue.path.map(String)].join("."),
-          message: issue.message,
-          code: issue.code,
-        }));
-        throw new KilnError(
-          "invalid",
-          "invalid_tool_args",
-          `Invalid ${issues[0].path}: ${issues[0].message}`,
-          {
-            details: { issues },
-          },
-        );
-      }
+      const toolInput = validate(toolArgs[tool] as z.ZodType, args ?? {}, "args", {
+        code: "invalid_tool_args",
+      });
       // The cart and the display updates commit in one transaction on the session's hot key.
       return await conversation.store.write(sessionId, "restaurant.tool", async (tx) => {
         const entry = await load(sessionId, tx);
         const menu = await getMenu(kv, entry.value.tenantId);
-        const outcome = runTool(tool, parsed.data, entry.value, menu);
+        const outcome = runTool(tool, toolInput, entry.value, menu);
         // All or nothing: the display updates are validated first (same schema as any producer's).
         const updates = outcome.updates.map((update) => parseUpdate(fitCard(update), "tool"));
         await conversation.store.stageAppend(tx, sessionId, updates);

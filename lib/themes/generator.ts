@@ -5,6 +5,7 @@
  * falls back to the local palette when the answer is not a valid theme.
  */
 import { KilnError } from "../errors.ts";
+import { sha256 } from "../hmac.ts";
 import { type ChatModel, LlmError } from "../providers/llm/types.ts";
 import { colourWords, type Hue, type Mood, moodWords, promptWords } from "./palette_words.ts";
 import { type Theme, ThemeSchema } from "./schema.ts";
@@ -67,9 +68,7 @@ export function createLocalThemeGenerator(): ThemeGenerator {
   return {
     name: "local",
     async generate(prompt, requestedMode) {
-      const digest = new Uint8Array(
-        await crypto.subtle.digest("SHA-256", new TextEncoder().encode(prompt.trim().toLowerCase())),
-      );
+      const digest = await sha256(prompt.trim().toLowerCase());
       const words = promptWords(prompt);
       const colours = words.map((word) => colourWords[word]).filter((colour) => colour !== undefined);
       const moods = words.map((word) => moodWords[word]).filter((found) => found !== undefined);

@@ -4,7 +4,7 @@
  * 10th percentile of 20 ms frame RMS) and the share of clipped samples. Read in chunks, so a long
  * file never sits in memory whole.
  */
-import { readWavLayout } from "./audio.ts";
+import { readWavFileHeader } from "../media/wav.ts";
 
 export type AudioQuality = "high" | "medium" | "low" | "silent";
 
@@ -21,7 +21,7 @@ const chunkBytes = 1 << 20;
 const silenceRms = 32.8;
 
 export async function measureAudioQuality(wavPath: string): Promise<AudioMeasurement> {
-  const layout = await readWavLayout(wavPath);
+  const layout = await readWavFileHeader(wavPath);
   const frames: number[] = [];
   let clipped = 0;
   let samples = 0;

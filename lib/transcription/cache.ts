@@ -3,6 +3,7 @@
  * URL sources are cached (an upload has no identity worth sharing).
  */
 import type { KvStore } from "../store/types.ts";
+import { sha256Hex } from "../hmac.ts";
 import { transcriptionKeys } from "./keys.ts";
 import { normaliseMediaUrl } from "./url_policy.ts";
 import type { TranscriptionResult } from "./webhook_payload.ts";
@@ -15,9 +16,8 @@ interface CacheEntry {
   storedAt: number;
 }
 
-export async function cacheKeyOf(rawUrl: string): Promise<string> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(normaliseMediaUrl(rawUrl)));
-  return Array.from(new Uint8Array(digest), (byte) => byte.toString(16).padStart(2, "0")).join("");
+export function cacheKeyOf(rawUrl: string): Promise<string> {
+  return sha256Hex(normaliseMediaUrl(rawUrl));
 }
 
 /** The cached result, or null; `count` records a hit or miss for the hit rate. */

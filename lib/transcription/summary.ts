@@ -4,6 +4,8 @@
  * them in their original order — no model needed, deterministic, language-agnostic enough for ASR
  * output (which often has no punctuation, so long runs are split into ~25-word chunks).
  */
+import { splitSentences } from "../media/sentences.ts";
+
 export function truncateText(text: string, max: number): { text: string; truncated: boolean } {
   const characters = [...text];
   if (characters.length <= max) return { text, truncated: false };
@@ -18,7 +20,7 @@ const stopWords = new Set(
 );
 
 export function summarise(text: string, maxSentences = 3, maxCharacters = 500): string {
-  const sentences = splitSentences(text);
+  const sentences = splitSentences(text, { longerThan: 40, pieceWords: 25 });
   if (sentences.length <= maxSentences) return clip(sentences.join(" "), maxCharacters);
   const frequency = new Map<string, number>();
   for (const word of words(text)) frequency.set(word, (frequency.get(word) ?? 0) + 1);
@@ -30,19 +32,6 @@ export function summarise(text: string, maxSentences = 3, maxCharacters = 500): 
   const chosen = scored.sort((a, b) => b.score - a.score || a.index - b.index).slice(0, maxSentences)
     .sort((a, b) => a.index - b.index);
   return clip(chosen.map((item) => item.sentence).join(" "), maxCharacters);
-}
-
-function splitSentences(text: string): string[] {
-  const rough = text.replace(/\s+/g, " ").trim().split(/(?<=[.!?])\s+/).filter(Boolean);
-  return rough.flatMap((sentence) => {
-    const parts = sentence.split(" ");
-    if (parts.length <= 40) return [sentence];
-    const chunks: string[] = [];
-    for (let start = 0; start < parts.length; start += 25) {
-      chunks.push(parts.slice(start, start + 25).join(" "));
-    }
-    return chunks;
-  });
 }
 
 function words(text: string): string[] {

@@ -8,7 +8,7 @@
  * - The seed's `X-TTTranscribe-Signature`: hex HMAC-SHA256 of the raw body with the same secret.
  * `X-Idempotency-Key` repeats the message id so a receiver can deduplicate retries.
  */
-import { Webhook, WebhookVerificationError } from "standardwebhooks";
+import { Webhook } from "standardwebhooks";
 import { hmacSha256, toHex } from "../hmac.ts";
 import { KilnError } from "../errors.ts";
 import { secretsEqual } from "../http/auth.ts";
@@ -112,16 +112,6 @@ export async function verifyWebhook<T = unknown>(
     throw new KilnError("malformed", "invalid_json", "The webhook body is not JSON.");
   }
   return { messageId, timestamp, payload };
-}
-
-/** Verifies with the library itself (real clock); for receivers that want no custom logic. */
-export function verifyWithLibrary(secret: string, rawBody: string, headers: Record<string, string>): unknown {
-  try {
-    return webhookFor(secret).verify(rawBody, headers);
-  } catch (error) {
-    if (error instanceof WebhookVerificationError) throw invalid(error.message);
-    throw error;
-  }
 }
 
 function normaliseHeaders(headers: Headers | Record<string, string>): Record<string, string> {

@@ -1,7 +1,7 @@
 /** The live display stream over real sockets: SSE (state, updates, Last-Event-ID resume) and WebSocket. */
 import assert from "node:assert/strict";
 import { openSse } from "../support/sse_client.ts";
-import { deadline } from "../support/wait.ts";
+import { connect, type Message } from "../support/ws_client.ts";
 import { asService, conversationKiln, createSession, postUpdate } from "./_helpers.ts";
 
 Deno.test("SSE sends the state, then each update; Last-Event-ID resumes with exactly the missed ones", async () => {
@@ -45,35 +45,49 @@ Deno.test("WebSocket stream: state first, live updates with seq, ping gets pong"
   await using kiln = await conversationKiln();
   const base = kiln.listen();
   const { sessionId, token } = await createSession(kiln);
-  const socket = new WebSocket(
+  const client = await connect(
     `${base.replace("http", "ws")}/conversation/${sessionId}/display?token=${token}`,
   );
-  // deno-lint-ignore no-explicit-any
-  const messages: any[] = [];
-  const waiters: (() => void)[] = [];
-  socket.onmessage = (event) => {
-    messages.push(JSON.parse(event.data));
-    waiters.splice(0).forEach((wake) => wake());
-  };
-  const closed = new Promise((resolve) => (socket.onclose = resolve));
-  // deno-lint-ignore no-explicit-any
-  const until = async (test: (message: any) => boolean, what: string) => {
-    while (!messages.some(test)) await deadline(new Promise<void>((resolve) => waiters.push(resolve)), what);
-  };
-  await until((message) => message.type === "state", "the state");
-  socket.send(JSON.stringify({ type: "ping" }));
-  await until((message) => message.type === "pong", "the pong");
+  await client.until((messages) => messages.some((message) => message.type === "state"), "the state");
+  client.send({ type: "ping" });
+  await client.until((messages) => messages.some((message) => message.type === "pong"), "the pong");
   await kiln.request(`/conversation/${sessionId}/batch`, {
     json: { updates: [{ type: "snippet", data: { code: "a" } }, { type: "snippet", data: { code: "b" } }] },
     headers: asService,
   });
-  await until((message) => message.seq === 2, "both updates");
+  await client.until((messages) => messages.some((message) => message.seq === 2), "both updates");
   assert.deepEqual(
-    messages.filter((message) => message.type === "update").map((message) => message.data.data.code),
+    client.messages.filter((message) => message.type === "update").map((message) => message.data.data.code),
     ["a", "b"],
   );
-  socket.close();
-  await closed;
+  await client.close();
+});
+
+Deno.test("KILN_LIVE_HEARTBEAT_MS paces the heartbeats of every display transport: WebSocket, Stonepot's, SSE", async () => {
+  const heartbeatMs = 100;
+  await using kiln = await conversationKiln({ KILN_LIVE_HEARTBEAT_MS: String(heartbeatMs) });
+  const base = kiln.listen();
+  const { sessionId, token } = await createSession(kiln);
+  const pings = (messages: Message[]) => messages.filter((message) => message.type === "ping");
+  // Both WebSocket routes: three pings well inside the wait (the defaults are 15 s and 30 s), and
+  // never closer together than the configured interval.
+  for (const path of ["conversation", "session"]) {
+    const client = await connect(`${base.replace("http", "ws")}/${path}/${sessionId}/display?token=${token}`);
+    await client.until((messages) => pings(messages).length >= 3, `three pings on /${path}/:id/display`);
+    const times = pings(client.messages).map((ping) => ping.at as number);
+    for (let index = 1; index < times.length; index++) {
+      assert.ok(times[index] - times[index - 1] >= heartbeatMs - 5, `pings ${times.join(", ")} too close`);
+    }
+    await client.close();
+  }
+  const sse = await openSse(`${base}/conversation/${sessionId}/display?token=${token}`, {
+    accept: "text/event-stream",
+  });
+  await sse.until(
+    (messages) => messages.filter((message) => message.comment === "heartbeat").length >= 3,
+    "three SSE heartbeat comments",
+  );
+  await sse.close();
 });
 
 Deno.test("the stream refuses a missing or wrong token", async () => {

@@ -75,7 +75,9 @@ Deno.test("OpenRouter (429 then success) writes the script; D-ID's webhook deliv
       json: { id: "clp_1", status: "exploded" },
     });
     assert.equal(malformed.status, 422);
-    await malformed.body?.cancel();
+    const refused = await malformed.json();
+    assert.equal(refused.code, "webhook_payload_invalid");
+    assert.ok(refused.issues[0].path.startsWith("body"), JSON.stringify(refused.issues));
   } finally {
     await kiln[Symbol.asyncDispose]();
     await did[Symbol.asyncDispose]();

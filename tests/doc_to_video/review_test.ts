@@ -57,6 +57,9 @@ Deno.test({
     assert.equal((await tooShort.json()).code, "script_invalid");
     const malformed = await put(kiln, accepted.job_id, { sections: [] });
     assert.equal(malformed.status, 422);
+    const refused = await malformed.json();
+    assert.equal(refused.code, "validation_failed");
+    assert.equal(refused.issues[0].path, "body.sections");
     assert.equal((await status(kiln, accepted.job_id)).status, "awaiting_review");
 
     // Regenerating proposes other sentences from the same page (offline), without saving them.

@@ -15,6 +15,7 @@ function sseServer(feed: ChangeFeed, extra: Partial<SseOptions> = {}) {
       feed,
       topic,
       afterSeq: parseLastEventId(request, url),
+      heartbeatMs: 15_000,
       // No `signal: request.signal`: Deno.serve cancels the body stream when the client goes away,
       // and touching request.signal prints Deno 2.9's legacy-abort warning.
       ...extra,

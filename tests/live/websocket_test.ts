@@ -2,11 +2,9 @@ import assert from "node:assert/strict";
 import { liveKeys } from "../../lib/live/keys.ts";
 import type { ChangeFeed } from "../../lib/live/types.ts";
 import { isWebSocketUpgrade, serveWebSocket, type ServeWebSocketOptions } from "../../lib/live/websocket.ts";
-import { deadline, publishMany, range, testFeed, until } from "./_helpers.ts";
+import { publishMany, range, testFeed, until } from "./_helpers.ts";
 import { serve } from "../support/sse_client.ts";
-
-// deno-lint-ignore no-explicit-any
-type Message = Record<string, any>;
+import { connect, type Message } from "../support/ws_client.ts";
 
 /** `/ws/:topic?after=N` streams the topic over a WebSocket. */
 function wsServer(feed: ChangeFeed, extra: Partial<ServeWebSocketOptions> = {}) {
@@ -18,51 +16,10 @@ function wsServer(feed: ChangeFeed, extra: Partial<ServeWebSocketOptions> = {}) 
       feed,
       topic: url.pathname.split("/").pop()!,
       afterSeq: Number(url.searchParams.get("after") ?? 0),
+      heartbeatMs: 30_000,
       ...extra,
     });
   });
-}
-
-/** A real WebSocket client that records JSON messages; `close()` waits for the close handshake. */
-async function connect(url: string) {
-  const socket = new WebSocket(url);
-  const messages: Message[] = [];
-  const waiters: { test: () => boolean; resolve: () => void }[] = [];
-  const closed = Promise.withResolvers<CloseEvent>();
-  const wake = () => {
-    for (const waiter of [...waiters]) {
-      if (waiter.test()) {
-        waiters.splice(waiters.indexOf(waiter), 1);
-        waiter.resolve();
-      }
-    }
-  };
-  socket.onmessage = (event) => {
-    messages.push(JSON.parse(event.data));
-    wake();
-  };
-  socket.onclose = (event) => closed.resolve(event);
-  const opened = Promise.withResolvers<void>();
-  socket.onopen = () => opened.resolve();
-  socket.onerror = () => opened.reject(new Error("websocket failed to open"));
-  await deadline(opened.promise, "the websocket to open");
-  return {
-    socket,
-    messages,
-    events: () => messages.filter((message) => typeof message.seq === "number"),
-    seqs: () => messages.filter((message) => typeof message.seq === "number").map((message) => message.seq),
-    send: (message: unknown) => socket.send(typeof message === "string" ? message : JSON.stringify(message)),
-    until(test: (messages: Message[]) => boolean, what: string): Promise<void> {
-      if (test(messages)) return Promise.resolve();
-      const done = new Promise<void>((resolve) => waiters.push({ test: () => test(messages), resolve }));
-      return deadline(done, `${what} (got ${JSON.stringify(messages)})`);
-    },
-    closed: () => deadline(closed.promise, "the websocket to close"),
-    async close() {
-      if (socket.readyState === WebSocket.OPEN) socket.close(1000);
-      await deadline(closed.promise, "the websocket to close");
-    },
-  };
 }
 
 const wsUrl = (server: { port: number }, path: string) => `ws://127.0.0.1:${server.port}${path}`;
@@ -205,7 +162,14 @@ Deno.test("WebSocket closes with 1011 when map throws, instead of going silent",
 Deno.test("serveWebSocket rejects a plain HTTP request with a typed error", async () => {
   await using t = await testFeed();
   assert.throws(
-    () => serveWebSocket({ request: new Request("http://x/ws"), feed: t.feed, topic: "room", afterSeq: 0 }),
+    () =>
+      serveWebSocket({
+        request: new Request("http://x/ws"),
+        feed: t.feed,
+        topic: "room",
+        afterSeq: 0,
+        heartbeatMs: 30_000,
+      }),
     (error: Error & { code?: string }) => error.code === "websocket_upgrade_required",
   );
 });

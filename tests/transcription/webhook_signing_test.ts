@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
 import { Webhook } from "standardwebhooks";
 import { KilnError } from "../../lib/errors.ts";
-import { hexSignature, signWebhook, verifyWebhook, verifyWithLibrary } from "../../lib/webhooks/standard.ts";
+import { hexSignature, signWebhook, verifyWebhook } from "../../lib/webhooks/standard.ts";
 
 const secret = "a-shared-webhook-secret-of-enough-length-123";
 
@@ -20,10 +20,6 @@ Deno.test("signed webhooks verify with our helper, the library and the seed's he
   );
   assert.equal(verified.payload.requestId, "r1");
   assert.equal(verified.messageId, "msg_1");
-  assert.deepEqual(verifyWithLibrary(secret, signed.body, signed.headers), {
-    requestId: "r1",
-    status: "completed",
-  });
   const library = new Webhook(new TextEncoder().encode(secret), { format: "raw" });
   assert.deepEqual(library.verify(signed.body, signed.headers), { requestId: "r1", status: "completed" });
 });

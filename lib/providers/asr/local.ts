@@ -3,9 +3,8 @@
  * `pocketsphinx-en-us`). About 1 s to load the model plus ~0.1× real time on one core; English only.
  * `-time yes` adds per-word times and posteriors, which become segments, words and confidence.
  */
-import { type ContainedOutput, runContained } from "../../contain/process.ts";
 import { KilnError } from "../../errors.ts";
-import { toolLimits } from "../../media/tools.ts";
+import { MissingToolError, runTool, ToolFailedError, toolOnPath } from "../../media/tools.ts";
 import { meanConfidence, parseTimedOutput } from "./sphinx_output.ts";
 import type { AsrProvider } from "./types.ts";
 
@@ -16,21 +15,21 @@ export function createLocalAsr(binary = pocketsphinxBinary): AsrProvider {
   return {
     name: "local",
     async transcribe({ path, signal }) {
-      let output: ContainedOutput;
+      let stdout: Uint8Array;
       try {
-        output = await runContained(binary, ["-infile", path, "-time", "yes", "-logfn", "/dev/null"], {
-          limits: toolLimits,
-          signal,
-        });
+        stdout = await runTool(binary, ["-infile", path, "-time", "yes", "-logfn", "/dev/null"], { signal });
       } catch (error) {
-        if (error instanceof Deno.errors.NotFound) throw missing(binary);
+        if (error instanceof MissingToolError) throw missing(binary);
+        if (error instanceof ToolFailedError) {
+          throw new KilnError(
+            "upstream",
+            "asr_failed",
+            `${binary} exited with ${error.exitCode}: ${error.stderr.trim().slice(-500)}`,
+          );
+        }
         throw error;
       }
-      if (!output.success) {
-        const stderr = output.stderr.trim().slice(-500);
-        throw new KilnError("upstream", "asr_failed", `${binary} exited with ${output.code}: ${stderr}`);
-      }
-      const segments = parseTimedOutput(new TextDecoder().decode(output.stdout));
+      const segments = parseTimedOutput(new TextDecoder().decode(stdout));
       return {
         text: segments.map((segment) => segment.text).join(" "),
         language: "en",
@@ -39,16 +38,9 @@ export function createLocalAsr(binary = pocketsphinxBinary): AsrProvider {
       };
     },
     async availability() {
-      try {
-        const output = await new Deno.Command("sh", {
-          args: ["-c", `command -v ${binary}`],
-          stdout: "null",
-          stderr: "null",
-        }).output();
-        return output.success ? { available: true } : { available: false, detail: missing(binary).message };
-      } catch {
-        return { available: false, detail: missing(binary).message };
-      }
+      return await toolOnPath(binary)
+        ? { available: true }
+        : { available: false, detail: missing(binary).message };
     },
   };
 }

@@ -5,7 +5,7 @@
  * same audio is decoded once more in open dictation, so the parser still gets words to work with.
  */
 import { KilnError } from "../../errors.ts";
-import { toHex } from "../../hmac.ts";
+import { sha256Hex } from "../../hmac.ts";
 import type { Logger } from "../../log.ts";
 import type { Menu } from "../../conversation/mod.ts";
 import { MenuIndex } from "./dishes.ts";
@@ -23,8 +23,7 @@ export interface RecognizerOptions {
 
 /** A grammar with its search name (a digest, so equal grammars share one compiled search). */
 async function named(grammar: { jsgf: string }): Promise<{ search: string; jsgf: string }> {
-  const digest = await crypto.subtle.digest("SHA-256", new TextEncoder().encode(grammar.jsgf));
-  return { search: `menu_${toHex(new Uint8Array(digest)).slice(0, 16)}`, jsgf: grammar.jsgf };
+  return { search: `menu_${(await sha256Hex(grammar.jsgf)).slice(0, 16)}`, jsgf: grammar.jsgf };
 }
 
 /** A menu made ready for recognition: its grammars and the pronunciations they needed. */

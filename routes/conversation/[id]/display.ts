@@ -31,6 +31,7 @@ export const handler: Handlers = {
         feed: services.live,
         topic: display.topic(params.id),
         afterSeq,
+        heartbeatMs: services.config.liveHeartbeatMs,
         log,
         // A fresh client gets the whole state; a resuming one only what it missed.
         initial: afterSeq > 0 ? undefined : () => display.store.snapshotEvent(params.id),

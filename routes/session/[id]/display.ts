@@ -29,6 +29,7 @@ export const handler: Handlers = {
         feed: services.live,
         topic: display.topic(params.id),
         afterSeq: 0,
+        heartbeatMs: services.config.liveHeartbeatMs,
         log,
         initial: () => display.store.snapshotEvent(params.id),
         frame: stonepotFrame,
