@@ -5,7 +5,16 @@
  * the service token. 50 users each run one request loop for 5 s (after 1 s of warm-up); at the end
  * every balance is read back: credits spent must equal tokens received (no lost or double charge).
  */
-import { fundUsers, percentile, randomToken, type Row, row, startServer, tempDir } from "../support.ts";
+import {
+  fundUsers,
+  kilnProcessEnv,
+  percentile,
+  randomToken,
+  type Row,
+  row,
+  startServer,
+  tempDir,
+} from "../support.ts";
 
 const users = 50;
 const creditsEach = 1_000_000;
@@ -17,16 +26,11 @@ export async function run(): Promise<Row[]> {
   const adminKey = randomToken();
   await using server = await startServer("main.ts", {
     readyPath: "/health",
-    env: {
-      KILN_DATA_DIR: data.path,
-      KILN_KV_PATH: `${data.path}/kiln.sqlite3`,
-      KILN_ADMIN_TOKEN: randomToken(),
+    env: kilnProcessEnv(data.path, {
       ENGINE_ADMIN_KEY: adminKey,
       ENGINE_JWT_SECRET: randomToken() + randomToken(),
       ENGINE_VEND_LIMIT_PER_HOUR: "1000000000",
-      KILN_ACCESS_LOG: "true",
-      KILN_SHUTDOWN_GRACE_MS: "0",
-    },
+    }),
   });
   const tokens = await fundUsers(server.url, adminKey, {
     count: users,

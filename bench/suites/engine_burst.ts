@@ -7,7 +7,16 @@
  * exactly once. Reports the accept latency and the time until every request settled.
  */
 import { wavFromPcm } from "../../tests/transcription/_helpers.ts";
-import { fundUsers, percentile, randomToken, type Row, row, startServer, tempDir } from "../support.ts";
+import {
+  fundUsers,
+  kilnProcessEnv,
+  percentile,
+  randomToken,
+  type Row,
+  row,
+  startServer,
+  tempDir,
+} from "../support.ts";
 
 const users = 50;
 
@@ -18,10 +27,7 @@ export async function run(): Promise<Row[]> {
   const adminKey = randomToken();
   await using server = await startServer("main.ts", {
     readyPath: "/health",
-    env: {
-      KILN_DATA_DIR: data.path,
-      KILN_KV_PATH: `${data.path}/kiln.sqlite3`,
-      KILN_ADMIN_TOKEN: randomToken(),
+    env: kilnProcessEnv(data.path, {
       ENGINE_ADMIN_KEY: adminKey,
       ENGINE_JWT_SECRET: randomToken() + randomToken(),
       TTT_ALLOW_PRIVATE_URLS: "true",
@@ -29,8 +35,7 @@ export async function run(): Promise<Row[]> {
       OPENAI_API_KEY: "sk-bench",
       OPENAI_ASR_BASE_URL: asr.url,
       KILN_ACCESS_LOG: "false",
-      KILN_SHUTDOWN_GRACE_MS: "0",
-    },
+    }),
   });
   const tokens = await fundUsers(server.url, adminKey, { count: users, prefix: "burst", credits: 3 });
 
