@@ -82,3 +82,13 @@ export function webhookReceiver(statuses: number[] = []): LoopbackServer & { rec
 }
 
 export const engineHeaders = { "x-engine-auth": engineSecret };
+
+/** A Kiln that takes engine calls, sends signed webhooks to `webhookUrl` and fetches loopback media. */
+export function transcriptionEnv(webhookUrl: string): Record<string, string> {
+  return {
+    TTT_SHARED_SECRET: engineSecret,
+    BUSINESS_ENGINE_WEBHOOK_SECRET: webhookSecret,
+    BUSINESS_ENGINE_WEBHOOK_URL: webhookUrl,
+    TTT_ALLOW_PRIVATE_URLS: "true",
+  };
+}

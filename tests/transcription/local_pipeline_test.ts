@@ -15,6 +15,7 @@ import {
   goForwardWav,
   mediaServer,
   pocketsphinxTool,
+  transcriptionEnv,
   webhookReceiver,
   webhookSecret,
 } from "./_helpers.ts";
@@ -30,12 +31,7 @@ Deno.test({
   async fn() {
     await using media = mediaServer({ "/clip.wav": goForwardWav() });
     await using receiver = webhookReceiver();
-    await using kiln = await testKiln({
-      TTT_SHARED_SECRET: engineSecret,
-      BUSINESS_ENGINE_WEBHOOK_SECRET: webhookSecret,
-      BUSINESS_ENGINE_WEBHOOK_URL: receiver.url,
-      TTT_ALLOW_PRIVATE_URLS: "true",
-    });
+    await using kiln = await testKiln(transcriptionEnv(receiver.url));
     const started = await kiln.request("/tttranscribe/transcribe", {
       json: { url: `${media.url}/clip.wav?utm_source=app`, requestId: "req-1" },
       headers: engineHeaders,

@@ -3,14 +3,7 @@ import assert from "node:assert/strict";
 import { withoutServerPaths } from "../../lib/errors.ts";
 import { testKiln } from "../support/kiln.ts";
 import { waitFor } from "../support/wait.ts";
-import {
-  engineHeaders,
-  engineSecret,
-  ffmpegTool,
-  mediaServer,
-  webhookReceiver,
-  webhookSecret,
-} from "./_helpers.ts";
+import { engineHeaders, ffmpegTool, mediaServer, transcriptionEnv, webhookReceiver } from "./_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -23,12 +16,7 @@ Deno.test({
       "/notes.mp3": new TextEncoder().encode("this is not audio at all".repeat(50)),
     });
     await using receiver = webhookReceiver();
-    await using kiln = await testKiln({
-      TTT_SHARED_SECRET: engineSecret,
-      BUSINESS_ENGINE_WEBHOOK_SECRET: webhookSecret,
-      BUSINESS_ENGINE_WEBHOOK_URL: receiver.url,
-      TTT_ALLOW_PRIVATE_URLS: "true",
-    });
+    await using kiln = await testKiln(transcriptionEnv(receiver.url));
     const { id } = await (await kiln.request("/tttranscribe/transcribe", {
       json: { url: `${media.url}/notes.mp3`, requestId: "paths-1" },
       headers: engineHeaders,

@@ -7,7 +7,14 @@ import { verifyWebhook } from "../../lib/webhooks/standard.ts";
 import type { TranscriptionWebhook } from "../../lib/transcription/webhook_payload.ts";
 import { testKiln } from "../support/kiln.ts";
 import { waitFor } from "../support/wait.ts";
-import { engineHeaders, engineSecret, mediaServer, webhookReceiver, webhookSecret } from "./_helpers.ts";
+import {
+  engineHeaders,
+  engineSecret,
+  mediaServer,
+  transcriptionEnv,
+  webhookReceiver,
+  webhookSecret,
+} from "./_helpers.ts";
 
 // deno-lint-ignore no-explicit-any
 type Json = any;
@@ -15,12 +22,7 @@ type Json = any;
 Deno.test("a failed transcription sends a signed failure webhook, retried until acknowledged", async () => {
   await using media = mediaServer({});
   await using receiver = webhookReceiver([500]);
-  await using kiln = await testKiln({
-    TTT_SHARED_SECRET: engineSecret,
-    BUSINESS_ENGINE_WEBHOOK_SECRET: webhookSecret,
-    BUSINESS_ENGINE_WEBHOOK_URL: receiver.url,
-    TTT_ALLOW_PRIVATE_URLS: "true",
-  });
+  await using kiln = await testKiln(transcriptionEnv(receiver.url));
   const { id } = await (await kiln.request("/tttranscribe/transcribe", {
     json: { url: `${media.url}/missing.mp4`, requestId: "req-missing" },
     headers: engineHeaders,
