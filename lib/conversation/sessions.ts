@@ -212,7 +212,7 @@ export function createSessionStore(options: SessionStoreOptions) {
           const updates = members.flatMap((member) => member.updates);
           // A missing or expired session fails its own writers only (nothing of it was staged).
           results.push(
-            await stageAppend(tx, id, updates, true).catch((error) => {
+            await stageUpdates(tx, id, updates, true).catch((error) => {
               if (error instanceof KilnError) return error;
               throw error;
             }),
@@ -236,16 +236,24 @@ export function createSessionStore(options: SessionStoreOptions) {
 
   /**
    * Adds the append to a transaction the caller runs with `write` (so the caller's own writes
-   * commit together with the updates, or not at all): bumps seq, stores the updates, trims the
-   * rings and stages the live events.
+   * commit together with the updates, or not at all).
    */
-  async function stageAppend(
+  function stageAppend(tx: Transaction, id: string, updates: UpdateInput[]): Promise<DisplayUpdate[]> {
+    checkBatch(updates);
+    return stageUpdates(tx, id, updates, false);
+  }
+
+  /**
+   * Bumps seq, stores the updates, trims the rings and stages the live events. The batch limits are
+   * the caller's to check: `append` checks each batch and bounds a group by the same limits.
+   * `remember`: a group commit's session, whose committed version the next group checks against.
+   */
+  async function stageUpdates(
     tx: Transaction,
     id: string,
     updates: UpdateInput[],
-    remember = false,
+    remember: boolean,
   ): Promise<DisplayUpdate[]> {
-    checkBatch(updates);
     const known = remember && tx.attempt === 1 ? committed.get(id) : undefined;
     committed.delete(id);
     if (known) tx.op.check(known);
