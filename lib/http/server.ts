@@ -16,7 +16,7 @@
  * Deno without it, Deno Deploy), this falls back to `Deno.serve` and says so in /health.
  */
 import { errorMessage, type Logger } from "../log.ts";
-import { late, within } from "../sleep.ts";
+import { late, sleep, within } from "../sleep.ts";
 import { normalizeIp } from "./client_ip.ts";
 
 export interface ServerLimits {
@@ -190,7 +190,7 @@ export function serveGuarded(options: GuardedServeOptions, handler: Deno.ServeHa
           lastLogged = performance.now();
           log.error("http_accept_failed", { error: errorMessage(error), open: open.size });
         }
-        await new Promise((resolve) => setTimeout(resolve, acceptRetryMs));
+        await sleep(acceptRetryMs);
         continue;
       }
       if (stopping) {

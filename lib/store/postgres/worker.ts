@@ -15,6 +15,7 @@ import { Logger as GraphileLogger, parseCronItems, run, type Runner } from "grap
 import type pg from "pg";
 import { errorMessage, type Logger } from "../../log.ts";
 import type { Scheduler } from "../../scheduler.ts";
+import { sleep } from "../../sleep.ts";
 import type { SchemaNames } from "./schema.ts";
 
 export interface GraphileRuntime {
@@ -149,7 +150,7 @@ export function createGraphileRuntime(
       await runner.promise.catch((error) => log.error("graphile_worker", { message: errorMessage(error) }));
       if (stopped) return;
       log.warn("graphile_runner_restarting", {});
-      await new Promise((resolve) => setTimeout(resolve, 1_000));
+      await sleep(1_000);
     }
     await stopRunner();
   }
