@@ -7,6 +7,7 @@
  * cannot turn it into a KV load generator.
  */
 import { errorMessage } from "./log.ts";
+import { late, within } from "./sleep.ts";
 
 export type HealthState = "ok" | "degraded" | "down";
 
@@ -59,19 +60,9 @@ export function createHealthRegistry(options: { timeoutMs?: number; cacheMs?: nu
 }
 
 async function runWithTimeout(check: HealthCheck, timeoutMs: number): Promise<HealthReport> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<HealthReport>((resolve) => {
-    timer = setTimeout(
-      () => resolve({ state: "down", error: `no answer within ${timeoutMs} ms` }),
-      timeoutMs,
-    );
-  });
-  try {
-    return await Promise.race([
-      check().catch((error) => ({ state: "down" as const, error: errorMessage(error) })),
-      timeout,
-    ]);
-  } finally {
-    clearTimeout(timer);
-  }
+  const report = await within(
+    check().catch((error) => ({ state: "down" as const, error: errorMessage(error) })),
+    timeoutMs,
+  );
+  return report === late ? { state: "down", error: `no answer within ${timeoutMs} ms` } : report;
 }
