@@ -35,7 +35,7 @@ export function collector(name = "subscriber") {
     waitFor(count: number, ms?: number): Promise<void> {
       if (events.length >= count) return Promise.resolve();
       const arrived = new Promise<void>((resolve) => waiters.push({ count, resolve }));
-      return deadline(arrived, `${name} to receive ${count} events (has ${events.length})`, ms);
+      return deadline(arrived, () => `${name} to receive ${count} events (has ${events.length})`, ms);
     },
   };
 }

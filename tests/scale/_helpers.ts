@@ -165,7 +165,7 @@ export async function openSocket(url: string) {
       waiters.add(wake);
       try {
         wake();
-        await deadline(done, `${what} (got ${JSON.stringify(messages)})`, ms);
+        await deadline(done, () => `${what} (got ${JSON.stringify(messages)})`, ms);
       } finally {
         waiters.delete(wake);
       }

@@ -71,7 +71,7 @@ export async function openSse(url: string, headers: HeadersInit = {}) {
     until(test: (messages: SseMessage[]) => boolean, what: string, ms?: number): Promise<void> {
       if (test(messages)) return Promise.resolve();
       const done = new Promise<void>((resolve) => waiters.push({ test: () => test(messages), resolve }));
-      return deadline(done, `${what} (got ${JSON.stringify(messages)})`, ms);
+      return deadline(done, () => `${what} (got ${JSON.stringify(messages)})`, ms);
     },
     /** Resolves when the server ends the stream. */
     ended(what = "the stream to end"): Promise<void> {

@@ -1,10 +1,20 @@
 /** Waiting on conditions in tests: every wait has a deadline that fails with what was awaited. */
 
-/** Resolves with `promise`, or fails naming `what` once `ms` pass (the timer never outlives it). */
-export async function deadline<T>(promise: Promise<T>, what: string, ms = 3_000): Promise<T> {
+/**
+ * Resolves with `promise`, or fails naming `what` once `ms` pass (the timer never outlives it).
+ * `what` may be a function, so the failure describes the state at the deadline, not at the start.
+ */
+export async function deadline<T>(
+  promise: Promise<T>,
+  what: string | (() => string),
+  ms = 3_000,
+): Promise<T> {
   let timer: ReturnType<typeof setTimeout> | undefined;
   const expired = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+    timer = setTimeout(() => {
+      const described = typeof what === "function" ? what() : what;
+      reject(new Error(`timed out after ${ms} ms waiting for ${described}`));
+    }, ms);
   });
   try {
     return await Promise.race([promise, expired]);

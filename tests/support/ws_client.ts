@@ -36,7 +36,7 @@ export async function connect(url: string) {
     until(test: (messages: Message[]) => boolean, what: string): Promise<void> {
       if (test(messages)) return Promise.resolve();
       const done = new Promise<void>((resolve) => waiters.push({ test: () => test(messages), resolve }));
-      return deadline(done, `${what} (got ${JSON.stringify(messages)})`);
+      return deadline(done, () => `${what} (got ${JSON.stringify(messages)})`);
     },
     closed: () => deadline(closed.promise, "the websocket to close"),
     async close() {

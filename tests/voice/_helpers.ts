@@ -127,7 +127,11 @@ export async function connectVoice(url: string, headers?: Record<string, string>
         };
         waiters.add(check);
       });
-      return deadline(arrived, `${what} (last: ${JSON.stringify(messages.slice(-4))})`, options.ms ?? 5_000);
+      return deadline(
+        arrived,
+        () => `${what} (last: ${JSON.stringify(messages.slice(-4))})`,
+        options.ms ?? 5_000,
+      );
     },
     async close() {
       if (socket.readyState === WebSocket.OPEN) socket.close(1000, "test done");

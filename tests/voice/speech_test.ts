@@ -106,7 +106,8 @@ Deno.test({
   const { client } = voice;
   const from = client.messages.length;
   client.send({ type: "text", text: "show me the menu" }); // a reply several seconds long
-  await client.next((message) => message.type === "audio_start", "the reply starting", { from });
+  // Synthesising the first sentence takes seconds on a loaded machine.
+  await client.next((message) => message.type === "audio_start", "the reply starting", { from, ms: 15_000 });
   // No trailing silence: the client's "stop" ends the utterance (push-to-talk release).
   client.sendAudio(concatPcm(silence(200), await speak("one mango lassi", slt)));
   await client.next((message) => message.type === "interrupted", "the reply interrupted", {
