@@ -7,7 +7,6 @@
  */
 import type { z } from "zod";
 import { KilnError } from "../errors.ts";
-import { late, within } from "../sleep.ts";
 import { httpErrors } from "./problem.ts";
 
 /** Default gap allowed between body chunks (KILN_BODY_TIMEOUT_MS). */
@@ -20,34 +19,82 @@ export const maxJsonDepth = 64;
 export const maxMultipartParts = 200;
 
 /**
+ * The arrival deadlines of one body: the gap allowed before the next chunk, capped by the deadline
+ * for the whole body. One timer, re-armed per chunk, cancels the reader when time runs out (which
+ * ends the pending read), so reading a small body costs no timer race per chunk.
+ */
+function bodyDeadline(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number, timeoutMs: number) {
+  const deadline = performance.now() + timeoutMs + (limit / minimumBytesPerSecond) * 1000;
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  let expired = false;
+  return {
+    /** Call before each read: the next chunk must arrive within the gap and the overall deadline. */
+    arm() {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        expired = true;
+        reader.cancel().catch(() => {});
+      }, Math.max(0, Math.min(timeoutMs, deadline - performance.now())));
+    },
+    get expired() {
+      return expired;
+    },
+    clear: () => clearTimeout(timer),
+  };
+}
+
+/** Refuses a body whose declared Content-Length is over `limit` (413) before any of it is read. */
+function checkDeclaredLength(request: Pick<Request, "headers">, limit: number): void {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw httpErrors.tooLarge(limit);
+}
+
+/**
+ * Reads the next chunk within the deadline; throws 408 when it expired and 413 once the running
+ * `total` passes `limit` (the reader is cancelled either way).
+ */
+async function nextChunk(
+  reader: ReadableStreamDefaultReader<Uint8Array>,
+  timing: ReturnType<typeof bodyDeadline>,
+  total: number,
+  limit: number,
+): Promise<Uint8Array<ArrayBuffer> | undefined> {
+  timing.arm();
+  const next = await reader.read();
+  timing.clear();
+  if (timing.expired) throw httpErrors.bodyTimeout();
+  if (next.done) return undefined;
+  if (total + next.value.byteLength > limit) {
+    await reader.cancel().catch(() => {});
+    throw httpErrors.tooLarge(limit);
+  }
+  return next.value as Uint8Array<ArrayBuffer>;
+}
+
+/**
  * The request's body as a stream that enforces `limit` (413, by Content-Length before reading) and
- * the arrival deadlines (408); null when there is no body. Every route reads its body through this.
+ * the arrival deadlines (408); null when there is no body. For handlers that stream the body.
  */
 export function guardedBody(
   request: Pick<Request, "headers" | "body">,
   limit: number,
   timeoutMs = defaultBodyTimeoutMs,
 ): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw httpErrors.tooLarge(limit);
+  checkDeclaredLength(request, limit);
   if (!request.body) return null;
   const reader = request.body.getReader();
-  const deadline = performance.now() + timeoutMs + (limit / minimumBytesPerSecond) * 1000;
+  const timing = bodyDeadline(reader, limit, timeoutMs);
   let total = 0;
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
-      const next = await within(reader.read(), Math.min(timeoutMs, deadline - performance.now()));
-      if (next === late) {
-        await reader.cancel().catch(() => {});
-        return controller.error(httpErrors.bodyTimeout());
+      try {
+        const chunk = await nextChunk(reader, timing, total, limit);
+        if (!chunk) return controller.close();
+        total += chunk.byteLength;
+        controller.enqueue(chunk);
+      } catch (error) {
+        controller.error(error);
       }
-      if (next.done) return controller.close();
-      total += next.value.byteLength;
-      if (total > limit) {
-        await reader.cancel().catch(() => {});
-        return controller.error(httpErrors.tooLarge(limit));
-      }
-      controller.enqueue(next.value as Uint8Array<ArrayBuffer>);
     },
     cancel: (reason) => reader.cancel(reason),
   });
@@ -59,20 +106,26 @@ export function withGuardedBody(request: Request, limit: number, timeoutMs?: num
   return body ? new Request(request, { body, duplex: "half" } as RequestInit) : request;
 }
 
-/** Reads at most `limit` bytes of the body; a longer body is a 413 before or while it streams. */
+/**
+ * Reads at most `limit` bytes of the body; a longer body is a 413 before or while it streams, a
+ * stalled one a 408. Every route's parsed body is read through this.
+ */
 export async function readBodyLimited(
   request: Pick<Request, "headers" | "body">,
   limit: number,
-  timeoutMs?: number,
+  timeoutMs = defaultBodyTimeoutMs,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  const body = guardedBody(request, limit, timeoutMs);
-  if (!body) return new Uint8Array();
+  checkDeclaredLength(request, limit);
+  if (!request.body) return new Uint8Array();
+  const reader = request.body.getReader();
+  const timing = bodyDeadline(reader, limit, timeoutMs);
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for await (const chunk of body) {
+  for (let chunk; (chunk = await nextChunk(reader, timing, total, limit));) {
     chunks.push(chunk);
     total += chunk.byteLength;
   }
+  if (chunks.length === 1) return chunks[0] as Uint8Array<ArrayBuffer>;
   const out = new Uint8Array(total);
   let offset = 0;
   for (const chunk of chunks) {
