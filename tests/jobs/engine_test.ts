@@ -122,6 +122,8 @@ Deno.test("retries exhausted: the job is a dead letter with its error, and an ad
     assertStrictEquals(done.result, "fixed");
     assertStrictEquals(done.attempts, 1);
     assertStrictEquals(calls, 3);
+    // The hook hears of a finished job just after its record commits.
+    await waitFor("the second finished report", () => finished.length >= 2);
     assertEquals(finished, ["fragile:failed", "fragile:succeeded"]);
     assertEquals(await app.engine.listFailed(), []);
     assertEquals(await app.engine.counts(), { queued: 0, running: 0, failed: 0 });
