@@ -1,10 +1,13 @@
 /**
  * A job followed live as Server-Sent Events (`event: job`, data = the public view): a new client
  * first gets the job as it is now, a resuming one (Last-Event-ID) exactly the changes it missed.
+ * The stream ends after the job's terminal state; a client reconnecting with that state already in
+ * hand gets 204 No Content, which tells EventSource to stop reconnecting.
  */
 import { parseLastEventId, sseResponse } from "../live/sse.ts";
 import type { Services } from "../services.ts";
-import type { JobRecord } from "./types.ts";
+import { isTerminal } from "./transition.ts";
+import type { JobRecord, JobStatus } from "./types.ts";
 import { publicJobView } from "./view.ts";
 
 export function jobEventStream(
@@ -14,6 +17,7 @@ export function jobEventStream(
   url: URL,
 ): Response {
   const lastEventId = parseLastEventId(request, url);
+  if (isTerminal(job.status) && lastEventId >= job.revision) return new Response(null, { status: 204 });
   return sseResponse({
     feed: services.live,
     topic: services.jobs.topic(job.id),
@@ -26,5 +30,6 @@ export function jobEventStream(
           ? [{ seq: job.revision, type: "job", data: publicJobView(job), at: job.updatedAt }]
           : [],
       ),
+    endAfter: (event) => isTerminal((event.data as { status: JobStatus }).status),
   });
 }

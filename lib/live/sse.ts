@@ -28,6 +28,12 @@ export interface SseOptions extends LiveSessionOptions {
   map?: (event: LiveEvent) => unknown;
   /** Chunks allowed to pile up for a slow client before the stream is ended (default 1000). */
   maxQueued?: number;
+  /**
+   * Ends the stream once an event it returns true for is sent (a job's terminal state): nothing can
+   * follow it, so holding the connection open would only cost the server a socket. The route
+   * answers a reconnect that already has that event with 204, which stops EventSource for good.
+   */
+  endAfter?: (event: LiveEvent) => boolean;
 }
 
 const encoder = new TextEncoder();
@@ -78,19 +84,8 @@ export function sseResponse(options: SseOptions): Response {
 
   const transport: LiveTransport = {
     event(event) {
-      // Without a per-client map every subscriber sends the same bytes: encode them once per event,
-      // not once per client (1,000 clients on a topic would otherwise stringify 1,000 times).
-      if (!map) return event.data === undefined ? undefined : enqueueBytes(encodedEvent(event));
-      let data: unknown;
-      try {
-        data = map(event);
-      } catch (error) {
-        // A broken map must not leave a stream that silently stops: end it and say so in the log.
-        log.error("live.sse_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
-        return finish();
-      }
-      if (data === undefined) return;
-      write(formatSseMessage({ id: event.seq, event: event.type, data }));
+      send(event);
+      if (options.endAfter?.(event)) finish();
     },
     snapshot: (value) => write(formatSseMessage({ event: "snapshot", data: value })),
     reset: (reset) => write(formatSseMessage({ event: "reset", data: reset })),
@@ -100,6 +95,23 @@ export function sseResponse(options: SseOptions): Response {
       finish();
     },
   };
+
+  function send(event: LiveEvent) {
+    // Without a per-client map every subscriber sends the same bytes: encode them once per event,
+    // not once per client (1,000 clients on a topic would otherwise stringify 1,000 times).
+    if (!map) return event.data === undefined ? undefined : enqueueBytes(encodedEvent(event));
+    let data: unknown;
+    try {
+      data = map(event);
+    } catch (error) {
+      // A broken map must not leave a stream that silently stops: end it and say so in the log.
+      log.error("live.sse_map_failed", { topic, seq: event.seq, error: errorMessage(error) });
+      return finish();
+    }
+    if (data === undefined) return;
+    write(formatSseMessage({ id: event.seq, event: event.type, data }));
+  }
+
   const session = openLiveSession(options, transport);
 
   const body = new ReadableStream<Uint8Array>({

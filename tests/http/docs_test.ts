@@ -106,3 +106,22 @@ Deno.test({
     assert.equal((await run("op-get-api-admin-jobs-counts")).status, 200);
   },
 });
+
+Deno.test("/openapi.json carries an ETag; a client holding it gets 304 without the body", async () => {
+  await using kiln = await testKiln();
+  const first = await kiln.request("/openapi.json");
+  assert.equal(first.status, 200);
+  assert.match(first.headers.get("content-type") ?? "", /^application\/json/);
+  assert.ok(first.headers.get("content-security-policy") || first.headers.get("x-content-type-options"));
+  const etag = first.headers.get("etag");
+  assert.match(etag ?? "", /^"[0-9a-f]{32}"$/);
+  const document = await first.json();
+  assert.equal(document.openapi, "3.1.0");
+
+  const again = await kiln.request("/openapi.json", { headers: { "if-none-match": etag! } });
+  assert.equal(again.status, 304);
+  assert.equal(await again.text(), "");
+  const stale = await kiln.request("/openapi.json", { headers: { "if-none-match": '"0"' } });
+  assert.equal(stale.status, 200);
+  assert.equal((await stale.json()).openapi, "3.1.0");
+});

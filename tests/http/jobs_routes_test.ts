@@ -31,7 +31,7 @@ Deno.test("a started job streams its progress to the end over SSE, and a reconne
     (messages) => messages.some((message) => message.data?.includes('"succeeded"')),
     "the job to succeed",
   );
-  await stream.close();
+  await stream.ended("the server to end the stream after the terminal event");
   const events = stream.events().map((message) => ({
     ...JSON.parse(message.data!),
     seq: Number(message.id),
@@ -46,8 +46,25 @@ Deno.test("a started job streams its progress to the end over SSE, and a reconne
   const resumed = await openSse(`${baseUrl}${started.events_url}`, { "last-event-id": String(middle.seq) });
   const expected = events.filter((event) => event.seq > middle.seq).map((event) => event.seq);
   await resumed.until(() => resumed.ids().length >= expected.length, "the missed events");
-  await resumed.close();
+  await resumed.ended("the resumed stream to end at the terminal event");
   assert.deepEqual(resumed.ids(), expected);
+
+  // A client that already has the terminal event is told there is nothing more: 204 stops EventSource.
+  const last = String(events.at(-1).seq);
+  for (
+    const [url, headers] of [
+      [`${baseUrl}${started.events_url}`, { "last-event-id": last }],
+      [`${baseUrl}${started.events_url}?lastEventId=${last}`, {}],
+    ] as const
+  ) {
+    const caughtUp = await fetch(url, { headers });
+    assert.equal(caughtUp.status, 204);
+    assert.equal(await caughtUp.text(), "");
+  }
+  // A new client still gets the finished job once, then the end.
+  const late = await openSse(`${baseUrl}${started.events_url}`);
+  await late.ended("a late stream to end after the job's final state");
+  assert.deepEqual(late.events().map((message) => JSON.parse(message.data!).status), ["succeeded"]);
 
   const status = await (await kiln.request(started.status_url)).json();
   assert.equal(status.status, "succeeded");

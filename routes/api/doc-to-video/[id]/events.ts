@@ -9,7 +9,11 @@ export const handler: Handlers = {
     tags: ["doc-to-video"],
     params: JobParams,
     responses: {
-      200: { description: "`text/event-stream`: `event: job` on every progress change." },
+      200: {
+        description:
+          "`text/event-stream`: `event: job` on every progress change; the stream ends after the final state.",
+      },
+      204: { description: "The Last-Event-ID is already the job's final state: nothing more will come." },
       404: { description: "Unknown, expired or not a doc-to-video job." },
     },
     async handle({ params, services, request, url }) {

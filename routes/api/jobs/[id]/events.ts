@@ -12,8 +12,10 @@ export const handler: Handlers = {
     params: z.object({ id: z.string().min(1).max(64) }),
     responses: {
       200: {
-        description: "`text/event-stream`: `event: job` with the job view on every change, until it ends.",
+        description:
+          "`text/event-stream`: `event: job` with the job view on every change; the stream ends after the final state.",
       },
+      204: { description: "The Last-Event-ID is already the job's final state: nothing more will come." },
       404: { description: "No such job, or not the caller's (`job_not_found`)." },
     },
     async handle({ params, services, principal, request, url }) {

@@ -14,8 +14,10 @@ export const handler: Handlers = {
     params: z.object({ id: StudioId }),
     responses: {
       200: {
-        description: "`text/event-stream`: `event: job` with `{status, progress, step}` on every change.",
+        description:
+          "`text/event-stream`: `event: job` with `{status, progress, step}` on every change; ends after the final state.",
       },
+      204: { description: "The Last-Event-ID is already the job's final state: nothing more will come." },
       404: { description: "No studio transcription with this id, or a cached one (no job to follow)." },
     },
     async handle({ params, services, request, url }) {
