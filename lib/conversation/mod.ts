@@ -29,7 +29,8 @@ export {
   TokenQuery,
 } from "./http_schemas.ts";
 export { formatMoney } from "./money.ts";
-export { MAX_BATCH, type SessionState } from "./sessions.ts";
+export { MAX_BATCH } from "./group_commit.ts";
+export type { SessionState } from "./sessions.ts";
 export { stonepotFrame, stonepotState } from "./stonepot.ts";
 export { updateDocs } from "./update_docs.ts";
 export {

@@ -11,11 +11,11 @@ import { randomId } from "../ids.ts";
 import type { ChangeFeed, LiveEvent } from "../live/types.ts";
 import { conversationKeys as keys, conversationTopic } from "./keys.ts";
 import { hashToken, newWriteToken } from "./tokens.ts";
-import { type DisplayUpdate, MAX_BATCH_BYTES, updateBytes, type UpdateType } from "./updates.ts";
+import { createGroupCommit, MAX_BATCH, type UpdateInput } from "./group_commit.ts";
+import { type DisplayUpdate, MAX_BATCH_BYTES, updateBytes } from "./updates.ts";
 
 export const MAX_TRANSCRIPTS = 100;
 export const MAX_UPDATES = 50;
-export const MAX_BATCH = 100;
 export type Category = "restaurant" | "financial";
 
 export interface SessionRecord {
@@ -69,27 +69,9 @@ function expiryKey(expiresAt: number, id: string): Deno.KvKey {
   return keys.expiry(Math.floor(expiresAt / EXPIRY_INDEX_STEP_MS) * EXPIRY_INDEX_STEP_MS, id);
 }
 
-type UpdateInput = { type: UpdateType; data: Record<string, unknown> };
-
-/** Appends waiting to be committed together (see `append`), by session in arrival order. */
-type AppendMember = { updates: UpdateInput[] } & Omit<PromiseWithResolvers<DisplayUpdate[]>, "promise">;
-
-interface AppendGroup {
-  sessions: Map<string, AppendMember[]>;
-  count: number;
-  bytes: number;
-}
-
-/** Sessions one group commit may touch (each adds a version check and its session writes). */
-const MAX_GROUP_SESSIONS = 40;
-/** The in-process queue of append groups: one group commits at a time. */
-const appendQueue: Deno.KvKey = ["conversation", "append_groups"];
-
 export function createSessionStore(options: SessionStoreOptions) {
   const { kv, live, ttlMs } = options;
   const now = options.now ?? Date.now;
-  /** The group new appends join (see `append`); undefined while none is waiting. */
-  let openGroup: AppendGroup | undefined;
   /**
    * The version of each session this process last committed: the next append checks against it
    * instead of reading it again. If anything else changed the session meanwhile, the check fails
@@ -172,67 +154,13 @@ export function createSessionStore(options: SessionStoreOptions) {
     });
   }
 
-  /**
-   * Appends validated updates in order, atomically; returns them with their seqs. Group commit:
-   * appends that arrive while the previous group commits join the next group, which ONE
-   * transaction writes (each session's updates in arrival order, each session version-checked).
-   * A group never outgrows one allowed batch nor `MAX_GROUP_SESSIONS` sessions, so it stays within
-   * KV's atomic limits; each caller gets its own updates back, or its own session's error.
-   */
-  function append(id: string, updates: UpdateInput[]): Promise<DisplayUpdate[]> {
-    const bytes = checkBatch(updates);
-    if (updates.length === 0) return Promise.resolve([]);
-    const waiter = Promise.withResolvers<DisplayUpdate[]>();
-    let group = openGroup;
-    if (
-      !group || group.count + updates.length > MAX_BATCH || group.bytes + bytes > MAX_BATCH_BYTES ||
-      (!group.sessions.has(id) && group.sessions.size >= MAX_GROUP_SESSIONS)
-    ) {
-      group = openGroup = { sessions: new Map(), count: 0, bytes: 0 };
-      void commitGroup(group);
-    }
-    const members = group.sessions.get(id) ?? group.sessions.set(id, []).get(id)!;
-    members.push({ updates, ...waiter });
-    group.count += updates.length;
-    group.bytes += bytes;
-    return waiter.promise;
-  }
-
-  async function commitGroup(group: AppendGroup): Promise<void> {
-    // Filled in when the group's turn comes (members keep joining until then).
-    let sessions: [string, AppendMember[]][] = [];
-    try {
-      const name = "conversation.append";
-      const outcomes = await transact(kv, { name, serialise: appendQueue, log: options.log }, async (tx) => {
-        // The group closes when its turn comes: later appends form the next one.
-        if (openGroup === group) openGroup = undefined;
-        sessions = [...group.sessions];
-        const results: (DisplayUpdate[] | KilnError)[] = [];
-        for (const [id, members] of sessions) {
-          const updates = members.flatMap((member) => member.updates);
-          // A missing or expired session fails its own writers only (nothing of it was staged).
-          results.push(
-            await stageUpdates(tx, id, updates, true).catch((error) => {
-              if (error instanceof KilnError) return error;
-              throw error;
-            }),
-          );
-        }
-        return results;
-      });
-      sessions.forEach(([, members], index) => {
-        const outcome = outcomes[index];
-        let next = 0;
-        for (const member of members) {
-          if (outcome instanceof KilnError) member.reject(outcome);
-          else member.resolve(outcome.slice(next, next += member.updates.length));
-        }
-      });
-    } catch (error) {
-      if (openGroup === group) openGroup = undefined;
-      for (const members of group.sessions.values()) for (const member of members) member.reject(error);
-    }
-  }
+  /** Appends validated updates in order, atomically; returns them with their seqs (group commit). */
+  const append = createGroupCommit({
+    kv,
+    log: options.log,
+    checkBatch,
+    stage: (tx, id, updates) => stageUpdates(tx, id, updates, true),
+  });
 
   /**
    * Adds the append to a transaction the caller runs with `write` (so the caller's own writes
