@@ -60,8 +60,12 @@ async function nextChunk(
   limit: number,
 ): Promise<Uint8Array<ArrayBuffer> | undefined> {
   timing.arm();
-  const next = await reader.read();
-  timing.clear();
+  let next: ReadableStreamReadResult<Uint8Array>;
+  try {
+    next = await reader.read();
+  } finally {
+    timing.clear();
+  }
   if (timing.expired) throw httpErrors.bodyTimeout();
   if (next.done) return undefined;
   if (total + next.value.byteLength > limit) {
