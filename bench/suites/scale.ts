@@ -76,6 +76,8 @@ async function jobsWith(url: string, instances: number): Promise<Row[]> {
         `jobs Postgres, ${instances} instance(s): enqueue→succeeded, ${jobCount} no-op jobs`,
         succeeded / seconds,
         "jobs/s",
+        // Issue 15's target is for one instance; more instances on the same two cores only share them.
+        instances === 1 ? { target: { op: ">=", value: 1_500 } } : {},
       ),
       row(
         `jobs Postgres, ${instances} instance(s): lost or run twice`,
