@@ -24,6 +24,7 @@ export interface Config {
   postgresSchema: string;
   postgresPoolSize: number;
   postgresQueueConcurrency: number;
+  postgresCommitsInFlight: number;
   publicUrl: string;
   /** Unset secrets are filled in by lib/secrets.ts before the app starts. */
   adminToken?: string;

@@ -17,6 +17,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
       schema: config.postgresSchema,
       poolSize: config.postgresPoolSize,
       queueConcurrency: config.postgresQueueConcurrency,
+      commitsInFlight: config.postgresCommitsInFlight,
       log,
     });
     const scheduler = store.runtime.scheduler;
