@@ -57,7 +57,7 @@ const platformVariables = {
   },
   KILN_PG_QUEUE_CONCURRENCY: {
     schema: z.coerce.number().int().min(1).max(200),
-    default: "10",
+    default: "30",
     doc: "Graphile Worker queue messages one instance takes at once (job wake-ups, timers).",
   },
   KILN_PUBLIC_URL: {

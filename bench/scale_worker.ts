@@ -31,7 +31,7 @@ if (import.meta.main) {
     url: Deno.env.get("DATABASE_URL")!,
     schema: Deno.env.get("KILN_PG_SCHEMA")!,
     poolSize: 20,
-    queueConcurrency: 10,
+    queueConcurrency: 30, // KILN_PG_QUEUE_CONCURRENCY's default
     log,
   });
   const { jobs, feed, dispatcher } = benchEngine(store);

@@ -62,7 +62,7 @@ export async function openTestStore(options: { location?: string; keep?: boolean
     url: databaseUrl,
     schema,
     poolSize: 10,
-    queueConcurrency: 10,
+    queueConcurrency: 30, // KILN_PG_QUEUE_CONCURRENCY's default
     log: silentLogger,
   });
   return {

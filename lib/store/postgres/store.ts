@@ -66,8 +66,9 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
    * Commits are held to fewer (`commitsInFlight`, default 2): each `kv_commit_batch` call costs the
    * database ≈ 0.7 ms whatever it carries, and with one call per commit a job's three commits were
    * most of PostgreSQL's CPU. Two in flight let the commits arriving meanwhile share a call (9,001
-   * calls for 3,000 jobs became ≈ 2,400) and raised jobs/s on one instance 1.3–1.8× (same-run pairs). Limiting reads as well
-   * made job claims wait behind each other and cut job parallelism, so reads keep the pool's width.
+   * calls for 3,000 jobs became ≈ 2,400) and raised jobs/s on one instance 1.3–1.8× (same-run
+   * pairs). Limiting reads as well made job claims wait behind each other and cut job parallelism,
+   * so reads keep the pool's width.
    */
   const maxInFlight = options.poolSize;
 
