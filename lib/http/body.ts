@@ -18,84 +18,73 @@ export const maxJsonDepth = 64;
 /** Parts one multipart body may have. */
 export const maxMultipartParts = 200;
 
+/** Reads one body chunk by chunk within its limits; `next()` is undefined at the end. */
+interface GuardedReader {
+  next(): Promise<Uint8Array<ArrayBuffer> | undefined>;
+  cancel(reason?: unknown): Promise<void>;
+}
+
 /**
- * The arrival deadlines of one body: the gap allowed before the next chunk, capped by the deadline
- * for the whole body. One timer, re-armed per chunk, cancels the reader when time runs out (which
- * ends the pending read), so reading a small body costs no timer race per chunk.
+ * The request's body as chunks that enforce `limit` (413, by Content-Length before reading, then
+ * by the running total) and the arrival deadlines (408): the gap allowed before the next chunk,
+ * capped by the deadline for the whole body. A plain timer per read cancels the reader when time
+ * runs out (which ends the pending read): no promise race per chunk on the hot path.
+ * Null when there is no body.
  */
-function bodyDeadline(reader: ReadableStreamDefaultReader<Uint8Array>, limit: number, timeoutMs: number) {
+function guardedReader(
+  request: Pick<Request, "headers" | "body">,
+  limit: number,
+  timeoutMs: number,
+): GuardedReader | null {
+  const declared = Number(request.headers.get("content-length") ?? NaN);
+  if (Number.isFinite(declared) && declared > limit) throw httpErrors.tooLarge(limit);
+  if (!request.body) return null;
+  const reader = request.body.getReader();
   const deadline = performance.now() + timeoutMs + (limit / minimumBytesPerSecond) * 1000;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  let expired = false;
+  let total = 0;
   return {
-    /** Call before each read: the next chunk must arrive within the gap and the overall deadline. */
-    arm() {
-      clearTimeout(timer);
-      timer = setTimeout(() => {
+    async next() {
+      let expired = false;
+      const timer = setTimeout(() => {
         expired = true;
         reader.cancel().catch(() => {});
       }, Math.max(0, Math.min(timeoutMs, deadline - performance.now())));
+      let next: ReadableStreamReadResult<Uint8Array>;
+      try {
+        next = await reader.read();
+      } finally {
+        clearTimeout(timer);
+      }
+      if (expired) throw httpErrors.bodyTimeout();
+      if (next.done) return undefined;
+      total += next.value.byteLength;
+      if (total > limit) {
+        await reader.cancel().catch(() => {});
+        throw httpErrors.tooLarge(limit);
+      }
+      return next.value as Uint8Array<ArrayBuffer>;
     },
-    get expired() {
-      return expired;
-    },
-    clear: () => clearTimeout(timer),
+    cancel: (reason) => reader.cancel(reason),
   };
 }
 
-/** Refuses a body whose declared Content-Length is over `limit` (413) before any of it is read. */
-function checkDeclaredLength(request: Pick<Request, "headers">, limit: number): void {
-  const declared = Number(request.headers.get("content-length") ?? NaN);
-  if (Number.isFinite(declared) && declared > limit) throw httpErrors.tooLarge(limit);
-}
-
 /**
- * Reads the next chunk within the deadline; throws 408 when it expired and 413 once the running
- * `total` passes `limit` (the reader is cancelled either way).
- */
-async function nextChunk(
-  reader: ReadableStreamDefaultReader<Uint8Array>,
-  timing: ReturnType<typeof bodyDeadline>,
-  total: number,
-  limit: number,
-): Promise<Uint8Array<ArrayBuffer> | undefined> {
-  timing.arm();
-  let next: ReadableStreamReadResult<Uint8Array>;
-  try {
-    next = await reader.read();
-  } finally {
-    timing.clear();
-  }
-  if (timing.expired) throw httpErrors.bodyTimeout();
-  if (next.done) return undefined;
-  if (total + next.value.byteLength > limit) {
-    await reader.cancel().catch(() => {});
-    throw httpErrors.tooLarge(limit);
-  }
-  return next.value as Uint8Array<ArrayBuffer>;
-}
-
-/**
- * The request's body as a stream that enforces `limit` (413, by Content-Length before reading) and
- * the arrival deadlines (408); null when there is no body. For handlers that stream the body.
+ * The request's body as a stream that enforces `limit` (413) and the arrival deadlines (408);
+ * null when there is no body. For handlers that stream the body.
  */
 export function guardedBody(
   request: Pick<Request, "headers" | "body">,
   limit: number,
   timeoutMs = defaultBodyTimeoutMs,
 ): ReadableStream<Uint8Array<ArrayBuffer>> | null {
-  checkDeclaredLength(request, limit);
-  if (!request.body) return null;
-  const reader = request.body.getReader();
-  const timing = bodyDeadline(reader, limit, timeoutMs);
-  let total = 0;
+  const reader = guardedReader(request, limit, timeoutMs);
+  if (!reader) return null;
   return new ReadableStream<Uint8Array<ArrayBuffer>>({
     async pull(controller) {
       try {
-        const chunk = await nextChunk(reader, timing, total, limit);
-        if (!chunk) return controller.close();
-        total += chunk.byteLength;
-        controller.enqueue(chunk);
+        const chunk = await reader.next();
+        if (chunk) controller.enqueue(chunk);
+        else controller.close();
       } catch (error) {
         controller.error(error);
       }
@@ -119,13 +108,11 @@ export async function readBodyLimited(
   limit: number,
   timeoutMs = defaultBodyTimeoutMs,
 ): Promise<Uint8Array<ArrayBuffer>> {
-  checkDeclaredLength(request, limit);
-  if (!request.body) return new Uint8Array();
-  const reader = request.body.getReader();
-  const timing = bodyDeadline(reader, limit, timeoutMs);
+  const reader = guardedReader(request, limit, timeoutMs);
+  if (!reader) return new Uint8Array();
   const chunks: Uint8Array[] = [];
   let total = 0;
-  for (let chunk; (chunk = await nextChunk(reader, timing, total, limit));) {
+  for (let chunk; (chunk = await reader.next());) {
     chunks.push(chunk);
     total += chunk.byteLength;
   }

@@ -70,7 +70,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
    * pairs). Limiting reads as well made job claims wait behind each other and cut job parallelism,
    * so reads keep the pool's width.
    */
-  const maxInFlight = options.poolSize;
+  const readsInFlight = options.poolSize;
 
   const entry = (key: Deno.KvKey, row: Row | undefined): Deno.KvEntryMaybe<unknown> =>
     row
@@ -79,7 +79,7 @@ export async function openPostgresStore(options: PostgresStoreOptions): Promise<
 
   /** Reads made at the same time share one query (a batch of at most 1,000 keys). */
   const read = createBatcher<Uint8Array[], Map<string, Row>>({
-    maxInFlight,
+    maxInFlight: readsInFlight,
     admit() {
       let keys = 0;
       return (batchKeys) => {
