@@ -55,6 +55,12 @@ const platformVariables = {
     doc: "Commits one instance sends to PostgreSQL at once; the rest wait and go together in the next " +
       "one (group commit). More suits a database with many cores.",
   },
+  KILN_PG_READS_IN_FLIGHT: {
+    schema: z.coerce.number().int().min(1).max(500),
+    default: "4",
+    doc: "Point reads one instance sends to PostgreSQL at once; the rest wait and go together in the " +
+      "next query. More suits a database with many cores.",
+  },
   KILN_PG_QUEUE_CONCURRENCY: {
     schema: z.coerce.number().int().min(1).max(200),
     default: "30",
@@ -224,6 +230,7 @@ export function loadConfig(env: Record<string, string | undefined>): AppConfig {
     postgresPoolSize: parsed.KILN_PG_POOL_SIZE,
     postgresQueueConcurrency: parsed.KILN_PG_QUEUE_CONCURRENCY,
     postgresCommitsInFlight: parsed.KILN_PG_COMMITS_IN_FLIGHT,
+    postgresReadsInFlight: parsed.KILN_PG_READS_IN_FLIGHT,
     publicUrl: (parsed.KILN_PUBLIC_URL ?? `http://localhost:${parsed.PORT}`).replace(/\/$/, ""),
     adminToken: parsed.KILN_ADMIN_TOKEN,
     logLevel: parsed.KILN_LOG_LEVEL,

@@ -25,6 +25,7 @@ export interface Config {
   postgresPoolSize: number;
   postgresQueueConcurrency: number;
   postgresCommitsInFlight: number;
+  postgresReadsInFlight: number;
   publicUrl: string;
   /** Unset secrets are filled in by lib/secrets.ts before the app starts. */
   adminToken?: string;

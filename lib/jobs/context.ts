@@ -39,8 +39,11 @@ export interface EngineContext {
   stopping: boolean;
 }
 
+/** Job topics are `job:<id>`; their head is the job record (`ChangeFeed.ownTopics`). */
+export const jobTopicPrefix = "job:";
+
 export function jobTopic(id: string): string {
-  return `job:${id}`;
+  return `${jobTopicPrefix}${id}`;
 }
 
 /** Reports a terminal job to the optional hook, shielding the engine from a faulty hook. */

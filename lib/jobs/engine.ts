@@ -11,10 +11,11 @@ import type { Scheduler } from "../scheduler.ts";
 import { cancelJob, countJobs, getJob, retryJob } from "./admin.ts";
 import { listJobs } from "./list.ts";
 import { handleJobMessage } from "./claim.ts";
-import { type EngineContext, jobTopic } from "./context.ts";
+import { type EngineContext, jobTopic, jobTopicPrefix } from "./context.ts";
 import { enqueueJob } from "./enqueue.ts";
 import { startPresence } from "./presence.ts";
 import { createSweeper } from "./sweep.ts";
+import { jobKeys } from "./keys.ts";
 import type { JobEngine, JobQueue, JobRecord } from "./types.ts";
 
 export interface JobEngineOptions {
@@ -71,6 +72,11 @@ export function createJobEngine(options: JobEngineOptions): JobEngine {
     onFinished: options.onFinished,
     stopping: false,
   };
+  // Every revision of a record stages its event in the same atomic, so the record is the topic's head.
+  options.feed.ownTopics(jobTopicPrefix, {
+    key: (id) => jobKeys.job(id),
+    seq: (record) => (record as JobRecord).revision,
+  });
   const sweepIntervalMs = options.sweepIntervalMs ?? 5_000;
   const sweeper = createSweeper(ctx);
   /** Message handlers in progress (claims are short; stop() waits for them). */

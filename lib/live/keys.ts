@@ -2,7 +2,8 @@
  * The KV layout of live topics, in one place:
  * - `["live","event",topic,seq]` → `LiveEvent`, written with `expireIn` (the replay window);
  * - `["live","head",topic]` → `{ seq, at }`, the highest seq. It is the one key each topic's watcher
- *   follows, so every event write must also write the head (`stageEvent` does both).
+ *   follows, so every event write must also write the head (`stageEvent` does both) — except on
+ *   topics whose head is a domain record's (`ChangeFeed.ownTopics`), where the record is followed.
  *
  * The head outlives the events (`headRetentionMs`, default 7 days, refreshed by every event) so
  * that `publish` keeps counting up across quiet periods instead of restarting at 1 and colliding
@@ -35,19 +36,21 @@ export interface Retention {
 }
 
 /**
- * Adds an event and its head bump to `operation`. Checks nothing: ordering is the caller's (the
- * publish loop's version check, or a domain record that already serialises the topic's seq).
+ * Adds an event and its head bump to `operation` (no head for a topic whose head is a domain
+ * record's: `ChangeFeed.ownTopics`). Checks nothing: ordering is the caller's (the publish loop's
+ * version check, or a domain record that already serialises the topic's seq).
  */
 export function stageEvent(
   operation: Deno.AtomicOperation,
   topic: string,
   event: LiveEvent,
   retention: Retention,
+  writeHead = true,
 ): Deno.AtomicOperation {
+  operation.set(liveKeys.event(topic, event.seq), event, { expireIn: retention.retentionMs });
+  if (!writeHead) return operation;
   const head: LiveHead = { seq: event.seq, at: event.at };
-  return operation
-    .set(liveKeys.event(topic, event.seq), event, { expireIn: retention.retentionMs })
-    .set(liveKeys.head(topic), head, { expireIn: retention.headRetentionMs });
+  return operation.set(liveKeys.head(topic), head, { expireIn: retention.headRetentionMs });
 }
 
 /** Rejects topics and seqs that would make unusable keys, with a message naming the caller's mistake. */

@@ -20,7 +20,7 @@ import {
   type Retention,
   stageEvent,
 } from "./keys.ts";
-import type { ChangeFeed, LiveEvent } from "./types.ts";
+import type { ChangeFeed, LiveEvent, TopicOwner } from "./types.ts";
 
 export interface KvChangeFeedOptions {
   kv: KvStore;
@@ -78,10 +78,26 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
     return events;
   }
 
+  /** Topics whose head is a domain record's, by prefix (`ownTopics`). */
+  const owners = new Map<string, TopicOwner>();
+  const isOwned = (topic: string) => [...owners.keys()].some((prefix) => topic.startsWith(prefix));
+
+  /** The key a topic's watcher follows, and how its head seq is read from that key's value. */
+  function headOf(topic: string): { key: Deno.KvKey; seq(value: unknown): number } {
+    for (const [prefix, owner] of owners) {
+      if (!topic.startsWith(prefix)) continue;
+      return {
+        key: owner.key(topic.slice(prefix.length)),
+        seq: (value) => value === null ? 0 : owner.seq(value),
+      };
+    }
+    return { key: liveKeys.head(topic), seq: (value) => (value as LiveHead | null)?.seq ?? 0 };
+  }
+
   async function head(topic: string): Promise<number> {
     assertTopic(topic);
-    const entry = await kv.get<LiveHead>(liveKeys.head(topic));
-    return entry.value?.seq ?? 0;
+    const { key, seq } = headOf(topic);
+    return seq((await kv.get(key)).value);
   }
 
   function hubFor(topic: string): TopicHub {
@@ -93,7 +109,7 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
       source: {
         read: (fromSeq, limit) => read(topic, fromSeq, limit),
         head: () => head(topic),
-        watch: () => kv.watch([liveKeys.head(topic)]),
+        watch: () => kv.watch([headOf(topic).key]),
       },
       onIdle(idle) {
         if (hubs.get(topic) === idle) hubs.delete(topic);
@@ -109,6 +125,9 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
     async publish<T>(topic: string, type: string, data: T): Promise<LiveEvent<T>> {
       assertOpen();
       assertTopic(topic);
+      if (isOwned(topic)) {
+        throw new TypeError(`live topic "${topic}" is owned by a domain record: stage its events`);
+      }
       // The head's versionstamp is the lock: concurrent publishers each read it, one commits, the
       // others see a conflict and retry with the new head, so seqs are distinct and consecutive.
       // In this process, publishers of one topic queue on it instead.
@@ -124,7 +143,12 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
     stage(operation, topic, event) {
       assertTopic(topic);
       assertSeq(event.seq);
-      return stageEvent(operation, topic, event, retention);
+      return stageEvent(operation, topic, event, retention, !isOwned(topic));
+    },
+
+    ownTopics(prefix, owner) {
+      if (!prefix) throw new TypeError("an owned topic prefix must not be empty");
+      owners.set(prefix, owner);
     },
 
     since(topic, afterSeq, limit = 500) {

@@ -38,6 +38,13 @@ export interface SubscribeOptions {
   onClose?(): void;
 }
 
+/** Where an owned topic's head lives: a record key, and the seq read from that record. */
+export interface TopicOwner {
+  key(name: string): Deno.KvKey;
+  /** The topic's head seq in the record (`null` when the record is gone: 0). */
+  seq(value: unknown): number;
+}
+
 export interface ChangeFeed {
   /** Appends an event with the next sequence number of `topic` and wakes its subscribers. */
   publish<T>(topic: string, type: string, data: T): Promise<LiveEvent<T>>;
@@ -48,6 +55,13 @@ export interface ChangeFeed {
    * The caller guarantees `event.seq` is greater than every earlier seq of the topic.
    */
   stage(operation: Deno.AtomicOperation, topic: string, event: LiveEvent): Deno.AtomicOperation;
+  /**
+   * Hands the head of every topic starting with `prefix` to a domain record that already counts
+   * the topic's seq and is written in the same atomic as each of its events (a job's revision):
+   * the feed then writes no head key of its own for those topics — one row less per event — and
+   * follows `owner.key(rest of the topic)` instead. Such topics are staged, never `publish`ed.
+   */
+  ownTopics(prefix: string, owner: TopicOwner): void;
   /** Events with `seq > afterSeq`, oldest first, at most `limit` (default 500). */
   since(topic: string, afterSeq: number, limit?: number): Promise<LiveEvent[]>;
   /** Highest seq published on the topic (0 when none). */

@@ -18,6 +18,7 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
       poolSize: config.postgresPoolSize,
       queueConcurrency: config.postgresQueueConcurrency,
       commitsInFlight: config.postgresCommitsInFlight,
+      readsInFlight: config.postgresReadsInFlight,
       log,
     });
     const scheduler = store.runtime.scheduler;

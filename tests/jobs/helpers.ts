@@ -58,6 +58,7 @@ export function recordingFeed(): ChangeFeed & { events(kv: KvStore, topic: strin
       for await (const entry of kv.list<LiveEvent>({ prefix: ["test_feed", topic] })) out.push(entry.value);
       return out;
     },
+    ownTopics() {},
     publish: unsupported,
     since: unsupported,
     head: unsupported,

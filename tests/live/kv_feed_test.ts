@@ -123,6 +123,33 @@ Deno.test("stage() inside the caller's atomic is delivered; a failed commit deli
   assert.throws(() => t.feed.stage(t.kv.atomic(), "job:1", { seq: 0, type: "job", data: {}, at: 1 }));
 });
 
+Deno.test("an owned topic's head is its record: no head key, subscribers woken by the record, publish refused", async () => {
+  await using t = await testFeed();
+  const recordKey = (id: string) => ["orders", id];
+  t.feed.ownTopics("order:", { key: recordKey, seq: (value) => (value as { revision: number }).revision });
+  const seen = collector();
+  t.feed.subscribe("order:7", 0, seen.listener);
+  for (const revision of [1, 2, 3]) {
+    const event: LiveEvent = { seq: revision, type: "order", data: { revision }, at: Date.now() };
+    const op = t.feed.stage(t.kv.atomic().set(recordKey("7"), { revision }), "order:7", event);
+    assert.ok((await op.commit()).ok);
+  }
+  await seen.waitFor(3);
+  assert.deepEqual(seen.seqs(), [1, 2, 3]);
+  assert.equal(await t.feed.head("order:7"), 3, "the head is read from the record");
+  assert.equal((await t.kv.get(liveKeys.head("order:7"))).value, null, "no head key of the feed's own");
+  assert.equal(await t.feed.head("order:8"), 0, "no record: head 0");
+  // A client resuming beyond the record's revision is told so, as with a feed-kept head.
+  const ahead = collector();
+  t.feed.subscribe("order:7", 9, ahead.listener, { onReset: ahead.onReset });
+  await ahead.waitFor(3);
+  assert.deepEqual(ahead.resets, [{ reason: "ahead", afterSeq: 9, head: 3 }]);
+  await assert.rejects(t.feed.publish("order:7", "order", {}), TypeError);
+  // Other topics keep their own heads.
+  await t.feed.publish("orders-board", "update", {});
+  assert.equal(await t.feed.head("orders-board"), 1);
+});
+
 Deno.test("all subscribers of a topic share one watcher, torn down with the last one", async () => {
   await using t = await testFeed();
   const subscriptions = range(1, 50).map(() => t.feed.subscribe("shared", 0, () => {}));
