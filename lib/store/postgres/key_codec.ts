@@ -17,46 +17,89 @@ const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 const int64Offset = 1n << 63n;
 
+/**
+ * Keys are written into one reused buffer (encoding is synchronous), ASCII strings byte by byte:
+ * the store encodes every key it reads or commits, and per-part arrays and TextEncoder calls were a
+ * tenth of a job worker's CPU.
+ */
+let scratch = new Uint8Array(256);
+let length = 0;
+
 export function encodeKey(key: Deno.KvKey): Uint8Array {
-  const out: number[] = [];
+  length = 0;
   for (const part of key) {
-    if (part instanceof Uint8Array) {
-      out.push(BYTES);
-      pushEscaped(out, part);
-    } else if (typeof part === "string") {
-      out.push(STRING);
-      pushEscaped(out, encoder.encode(part));
+    if (typeof part === "string") {
+      push(STRING);
+      pushString(part);
+    } else if (typeof part === "number") {
+      push(NUMBER);
+      numberView.setFloat64(0, part);
+      if (numberBytes[0] & 0x80) { for (let i = 0; i < 8; i++) numberBytes[i] ^= 0xff; }
+      else numberBytes[0] ^= 0x80;
+      pushBytes(numberBytes);
+    } else if (part instanceof Uint8Array) {
+      push(BYTES);
+      pushEscaped(part);
     } else if (typeof part === "bigint") {
       if (part < -int64Offset || part >= int64Offset) {
         throw new RangeError("bigint key parts must fit in 64 bits");
       }
-      out.push(BIGINT);
-      const view = new DataView(new ArrayBuffer(8));
-      view.setBigUint64(0, part + int64Offset);
-      out.push(...new Uint8Array(view.buffer));
-    } else if (typeof part === "number") {
-      out.push(NUMBER);
-      const view = new DataView(new ArrayBuffer(8));
-      view.setFloat64(0, part);
-      const bytes = new Uint8Array(view.buffer);
-      if (bytes[0] & 0x80) { for (let i = 0; i < 8; i++) bytes[i] ^= 0xff; }
-      else bytes[0] ^= 0x80;
-      out.push(...bytes);
+      push(BIGINT);
+      numberView.setBigUint64(0, part + int64Offset);
+      pushBytes(numberBytes);
     } else if (typeof part === "boolean") {
-      out.push(part ? TRUE : FALSE);
+      push(part ? TRUE : FALSE);
     } else {
       throw new TypeError(`invalid key part: ${typeof part}`);
     }
   }
-  return new Uint8Array(out);
+  return scratch.slice(0, length);
 }
 
-function pushEscaped(out: number[], bytes: Uint8Array): void {
-  for (const byte of bytes) {
-    out.push(byte);
-    if (byte === 0) out.push(0xff);
+const numberBytes = new Uint8Array(8);
+const numberView = new DataView(numberBytes.buffer);
+
+function reserve(extra: number): void {
+  if (length + extra <= scratch.length) return;
+  const grown = new Uint8Array(Math.max(scratch.length * 2, length + extra));
+  grown.set(scratch.subarray(0, length));
+  scratch = grown;
+}
+
+function push(byte: number): void {
+  reserve(1);
+  scratch[length++] = byte;
+}
+
+function pushBytes(bytes: Uint8Array): void {
+  reserve(bytes.length);
+  scratch.set(bytes, length);
+  length += bytes.length;
+}
+
+/** A string part, NUL-escaped and terminated; ASCII without TextEncoder. */
+function pushString(text: string): void {
+  reserve(text.length * 2 + 1);
+  const start = length;
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code >= 0x80) {
+      length = start;
+      return pushEscaped(encoder.encode(text));
+    }
+    scratch[length++] = code;
+    if (code === 0) scratch[length++] = 0xff;
   }
-  out.push(0);
+  scratch[length++] = 0;
+}
+
+function pushEscaped(bytes: Uint8Array): void {
+  reserve(bytes.length * 2 + 1);
+  for (const byte of bytes) {
+    scratch[length++] = byte;
+    if (byte === 0) scratch[length++] = 0xff;
+  }
+  scratch[length++] = 0;
 }
 
 export function decodeKey(bytes: Uint8Array): Deno.KvKey {
