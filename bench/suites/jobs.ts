@@ -12,6 +12,7 @@ import { createKvJobQueue, createQueueDispatcher } from "../../lib/jobs/kv_queue
 import { createKvChangeFeed } from "../../lib/live/kv_feed.ts";
 import { silentLogger } from "../../lib/log.ts";
 import { createIntervalScheduler } from "../../lib/scheduler.ts";
+import { openDenoKv } from "../../lib/store/open.ts";
 import { delay, mapConcurrently, type Row, row, tempDir, withDeadline } from "../support.ts";
 
 const jobCount = 10_000;
@@ -31,7 +32,7 @@ interface EngineRun {
 
 async function measure(kvPath: string): Promise<EngineRun> {
   const log = silentLogger;
-  const kv = await Deno.openKv(kvPath);
+  const { kv, close } = await openDenoKv(kvPath);
   const feed = createKvChangeFeed({ kv, log });
   const dispatcher = createQueueDispatcher(kv, log);
   const scheduler = createIntervalScheduler(log);
@@ -106,7 +107,7 @@ async function measure(kvPath: string): Promise<EngineRun> {
     await feed.close();
     await jobs.stop(0);
     await scheduler.stop();
-    kv.close();
+    close();
     await dispatcher.closed;
   }
 }

@@ -7,8 +7,9 @@ import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
 import { createIntervalScheduler } from "../scheduler.ts";
 import { createFileSecretStore, createSharedSecretStore } from "../secrets.ts";
+import { withGroupCommit } from "./kv_group_commit.ts";
 import { openPostgresStore } from "./postgres/store.ts";
-import type { Backend } from "./types.ts";
+import type { Backend, KvStore } from "./types.ts";
 
 export async function openBackend(config: Config, log: Logger): Promise<Backend> {
   if (config.backend === "postgres") {
@@ -37,12 +38,18 @@ export async function openBackend(config: Config, log: Logger): Promise<Backend>
   if (config.kvPath !== ":memory:") {
     await Deno.mkdir(config.kvPath.replace(/\/[^/]*$/, "") || ".", { recursive: true });
   }
-  const kv = await Deno.openKv(config.kvPath);
+  const { kv, close } = await openDenoKv(config.kvPath);
   return {
     kv,
     scheduler: createIntervalScheduler(log),
     secrets: createFileSecretStore(config.dataDir),
     shared: false,
-    close: () => Promise.resolve(kv.close()),
+    close: () => Promise.resolve(close()),
   };
+}
+
+/** Deno KV at `path` (a file or `:memory:`), its commits grouped (kv_group_commit.ts). */
+export async function openDenoKv(path: string): Promise<{ kv: KvStore; close(): void }> {
+  const kv = await Deno.openKv(path);
+  return { kv: withGroupCommit(kv), close: () => kv.close() };
 }

@@ -6,6 +6,7 @@
  */
 import pg from "pg";
 import { silentLogger } from "../../lib/log.ts";
+import { openDenoKv } from "../../lib/store/open.ts";
 import { openPostgresStore } from "../../lib/store/postgres/store.ts";
 import type { KvStore } from "../../lib/store/types.ts";
 
@@ -54,8 +55,8 @@ export async function removeTestLocation(location: string): Promise<void> {
  */
 export async function openTestStore(options: { location?: string; keep?: boolean } = {}): Promise<TestStore> {
   if (testBackend === "kv") {
-    const kv = await Deno.openKv(options.location ?? ":memory:");
-    return { kv, shared: false, close: () => Promise.resolve(kv.close()) };
+    const { kv, close } = await openDenoKv(options.location ?? ":memory:");
+    return { kv, shared: false, close: () => Promise.resolve(close()) };
   }
   const schema = options.location ?? testSchema();
   const store = await openPostgresStore({

@@ -9,7 +9,7 @@
  * re-running the batch's plans one by one, so it fails alone.
  */
 import pg from "pg";
-import { createBatcher, type Pending } from "./batcher.ts";
+import { createBatcher, type Pending } from "../batcher.ts";
 import type { CommitPlan } from "./atomic.ts";
 import type { SchemaNames } from "./schema.ts";
 import { toHex } from "../../hmac.ts";

@@ -2,7 +2,7 @@
  * `KvStore` on PostgreSQL: the KV contract (versionstamps, atomic checks, ranges, expiry, watches,
  * a durable queue) on a shared database, so N instances behave like one process on Deno KV.
  * Reads are plain SELECTs and writes `kv_commit_batch` calls (schema.ts); reads, and commits, made at
- * the same time share a round trip (batcher.ts, commit_batch.ts); watches follow LISTEN/NOTIFY
+ * the same time share a round trip (../batcher.ts, commit_batch.ts); watches follow LISTEN/NOTIFY
  * (notifications.ts); the queue is Graphile Worker (worker.ts).
  */
 import pg from "pg";
@@ -10,7 +10,7 @@ import { runMigrations } from "graphile-worker";
 import type { Logger } from "../../log.ts";
 import type { KvStore } from "../types.ts";
 import { createAtomicOperation } from "./atomic.ts";
-import { createBatcher } from "./batcher.ts";
+import { createBatcher } from "../batcher.ts";
 import { createCommitter, formatVersion } from "./commit_batch.ts";
 import { toBase64Url, toHex } from "../../hmac.ts";
 import { decodeKey, encodeKey, prefixRange } from "./key_codec.ts";

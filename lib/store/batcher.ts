@@ -1,9 +1,9 @@
 /**
- * Group execution for the PostgreSQL store: while fewer than `maxInFlight` batches are running, a
- * submitted item leaves at once; otherwise it waits, and everything that waited leaves together
- * when a batch returns. Light load adds no latency (every item goes alone); heavy load shares one
- * round trip, one statement and one transaction among many items — where a job's time went
- * before (issue 15: the socket write and the per-statement work, not the rows).
+ * Group execution for both stores: while fewer than `maxInFlight` batches are running, a submitted
+ * item leaves at once; otherwise it waits, and everything that waited leaves together when a batch
+ * returns. Light load adds no latency (every item goes alone); heavy load shares one round trip and
+ * one transaction among many items — on PostgreSQL the socket write and the per-statement work, on
+ * a Deno KV file the disk sync every commit waits for (issue 15).
  */
 
 export interface Pending<Item, Result> {
