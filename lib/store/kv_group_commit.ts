@@ -75,7 +75,7 @@ export function withGroupCommit(kv: Deno.Kv): KvStore {
     watch: kv.watch.bind(kv),
     enqueue: kv.enqueue.bind(kv),
     listenQueue: kv.listenQueue.bind(kv),
-    atomic: () => recordingAtomic(kv, submit),
+    atomic: () => recordingAtomic(submit),
   } as KvStore;
 }
 
@@ -91,7 +91,6 @@ async function commitTogether(kv: Deno.Kv, members: Member[]): Promise<CommitRes
 }
 
 function recordingAtomic(
-  kv: Deno.Kv,
   submit: (member: Member) => Promise<CommitResult>,
 ): Deno.AtomicOperation {
   const member: Member = { calls: [], keys: new Set(), checks: 0, mutations: 0 };
