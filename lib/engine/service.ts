@@ -19,7 +19,7 @@ import { vendToken } from "./vend.ts";
 import { verifyWebhook } from "../webhooks/standard.ts";
 import { validate } from "../http/body.ts";
 import { type RateLimiter, rateLimitError, type RateLimitRule } from "../http/rate_limit.ts";
-import { createUpstreamProber } from "./health.ts";
+import { createUpstreamProber } from "./upstream/probe.ts";
 
 export interface EngineSettings {
   rates: CreditRates;

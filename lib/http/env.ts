@@ -1,7 +1,12 @@
 /** The per-request variables every Kiln middleware and route can rely on. */
 import type { Logger } from "../log.ts";
 import type { Services } from "../services.ts";
-import type { PageRenderer } from "../web/router.ts";
+
+/** Renders the route's page for this request; set by the router on page routes. */
+export type PageRenderer = (
+  data?: unknown,
+  init?: { status?: number; headers?: Record<string, string> },
+) => Response;
 
 export interface AppVariables {
   services: Services;

@@ -6,7 +6,7 @@
  */
 import { bandTop, frame } from "./ass.ts";
 import type { Box } from "./pdf_pages.ts";
-import type { PlanImage, RenderVideoOptions } from "./render_video.ts";
+import type { PlanImage, RenderVideoOptions } from "./video_plan.ts";
 
 export const fps = 25;
 /** The lower-third band under pages and figures (opaque, so the text on it is drawn only once). */

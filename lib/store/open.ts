@@ -5,11 +5,29 @@
  */
 import type { Config } from "../config.ts";
 import type { Logger } from "../log.ts";
-import { createIntervalScheduler } from "../scheduler.ts";
-import { createFileSecretStore, createSharedSecretStore } from "../secrets.ts";
+import { createIntervalScheduler, type Scheduler } from "../scheduler.ts";
+import { createFileSecretStore, createSharedSecretStore, type SecretStore } from "../secrets.ts";
 import { withGroupCommit } from "./kv_group_commit.ts";
 import { openPostgresStore } from "./postgres/store.ts";
-import type { Backend, KvStore } from "./types.ts";
+import type { KvStore } from "./types.ts";
+
+/**
+ * What `openBackend` opened (`config.backend` says which): the store, the matching scheduler, and
+ * how to shut both down.
+ */
+export interface Backend {
+  kv: KvStore;
+  scheduler: Scheduler;
+  /** Where generated secrets are kept (the data dir's file, or the shared database). */
+  secrets: SecretStore;
+  /**
+   * True when several processes share the store: job wake-ups must then travel through the queue
+   * (any instance may take them) instead of being handed to this process's own consumer.
+   */
+  shared: boolean;
+  /** Stops the queue consumer and closes connections (after the job engine has stopped). */
+  close(): Promise<void>;
+}
 
 export async function openBackend(config: Config, log: Logger): Promise<Backend> {
   if (config.backend === "postgres") {

@@ -4,7 +4,7 @@
  */
 import type { Context, Hono } from "hono";
 import type { ComponentType } from "preact";
-import type { AppEnv } from "../http/env.ts";
+import type { AppEnv, PageRenderer } from "../http/env.ts";
 import { httpErrors, problemResponse } from "../http/problem.ts";
 import { contentSecurityPolicy, createNonce } from "../http/security_headers.ts";
 import type { MethodHandler } from "../http/route.ts";
@@ -15,12 +15,6 @@ import { compareRoutePatterns, islandName, routePattern } from "./manifest.ts";
 import { type PageShell, renderPage } from "./render.ts";
 
 const methods = ["GET", "POST", "PUT", "PATCH", "DELETE"] as const;
-
-/** Renders the route's page for this request; set by the router on page routes. */
-export type PageRenderer = (
-  data?: unknown,
-  init?: { status?: number; headers?: Record<string, string> },
-) => Response;
 
 export function registerManifest(
   app: Hono<AppEnv>,

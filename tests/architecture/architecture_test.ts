@@ -1,6 +1,6 @@
 /**
  * The house rules, held by the import graph of the whole app (lib/, routes/, islands/, components/,
- * workers/, main.ts, modules.ts, fresh.config.ts): no run-time import cycle; the platform never
+ * workers/, main.ts, modules.ts, fresh.config.ts): no import cycle, type imports included; the platform never
  * imports a domain module; nothing outside a module reaches past its `mod.ts` (browser code: its
  * `client.ts`); nothing below the routes imports them or the composition root. A failure names
  * every offending import. The rules are in README "Modules and the platform".
@@ -78,7 +78,7 @@ Deno.test("the import graph was read (every route and module file is in it)", ()
   assert.ok(graph.has("lib/engine/mod.ts") && graph.has("routes/v1/credits/balance.ts"));
 });
 
-Deno.test("no file imports itself back at run time (no import cycle)", () => {
+Deno.test("no file imports itself back, not even through a type import (no import cycle)", () => {
   const cycles = findCycles(graph);
   assert.deepEqual(
     cycles,

@@ -72,22 +72,21 @@ export async function readImportGraph(root: string, roots: string[]): Promise<Gr
   return graph;
 }
 
-/** File → the files it imports at run time (type-only imports dropped). */
+/** File → the files it imports. */
 type Adjacency = Map<string, string[]>;
 
-function runtimeAdjacency(graph: Graph): Adjacency {
-  return new Map(
-    [...graph].map(([from, imports]) => [from, imports.filter((i) => !i.typeOnly).map((i) => i.path)]),
-  );
+function adjacency(graph: Graph): Adjacency {
+  return new Map([...graph].map(([from, imports]) => [from, imports.map((i) => i.path)]));
 }
 
 /**
- * Every run-time import cycle (type-only imports are erased and cannot form one), one per strongly
- * connected component (Tarjan), each given as a closed path `[a, b, …, a]` through the component so
- * the message shows the edges to cut.
+ * Every import cycle, one per strongly connected component (Tarjan), each given as a closed path
+ * `[a, b, …, a]` through the component so the message shows the edges to cut. Type imports count:
+ * they are erased at run time, but two files that each need the other's definitions are one
+ * tangle all the same — the type belongs to one of them, or to a file both import.
  */
 export function findCycles(imports: Graph): string[][] {
-  const graph = runtimeAdjacency(imports);
+  const graph = adjacency(imports);
   const index = new Map<string, number>();
   const low = new Map<string, number>();
   const stack: string[] = [];

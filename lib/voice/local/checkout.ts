@@ -6,7 +6,7 @@
  */
 import type { Menu } from "../../conversation/mod.ts";
 import type { SessionView } from "../agent.ts";
-import type { DialogueState } from "./dialogue.ts";
+import type { DialogueState } from "./dialogue_state.ts";
 import { listing, portion, price } from "./replies.ts";
 
 export interface CheckoutQuestion {

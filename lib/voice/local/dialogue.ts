@@ -8,8 +8,9 @@
 import type { Menu } from "../../conversation/mod.ts";
 import type { SessionView, ToolOutcome } from "../agent.ts";
 import { checkoutQuestion } from "./checkout.ts";
+import type { DialogueState } from "./dialogue_state.ts";
 import type { MenuIndex } from "./dishes.ts";
-import { type Action, type Awaiting, parseUtterance } from "./intent.ts";
+import { type Action, parseUtterance } from "./intent.ts";
 import {
   dietaryAnswer,
   fits,
@@ -20,18 +21,6 @@ import {
   recommendations,
   refusal,
 } from "./replies.ts";
-
-export interface DialogueState {
-  awaiting?: Awaiting | "choice" | "offer";
-  lastItemId?: string;
-  /** Dishes a vague mention could mean ("a naan"), with what to do once one is picked. */
-  choice?: { itemIds: string[]; quantity: number; intent: "add" | "remove" | "set" | "ask" };
-  /** The caller is checking out: after each answer, ask for the next missing detail. */
-  checkout?: boolean;
-  phone?: string;
-  phoneSkipped?: boolean;
-  wantsDelivery?: boolean;
-}
 
 export interface DialogueTools {
   run(name: string, args: Record<string, unknown>): Promise<ToolOutcome>;
