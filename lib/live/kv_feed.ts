@@ -80,7 +80,10 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
 
   /** Topics whose head is a domain record's, by prefix (`ownTopics`). */
   const owners = new Map<string, TopicOwner>();
-  const isOwned = (topic: string) => [...owners.keys()].some((prefix) => topic.startsWith(prefix));
+  const isOwned = (topic: string) => {
+    for (const prefix of owners.keys()) if (topic.startsWith(prefix)) return true;
+    return false;
+  };
 
   /** The key a topic's watcher follows, and how its head seq is read from that key's value. */
   function headOf(topic: string): { key: Deno.KvKey; seq(value: unknown): number } {

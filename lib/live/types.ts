@@ -41,7 +41,7 @@ export interface SubscribeOptions {
 /** Where an owned topic's head lives: a record key, and the seq read from that record. */
 export interface TopicOwner {
   key(name: string): Deno.KvKey;
-  /** The topic's head seq in the record (`null` when the record is gone: 0). */
+  /** The topic's head seq, read from the record (the feed counts a missing record as 0). */
   seq(value: unknown): number;
 }
 
