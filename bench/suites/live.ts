@@ -4,9 +4,10 @@
  * The whole Kiln app (`createKiln`, `:memory:` KV, access log on into a discarding sink) is served
  * by `Deno.serve` on a loopback port in this process. 1,000 `fetch` clients follow one queued job
  * through the real route `GET /api/jobs/:id/events` and parse the SSE stream incrementally. Then 100
- * events are published on the job's topic, one at a time (the next only after every client has the
- * previous one, plus a short pause), each stamped with the time of publish; every client records
- * publish→receipt of every event.
+ * events are published on the job's topic as a job transition does — staged in the commit that
+ * bumps the record's revision, the topic's head — one at a time (the next only after every client
+ * has the previous one, plus a short pause), each stamped with the time of publish; every client
+ * records publish→receipt of every event.
  *
  * Measured three times on the same server:
  * - `fetch` clients on a worker thread (informational): the server's JS thread does only server
@@ -22,6 +23,8 @@
 import { loadConfig } from "../../fresh.config.ts";
 import { silentLogger } from "../../lib/log.ts";
 import type { ChangeFeed, Subscription } from "../../lib/live/types.ts";
+import { jobKeys } from "../../lib/jobs/keys.ts";
+import type { JobRecord } from "../../lib/jobs/types.ts";
 import { createKiln, type Kiln } from "../../main.ts";
 import { benchEventType, type FleetOptions, now, SseFleet, type Transport } from "../live_clients.ts";
 import type { WorkerReply, WorkerRequest } from "../live_worker.ts";
@@ -120,6 +123,22 @@ interface Measurement {
   connectMs: number;
 }
 
+/** One event on a job's topic: the record's next revision and the event, in one commit. */
+async function publishOnJob(kiln: Kiln, id: string, data: unknown): Promise<void> {
+  const { kv, live } = kiln.services;
+  const entry = await kv.get<JobRecord>(jobKeys.job(id));
+  if (!entry.value) throw new Error(`job ${id} is gone`);
+  const next = { ...entry.value, revision: entry.value.revision + 1 };
+  const operation = kv.atomic().check(entry).set(entry.key, next);
+  const result = await live.stage(operation, kiln.services.jobs.topic(id), {
+    seq: next.revision,
+    type: benchEventType,
+    data,
+    at: Date.now(),
+  }).commit();
+  if (!result.ok) throw new Error(`job ${id} changed while the benchmark published on it`);
+}
+
 async function measure(
   kiln: Kiln,
   port: number,
@@ -161,7 +180,7 @@ async function measure(
     await probe(lastListener);
 
     for (let i = 0; i < totalEvents; i++) {
-      await live.publish(topic, benchEventType, { i, t: now() });
+      await publishOnJob(kiln, job.id, { i, t: now() });
       await withDeadline(fleet.arrived(i), eventDeadlineMs, `event ${i} to reach ${clients} clients`).catch(
         () => {},
       );
