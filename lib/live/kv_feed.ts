@@ -80,18 +80,21 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
 
   /** Topics whose head is a domain record's, by prefix (`ownTopics`). */
   const owners = new Map<string, TopicOwner>();
-  const isOwned = (topic: string) => {
-    for (const prefix of owners.keys()) if (topic.startsWith(prefix)) return true;
-    return false;
-  };
+
+  /** The owner of `topic` and the record it names, when a domain owns the topic. */
+  function ownerOf(topic: string): { owner: TopicOwner; name: string } | undefined {
+    for (const [prefix, owner] of owners) {
+      if (topic.startsWith(prefix)) return { owner, name: topic.slice(prefix.length) };
+    }
+  }
 
   /** The key a topic's watcher follows, and how its head seq is read from that key's value. */
   function headOf(topic: string): { key: Deno.KvKey; seq(value: unknown): number } {
-    for (const [prefix, owner] of owners) {
-      if (!topic.startsWith(prefix)) continue;
+    const owned = ownerOf(topic);
+    if (owned) {
       return {
-        key: owner.key(topic.slice(prefix.length)),
-        seq: (value) => value === null ? 0 : owner.seq(value),
+        key: owned.owner.key(owned.name),
+        seq: (value) => value === null ? 0 : owned.owner.seq(value),
       };
     }
     return { key: liveKeys.head(topic), seq: (value) => (value as LiveHead | null)?.seq ?? 0 };
@@ -128,7 +131,7 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
     async publish<T>(topic: string, type: string, data: T): Promise<LiveEvent<T>> {
       assertOpen();
       assertTopic(topic);
-      if (isOwned(topic)) {
+      if (ownerOf(topic)) {
         throw new TypeError(`live topic "${topic}" is owned by a domain record: stage its events`);
       }
       // The head's versionstamp is the lock: concurrent publishers each read it, one commits, the
@@ -146,7 +149,7 @@ export function createKvChangeFeed(options: KvChangeFeedOptions): ChangeFeed {
     stage(operation, topic, event) {
       assertTopic(topic);
       assertSeq(event.seq);
-      return stageEvent(operation, topic, event, retention, !isOwned(topic));
+      return stageEvent(operation, topic, event, retention, !ownerOf(topic));
     },
 
     ownTopics(prefix, owner) {
