@@ -11,14 +11,16 @@
  * never commits in part. Members share the group's versionstamp, which is then every written key's
  * versionstamp, as in one KV commit.
  */
+import { toHex } from "../hmac.ts";
 import { createBatcher } from "./batcher.ts";
+import { encodeKey } from "./key_codec.ts";
 import type { KvStore } from "./types.ts";
 
 type CommitResult = Deno.KvCommitResult | Deno.KvCommitError;
 
 interface Member {
   calls: ((operation: Deno.AtomicOperation) => void)[];
-  /** Identity of every key it checks or writes: members of a group share none. */
+  /** Every key it checks or writes, as KV-ordered bytes in hex: members of a group share none. */
   keys: Set<string>;
   checks: number;
   mutations: number;
@@ -96,7 +98,7 @@ function recordingAtomic(
   const member: Member = { calls: [], keys: new Set(), checks: 0, mutations: 0 };
   const record = (call: Member["calls"][number], keys: Deno.KvKey[], mutations: number) => {
     member.calls.push(call);
-    for (const key of keys) member.keys.add(keyIdentity(key));
+    for (const key of keys) member.keys.add(toHex(encodeKey(key)));
     member.mutations += mutations;
   };
   const operation = {
@@ -148,15 +150,4 @@ function alone(kv: Deno.Kv, member: Member): Deno.AtomicOperation {
   const operation = kv.atomic();
   for (const call of member.calls) call(operation);
   return operation;
-}
-
-/** A string per distinct key (type-tagged parts), for telling overlapping members apart. */
-function keyIdentity(key: Deno.KvKey): string {
-  let identity = "";
-  for (const part of key) {
-    identity += part instanceof Uint8Array
-      ? `b${part.join(".")}\u0000`
-      : `${typeof part}${String(part)}\u0000`;
-  }
-  return identity;
 }

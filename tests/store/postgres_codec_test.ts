@@ -1,6 +1,6 @@
 import assert from "node:assert/strict";
 import { serialize } from "node:v8";
-import { decodeKey, encodeKey } from "../../lib/store/postgres/key_codec.ts";
+import { decodeKey, encodeKey } from "../../lib/store/key_codec.ts";
 import { decodeValue, encodeValue, MAX_VALUE_BYTES } from "../../lib/store/postgres/value_codec.ts";
 
 function compareBytes(a: Uint8Array, b: Uint8Array): number {

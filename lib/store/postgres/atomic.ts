@@ -2,7 +2,7 @@
  * `Deno.AtomicOperation` for the PostgreSQL store: collects checks, mutations and queue messages,
  * and hands the encoded plan to `commit` (commit_batch.ts, which commits it with others in one call).
  */
-import { encodeKey } from "./key_codec.ts";
+import { encodeKey } from "../key_codec.ts";
 import { encodeU64, encodeValue } from "./value_codec.ts";
 
 export interface CommitPlan {

@@ -13,7 +13,7 @@ import { createAtomicOperation } from "./atomic.ts";
 import { createBatcher } from "../batcher.ts";
 import { createCommitter, formatVersion } from "./commit_batch.ts";
 import { toBase64Url, toHex } from "../../hmac.ts";
-import { decodeKey, encodeKey, prefixRange } from "./key_codec.ts";
+import { decodeKey, encodeKey, prefixRange } from "../key_codec.ts";
 import { createKeyNotifications } from "./notifications.ts";
 import { migrationSql, schemaNames } from "./schema.ts";
 import { decodeValue } from "./value_codec.ts";

@@ -1,6 +1,7 @@
 /**
  * Deno KV keys as order-preserving bytes, so a PostgreSQL `bytea` primary key sorts exactly like KV
- * keys and prefix/range lists become index range scans. The layout follows the FoundationDB tuple
+ * keys and prefix/range lists become index range scans (and one key has one encoding, which the KV
+ * group commit uses to tell overlapping commits apart). The layout follows the FoundationDB tuple
  * encoding Deno KV itself uses: a type tag per part (bytes < string < bigint < number < boolean, the
  * KV order), strings and bytes NUL-terminated with NUL escaped as 00 FF, numbers as sign-flipped
  * big-endian doubles.
